@@ -1,0 +1,217 @@
+"""``python -m localrule``: headless runs.  Heavy modules (numba, Qt) load only inside verbs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .layout import UsageError, parse_layers
+
+DEFAULT_OUT = "runs/paper"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line (exit 2) instead of usage + message."""
+
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive(kind):
+    def conv(text):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not v > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+        return v
+    return conv
+
+
+def _hidden(text):
+    """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``"0"`` or ``""`` -> () (no hidden layer)."""
+    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text!r}")
+    return tuple(int(p) for p in parts if int(p) > 0)
+
+
+def _files(text):
+    return [p for p in (s.strip() for s in str(text).split(",")) if p]
+
+
+def _task_args(p, layers_default=None):
+    p.add_argument("--task", default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--test-csv", help="CSV task: a separate testing set")
+    p.add_argument("--layers", default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
+    p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
+    p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
+    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    p.add_argument("--json", help="write the run's result (J per cycle etc.) to this JSON file")
+
+
+def build_parser() -> Parser:
+    top = Parser(prog="localrule", description=(
+        "Teach a network to imitate backpropagation, then train networks with it. "
+        f"With no arguments: reproduce the paper's experiments in every mode into {DEFAULT_OUT}/."))
+    sub = top.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+
+    p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
+    _task_args(p, "2,1,1")
+    p.add_argument("--sample", help="record the learning process into this .npz sample file")
+    p.add_argument("--every", type=_positive(int), default=1, help="with --sample: record every K-th step")
+
+    p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
+    p.add_argument("--mode", choices=("full", "local"), required=True)
+    p.add_argument("--samples", type=_files, required=True,
+                   help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
+    p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
+    p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.1)")
+    p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 20)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
+    p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
+    p.add_argument("--max-tuples", type=_positive(int), default=20000, help="local mode: tuples kept (seeded subset)")
+    p.add_argument("--out", required=True, help="rule file to write (.npz)")
+    p.add_argument("--json", help="write the learner's training error per cycle to this JSON file")
+
+    p = sub.add_parser("train", help="train a fresh network with a learned rule")
+    p.add_argument("--rule", required=True, help="rule file from `learn`")
+    _task_args(p)
+
+    p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
+    p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
+    p.add_argument("--max-tuples", type=_positive(int), help="keep a seeded random subset of this many")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="tuple file to write (.npz)")
+
+    for name, helptext in (("compare", "train every mode from the same initial weights, per experiment"),
+                           ("reproduce", "the paper's experiments in every mode, with figures"),
+                           ("transfer", "a local rule learned on one experiment trains all the others")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--experiments", default="1,2,3,4", help="comma list of 1..4 (default all)")
+        p.add_argument("--seeds", type=_positive(int), default=20 if name != "reproduce" else 10,
+                       help="fresh networks per experiment and mode")
+        if name == "compare":
+            p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
+        if name == "transfer":
+            p.add_argument("--xor-deep", action=argparse.BooleanOptionalAction, default=True,
+                           help="also train XOR 2-8-8-1 (default on)")
+        if name == "reproduce":
+            p.add_argument("--out", default=DEFAULT_OUT, help=f"results folder (default {DEFAULT_OUT})")
+            p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+        else:
+            p.add_argument("--json", help="write the table's numbers to this JSON file")
+    return top
+
+
+def _layers(args):
+    if args.layers is None:
+        raise UsageError("--layers is required (e.g. --layers 2,4,1)")
+    return parse_layers(args.layers)
+
+
+def cmd_backprop(args):
+    from .files import check_writable, write_json
+    from .runs import train
+    from .samples import save_samples
+    from .tasks import load_task
+    task = load_task(args.task, args.targets, args.test_csv)
+    sizes = _layers(args)
+    for path in (args.json, args.sample):
+        if path:
+            check_writable(path)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0)
+    if args.sample:
+        meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
+                "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
+        save_samples(args.sample, res.samples, meta)
+    if args.json:
+        write_json(args.json, res.to_json())
+    print(res.summary())
+    return 0
+
+
+def cmd_learn(args):
+    from .files import check_writable, write_json
+    from . import learner
+    check_writable(args.out)
+    if args.json:
+        check_writable(args.json)
+    if args.mode == "full":
+        if len(args.samples) != 1:
+            raise UsageError("full mode learns from one sample file (one topology)")
+        features = tuple(f.strip() for f in args.features.split(",")) if args.features else learner.FULL_FEATURES
+        rule = learner.learn_full(args.samples[0], hidden=(2,) if args.hidden is None else args.hidden,
+                                  rate=args.rate or 0.198, cycles=args.cycles or 200, seed=args.seed,
+                                  features=features)
+    else:
+        rule = learner.learn_local(args.samples, hidden=(8,) if args.hidden is None else args.hidden,
+                                   rate=args.rate or 0.1, cycles=args.cycles or 20, seed=args.seed,
+                                   max_tuples=args.max_tuples, encoding=args.encoding)
+    rule.save(args.out)
+    J = rule.history
+    if args.json:
+        write_json(args.json, {"mode": rule.mode, "learner": list(rule.lsizes), "rate": rule.meta["rate"],
+                               "cycles": rule.meta["cycles"], "J": J.tolist(), "J_holdout": rule.history_test.tolist(),
+                               **{k: rule.meta[k] for k in ("r2_train",) if k in rule.meta}})
+    r2 = f", R² on its tuples {rule.meta['r2_train']:.4f}" if "r2_train" in rule.meta else ""
+    print(f"learned {rule.mode} rule {'-'.join(map(str, rule.lsizes))} from {rule.meta['rows']} rows: "
+          f"learner J {J[0]:.3g} -> {J[-1]:.3g} in {len(J) - 1} cycles{r2}; wrote {args.out}")
+    return 0
+
+
+def cmd_train(args):
+    from .files import check_writable, write_json
+    from .learner import Rule
+    from .runs import train
+    from .tasks import load_task
+    rule = Rule.load(args.rule)
+    task = load_task(args.task, args.targets, args.test_csv)
+    if args.layers is None and rule.layers is not None:
+        sizes = tuple(rule.layers)
+    else:
+        sizes = _layers(args)
+    if args.json:
+        check_writable(args.json)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule)
+    if args.json:
+        write_json(args.json, res.to_json())
+    print(res.summary())
+    return 0
+
+
+def cmd_tuples(args):
+    from .files import check_writable
+    from .samples import save_tuples, tuples_from_files
+    check_writable(args.out)
+    pool, sources = tuples_from_files(args.samples, max_tuples=args.max_tuples, seed=args.seed)
+    save_tuples(args.out, pool, sources)
+    print(f"wrote {pool['x'].shape[0]} link tuples from {len(sources)} sample file(s) to {args.out}")
+    return 0
+
+
+def cmd_study(args):
+    from . import study
+    return getattr(study, f"cmd_{args.verb}")(args)
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(argv or ["reproduce"])
+        if args.verb is None:
+            raise UsageError("localrule: choose a verb (see --help)")
+        handler = globals().get(f"cmd_{args.verb}", cmd_study)
+        return handler(args)
+    except UsageError as e:
+        print(f"localrule: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"localrule: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("localrule: interrupted", file=sys.stderr)
+        return 130

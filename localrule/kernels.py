@@ -1,0 +1,368 @@
+"""Numba kernels: the hot loops, as plain functions over float64 arrays (layout in ``layout.py``).
+
+One training loop serves every learning rule so that the modes differ only in how a step's
+(Δw, Δθ) is produced: exact backprop (rules 3, 5, 6), the full-network learner (its outputs
+replace 3, 5, 6), or the local rule ℓ (replaces 6; the oracle variant plugs in the exact product).
+"""
+
+import numpy as np
+from numba import njit, prange
+
+BACKPROP, FULL, LOCAL_RAW, LOCAL_LOG, ORACLE = 0, 1, 2, 3, 4
+
+#: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
+DIVERGENCE_BOUND = 1e4
+
+#: Learner arguments for plain backprop: the kernel takes arrays, so pass stand-ins.
+NO_LEARNER = (np.array([1, 1], np.int64), np.zeros(1), np.zeros(1), np.zeros(1), np.ones(1),
+              np.zeros(1), np.ones(1), False)
+
+
+@njit(cache=True)
+def offsets(sizes):
+    nl = sizes.shape[0]
+    aoff = np.zeros(nl + 1, np.int64)
+    boff = np.zeros(nl, np.int64)
+    woff = np.zeros(nl, np.int64)
+    for l in range(nl):
+        aoff[l + 1] = aoff[l] + sizes[l]
+    for l in range(nl - 1):
+        boff[l + 1] = boff[l] + sizes[l + 1]
+        woff[l + 1] = woff[l] + sizes[l + 1] * sizes[l]
+    return aoff, boff, woff
+
+
+@njit(cache=True)
+def forward(sizes, aoff, boff, woff, w, b, xin, acts, ins):
+    """Rule (1) with the logistic sigmoid, layer by layer; fills ``acts`` and ``ins``."""
+    for j in range(sizes[0]):
+        acts[j] = xin[j]
+    for l in range(sizes.shape[0] - 1):
+        nin = sizes[l]
+        for i in range(sizes[l + 1]):
+            s = b[boff[l] + i]
+            row = woff[l] + i * nin
+            for j in range(nin):
+                s += w[row + j] * acts[aoff[l] + j]
+            ins[boff[l] + i] = s
+            acts[aoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
+
+
+@njit(cache=True)
+def output_deltas(sizes, aoff, boff, acts, ev, deltas):
+    """Rule (5); returns the pattern's error J_p (eq. 2)."""
+    nl = sizes.shape[0]
+    jp = 0.0
+    for i in range(sizes[nl - 1]):
+        x = acts[aoff[nl - 1] + i]
+        e = ev[i] - x
+        deltas[boff[nl - 2] + i] = e * x * (1.0 - x)
+        jp += 0.5 * e * e
+    return jp
+
+
+@njit(cache=True)
+def hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas):
+    """Rule (6), from the top hidden layer down."""
+    for l in range(sizes.shape[0] - 2, 0, -1):
+        n, nup = sizes[l], sizes[l + 1]
+        for i in range(n):
+            s = 0.0
+            for h in range(nup):
+                s += deltas[boff[l] + h] * w[woff[l] + h * n + i]
+            x = acts[aoff[l] + i]
+            deltas[boff[l - 1] + i] = x * (1.0 - x) * s
+
+
+@njit(cache=True)
+def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
+    """Rule (3): Δw_ij = γ δ_i x_j and Δθ_i = γ δ_i."""
+    for l in range(sizes.shape[0] - 1):
+        nin = sizes[l]
+        for i in range(sizes[l + 1]):
+            d = rate * deltas[boff[l] + i]
+            db[boff[l] + i] = d
+            row = woff[l] + i * nin
+            for j in range(nin):
+                dw[row + j] = d * acts[aoff[l] + j]
+
+
+@njit(cache=True)
+def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas):
+    total = 0.0
+    for p in range(X.shape[0]):
+        forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+        total += output_deltas(sizes, aoff, boff, acts, Y[p], deltas)
+    return total / max(X.shape[0], 1)
+
+
+@njit(cache=True)
+def predict(sizes, w, b, X):
+    aoff, boff, woff = offsets(sizes)
+    acts = np.empty(aoff[-1])
+    ins = np.empty(boff[-1])
+    out = np.empty((X.shape[0], sizes[-1]))
+    for p in range(X.shape[0]):
+        forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+        out[p] = acts[aoff[-2]:aoff[-1]]
+    return out
+
+
+@njit(cache=True)
+def learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz):
+    """Run the learning network on raw features; returns the view of its sigmoid outputs."""
+    for k in range(feats.shape[0]):
+        lz[k] = (feats[k] - in_shift[k]) / in_scale[k]
+    forward(lsizes, laoff, lboff, lwoff, lw, lb, lz, lacts, lins)
+    return lacts[laoff[-2]:laoff[-1]]
+
+
+@njit(cache=True)
+def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
+    """The full-network learner's input: w, θ, x, [hidden activations], outputs, ev."""
+    nl = sizes.shape[0]
+    k = 0
+    for q in range(w.shape[0]):
+        feats[k] = w[q]
+        k += 1
+    for q in range(b.shape[0]):
+        feats[k] = b[q]
+        k += 1
+    for q in range(sizes[0]):
+        feats[k] = acts[q]
+        k += 1
+    for q in range(sizes[0] if feat_hidden else aoff[nl - 1], aoff[nl]):
+        feats[k] = acts[q]
+        k += 1
+    for q in range(sizes[nl - 1]):
+        feats[k] = ev[q]
+        k += 1
+
+
+@njit(cache=True)
+def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
+                 in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, lz, dw, db):
+    """Full-network mode: the learner maps the whole state to every Δw, Δθ at once."""
+    full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats)
+    y = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)
+    nw = w.shape[0]
+    for q in range(nw):
+        dw[q] = out_shift[q] + out_scale[q] * (y[q] - 0.5)
+    for q in range(b.shape[0]):
+        db[q] = out_shift[nw + q] + out_scale[nw + q] * (y[nw + q] - 0.5)
+
+
+@njit(cache=True)
+def ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
+        out_scale, lacts, lins, lz, feats):
+    """One link-neighbourhood contribution ℓ(x_j, w_hi, δ_h, f'(in_i)) to Δw_ij / γ.
+
+    LOCAL_LOG (default encoding): the learner sees log-magnitudes and predicts the log-magnitude;
+    the sign is sign(w_hi)·sign(δ_h), i.e. ℓ is odd in w and in δ, and zero for a silent source.
+    LOCAL_RAW: the learner sees the standardised raw values; ℓ is made odd in δ,
+    (ℓ(δ) - ℓ(-δ)) / 2, so a settled network (δ = 0) gets no update.
+    ORACLE: the exact product, to check the path against backprop.
+    """
+    if mode == ORACLE:
+        return x * fp * wv * d
+    if mode == LOCAL_LOG:
+        if x == 0.0 or wv == 0.0 or d == 0.0:
+            return 0.0
+        feats[0] = np.log(abs(x))
+        feats[1] = np.log(abs(wv))
+        feats[2] = np.log(abs(d))
+        feats[3] = np.log(max(fp, 1e-300))
+        y = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
+        mag = np.exp(out_shift[0] + out_scale[0] * (y - 0.5))
+        return mag if (wv > 0.0) == (d > 0.0) else -mag
+    feats[0] = x
+    feats[1] = wv
+    feats[2] = d
+    feats[3] = fp
+    yp = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
+    feats[2] = -d
+    ym = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
+    return out_scale[0] * 0.5 * (yp - ym)
+
+
+@njit(cache=True)
+def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
+                  lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats,
+                  acc, dw, db):
+    """Local-rule mode: output layer by rules (5)+(3); every hidden link by the shared ℓ.
+
+    Δw_ij = γ Σ_h ℓ(x_j, w_hi, δ_h, f'_i); the bias is a link from a unit fixed at 1, and its sum
+    is the δ_i handed to the layer below, so the rule runs down any depth.  In the raw encoding
+    ℓ at x_j = 0 (once per link i -> h, shared by every j) is subtracted, so that a silent source
+    neuron's links stay put, as under backprop (the log encoding has this built in).
+    """
+    nl = sizes.shape[0]
+    for l in range(nl - 2, 0, -1):
+        n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
+        for i in range(n):
+            a = acts[aoff[l] + i]
+            fp = a * (1.0 - a)
+            for j in range(ndown + 1):
+                acc[j] = 0.0
+            for h in range(nup):
+                wv = w[woff[l] + h * n + i]
+                d = deltas[boff[l] + h]
+                silent = 0.0
+                if mode == LOCAL_RAW:
+                    silent = ell(0.0, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
+                                 in_scale, out_shift, out_scale, lacts, lins, lz, feats)
+                for j in range(ndown + 1):
+                    x = acts[aoff[l - 1] + j] if j < ndown else 1.0
+                    acc[j] += ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
+                                  in_scale, out_shift, out_scale, lacts, lins, lz, feats) - silent
+            deltas[boff[l - 1] + i] = acc[ndown]
+            db[boff[l - 1] + i] = rate * acc[ndown]
+            row = woff[l - 1] + i * ndown
+            for j in range(ndown):
+                dw[row + j] = rate * acc[j]
+    # output layer: rule (3) with the rule-(5) deltas
+    lo = nl - 2
+    nin = sizes[lo]
+    for i in range(sizes[lo + 1]):
+        d = rate * deltas[boff[lo] + i]
+        db[boff[lo] + i] = d
+        row = woff[lo] + i * nin
+        for j in range(nin):
+            dw[row + j] = d * acts[aoff[lo] + j]
+
+
+@njit(cache=True)
+def record(S, r, w, b, acts, aoff, sizes, ev, ins, deltas, dw, db):
+    """One sample row: w, θ, x, outputs, ev, in, f'(in), δ, Δw, Δθ (see ``samples.FIELDS``)."""
+    nl = sizes.shape[0]
+    k = 0
+    for q in range(w.shape[0]):
+        S[r, k] = w[q]
+        k += 1
+    for q in range(b.shape[0]):
+        S[r, k] = b[q]
+        k += 1
+    for q in range(sizes[0]):
+        S[r, k] = acts[q]
+        k += 1
+    for q in range(aoff[nl - 1], aoff[nl]):
+        S[r, k] = acts[q]
+        k += 1
+    for q in range(sizes[nl - 1]):
+        S[r, k] = ev[q]
+        k += 1
+    for q in range(b.shape[0]):
+        S[r, k] = ins[q]
+        k += 1
+    for q in range(b.shape[0]):
+        a = acts[sizes[0] + q]
+        S[r, k] = a * (1.0 - a)
+        k += 1
+    for q in range(b.shape[0]):
+        S[r, k] = deltas[q]
+        k += 1
+    for q in range(w.shape[0]):
+        S[r, k] = dw[q]
+        k += 1
+    for q in range(b.shape[0]):
+        S[r, k] = db[q]
+        k += 1
+
+
+@njit(cache=True)
+def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
+          out_shift, out_scale, feat_hidden, every, S, J, Jt):
+    """Online training for ``cycles`` passes over (X, Y) in order, updating w, b in place.
+
+    J[t] / Jt[t] get the mean training / test error after t cycles (J[0]: before training).
+    Every ``every``-th step (0: never) a sample row goes to S.  Returns (cycle at which the run
+    diverged or -1, number of sample rows written).
+    """
+    aoff, boff, woff = offsets(sizes)
+    acts = np.empty(aoff[-1])
+    ins = np.empty(boff[-1])
+    deltas = np.empty(boff[-1])
+    dw = np.empty(w.shape[0])
+    db = np.empty(b.shape[0])
+    laoff, lboff, lwoff = offsets(lsizes)
+    lacts = np.empty(laoff[-1])
+    lins = np.empty(lboff[-1])
+    lz = np.empty(lsizes[0])
+    feats = np.empty(lsizes[0])
+    acc = np.empty(aoff[-1] + 1)
+    has_test = Xt.shape[0] > 0
+    J[0] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas)
+    if has_test:
+        Jt[0] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins, deltas)
+    step = 0
+    rows = 0
+    for t in range(1, cycles + 1):
+        for p in range(X.shape[0]):
+            forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+            if mode == FULL:
+                full_updates(sizes, aoff, w, b, acts, Y[p], feat_hidden, lsizes, laoff, lboff,
+                             lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
+                             lacts, lins, lz, dw, db)
+            else:
+                output_deltas(sizes, aoff, boff, acts, Y[p], deltas)
+                if mode == BACKPROP:
+                    hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
+                    delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)
+                else:
+                    local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes,
+                                  laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
+                                  out_scale, lacts, lins, lz, feats, acc, dw, db)
+            if every > 0 and step % every == 0 and rows < S.shape[0]:
+                if mode == FULL:  # deltas are not defined in full mode; keep the row honest
+                    deltas[:] = np.nan
+                record(S, rows, w, b, acts, aoff, sizes, Y[p], ins, deltas, dw, db)
+                rows += 1
+            step += 1
+            bad = False
+            for q in range(w.shape[0]):
+                w[q] += dw[q]
+                if not (abs(w[q]) <= DIVERGENCE_BOUND):
+                    bad = True
+            for q in range(b.shape[0]):
+                b[q] += db[q]
+                if not (abs(b[q]) <= DIVERGENCE_BOUND):
+                    bad = True
+            if bad:
+                J[t:] = np.nan
+                if has_test:
+                    Jt[t:] = np.nan
+                return t, rows
+        J[t] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas)
+        if has_test:
+            Jt[t] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins, deltas)
+    return -1, rows
+
+
+@njit(cache=True, parallel=True)
+def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
+                in_scale, out_shift, out_scale, feat_hidden, JJ, JJt, diverged):
+    """Many independent runs (one row of W, B per seed) in parallel over cores."""
+    S = np.empty((0, 1))
+    for r in prange(W.shape[0]):
+        diverged[r] = train(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
+                            in_shift, in_scale, out_shift, out_scale, feat_hidden, 0, S, JJ[r],
+                            JJt[r])[0]
+
+
+@njit(cache=True)
+def ell_batch(mode, lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale, V):
+    """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, as ``local_updates`` applies it per link."""
+    laoff, lboff, lwoff = offsets(lsizes)
+    lacts = np.empty(laoff[-1])
+    lins = np.empty(lboff[-1])
+    lz = np.empty(lsizes[0])
+    feats = np.empty(4)
+    out = np.empty(V.shape[0])
+    for r in range(V.shape[0]):
+        silent = 0.0
+        if mode == LOCAL_RAW:
+            silent = ell(0.0, V[r, 1], V[r, 2], V[r, 3], mode, lsizes, laoff, lboff, lwoff, lw, lb,
+                         in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats)
+        out[r] = ell(V[r, 0], V[r, 1], V[r, 2], V[r, 3], mode, lsizes, laoff, lboff, lwoff, lw, lb,
+                     in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats) - silent
+    return out

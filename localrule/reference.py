@@ -1,0 +1,61 @@
+"""Plain-numpy backprop, written from the paper's equations and independent of the kernels.
+
+It is the test oracle for ``kernels.train`` and the baseline of the benchmark.
+"""
+
+import numpy as np
+
+from .layout import bias_vectors, weight_matrices
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def forward(Ws, bs, x):
+    """Rule (1): activations of every layer (inputs first) and the inputs ``in`` of each layer."""
+    xs, ins = [np.asarray(x, float)], []
+    for W, b in zip(Ws, bs):
+        ins.append(W @ xs[-1] + b)
+        xs.append(sigmoid(ins[-1]))
+    return xs, ins
+
+
+def deltas(Ws, xs, ev):
+    """Rules (5) and (6): δ of every non-input layer."""
+    out = xs[-1]
+    ds = [(ev - out) * out * (1 - out)]
+    for W, x in zip(Ws[:0:-1], xs[-2:0:-1]):
+        ds.insert(0, x * (1 - x) * (W.T @ ds[0]))
+    return ds
+
+
+def error(Ws, bs, X, Y):
+    """Mean over patterns of J_p (eq. 2)."""
+    return float(np.mean([0.5 * np.sum((y - forward(Ws, bs, x)[0][-1]) ** 2) for x, y in zip(X, Y)]))
+
+
+def train(sizes, w, b, X, Y, rate, cycles):
+    """Online backprop; returns (w, b, J) with J[t] the mean error after t cycles."""
+    w, b = w.copy(), b.copy()
+    Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)  # views: updates land in w, b
+    J = [error(Ws, bs, X, Y)]
+    for _ in range(cycles):
+        for x, y in zip(X, Y):
+            xs, _ = forward(Ws, bs, x)
+            ds = deltas(Ws, xs, y)
+            for W, bv, d, xin in zip(Ws, bs, ds, xs):  # rule (3)
+                W += rate * np.outer(d, xin)
+                bv += rate * d
+        J.append(error(Ws, bs, X, Y))
+    return w, b, np.array(J)
+
+
+def gradient(sizes, w, b, x, y):
+    """dJ_p/dw and dJ_p/dθ via rules (3)-(6), i.e. -Δ/γ; the finite-difference tests check it."""
+    Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
+    xs, _ = forward(Ws, bs, x)
+    ds = deltas(Ws, xs, y)
+    gw = np.concatenate([-np.outer(d, xin).ravel() for d, xin in zip(ds, xs)])
+    gb = np.concatenate([-d for d in ds])
+    return gw, gb

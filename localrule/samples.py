@@ -1,0 +1,119 @@
+"""The sampled learning process (the paper's "observed and stored into file").
+
+A *sample file* holds, for every recorded backprop step, the state before the update and the
+update itself, one array per variable (``FIELDS``).  A *tuple file* holds the per-link
+neighbourhoods (x_j, w_hi, δ_h, f'(in_i)) and their exact contributions x_j f'(in_i) w_hi δ_h,
+which is all the local rule ever sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .files import load_npz, save_npz
+from .layout import UsageError, check_sizes, n_biases, n_weights, offsets
+
+SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
+TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
+TUPLE_FIELDS = ("x", "w", "delta", "fprime")
+
+
+def field_widths(sizes) -> dict:
+    """Column count of each sampled variable, in the order the kernel records them."""
+    nw, nb = n_weights(sizes), n_biases(sizes)
+    return {"w": nw, "theta": nb, "x": sizes[0], "out": sizes[-1], "ev": sizes[-1],
+            "in": nb, "fprime": nb, "delta": nb, "dw": nw, "dtheta": nb}
+
+
+def row_width(sizes) -> int:
+    return sum(field_widths(sizes).values())
+
+
+def split_rows(sizes, S) -> dict:
+    out, k = {}, 0
+    for name, width in field_widths(sizes).items():
+        out[name] = S[:, k:k + width]
+        k += width
+    return out
+
+
+def save_samples(path, fields: dict, meta: dict):
+    return save_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, meta, fields)
+
+
+def load_samples(path) -> tuple[dict, dict]:
+    """(meta, fields) of a sample file; meta has at least layers, task, rate, seed, cycles."""
+    return load_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, lambda m: field_widths(check_sizes(m["layers"])))
+
+
+def activations(sizes, fields) -> np.ndarray:
+    """All neurons' activations per row (inputs, then sigmoid(in) of every other layer)."""
+    return np.hstack([fields["x"], 1.0 / (1.0 + np.exp(-fields["in"]))])
+
+
+def link_tuples(sizes, fields) -> dict:
+    """Every hidden link's neighbourhood per recorded step, bias links (x_j = 1) included.
+
+    One tuple per (step, hidden neuron i, source j or bias, outgoing link i -> h).
+    """
+    sizes = tuple(sizes)
+    aoff, boff, woff = offsets(sizes)
+    acts = activations(sizes, fields)
+    rows = acts.shape[0]
+    parts = {k: [] for k in (*TUPLE_FIELDS, "target")}
+    for l in range(1, len(sizes) - 1):
+        n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
+        xs = np.hstack([acts[:, aoff[l - 1]:aoff[l]], np.ones((rows, 1))])           # (r, j)
+        a = acts[:, aoff[l]:aoff[l + 1]]
+        fp = a * (1 - a)                                                             # (r, i)
+        W = fields["w"][:, woff[l]:woff[l + 1]].reshape(rows, nup, n)                # (r, h, i)
+        d = fields["delta"][:, boff[l]:boff[l + 1]]                                  # (r, h)
+        shape = (rows, n, nup, ndown + 1)                                            # (r, i, h, j)
+        x4 = np.broadcast_to(xs[:, None, None, :], shape)
+        w4 = np.broadcast_to(W.transpose(0, 2, 1)[:, :, :, None], shape)
+        d4 = np.broadcast_to(d[:, None, :, None], shape)
+        f4 = np.broadcast_to(fp[:, :, None, None], shape)
+        for name, v in zip(("x", "w", "delta", "fprime"), (x4, w4, d4, f4)):
+            parts[name].append(v.ravel())
+        parts["target"].append((x4 * f4 * w4 * d4).ravel())
+    if not parts["x"]:
+        raise UsageError(f"a {'-'.join(map(str, sizes))} network has no hidden links: no local tuples to sample")
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+def tuples_from_files(paths, max_tuples: int | None = None, seed: int = 0) -> tuple[dict, list]:
+    """Pool the link tuples of sample files (or tuple files) of any topologies.
+
+    With ``max_tuples``, a seeded random subset of that many is kept.
+    """
+    pools, sources = [], []
+    for path in paths:
+        try:
+            meta, data = load_tuples(path)
+            pools.append({k: data[k][:, 0] for k in (*TUPLE_FIELDS, "target")})
+            sources.extend(meta.get("sources", [str(path)]))
+            continue
+        except UsageError as e:
+            if "expected a localrule-tuples file" not in str(e):
+                raise
+        meta, fields = load_samples(path)
+        try:
+            pools.append(link_tuples(meta["layers"], fields))
+        except UsageError as e:
+            raise UsageError(f"{path}: {e}") from None
+        sources.append(str(path))
+    pool = {k: np.concatenate([p[k] for p in pools]) for k in pools[0]}
+    n = pool["x"].shape[0]
+    if max_tuples is not None and n > max_tuples:
+        keep = np.sort(np.random.default_rng(seed).choice(n, max_tuples, replace=False))
+        pool = {k: v[keep] for k, v in pool.items()}
+    return pool, sources
+
+
+def save_tuples(path, pool: dict, sources: list):
+    arrays = {k: v[:, None] for k, v in pool.items()}
+    return save_npz(path, TUPLES_FORMAT, TUPLES_VERSION, {"sources": sources, "rows": int(pool["x"].shape[0])}, arrays)
+
+
+def load_tuples(path):
+    return load_npz(path, TUPLES_FORMAT, TUPLES_VERSION, lambda m: {k: 1 for k in (*TUPLE_FIELDS, "target")})

@@ -1,0 +1,146 @@
+"""Training tasks: the paper's truth tables, the square classification, and users' CSV files.
+
+The square task (paper, experiment 4, Fig. 12): points (x, y) in the unit square; the target
+is one-hot (inner, outer) for "inside the centred inner square [0.25, 0.75]^2" or not.  The
+training set has 40 points and the testing set 100, each half inside and half outside, drawn
+uniformly by rejection from fixed seeds (``SQUARE_SEEDS``), coordinates rounded to 4 decimals;
+the same points ship as CSV in ``samples/`` for other tools (a test keeps them identical).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .layout import UsageError
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
+INNER = (0.25, 0.75)
+SQUARE_SIZES = {"train": 40, "test": 100}
+SQUARE_SEEDS = {"train": 12, "test": 13}
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    X: np.ndarray
+    Y: np.ndarray
+    X_test: np.ndarray | None = None
+    Y_test: np.ndarray | None = None
+
+    @property
+    def n_in(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_out(self) -> int:
+        return self.Y.shape[1]
+
+
+_BITS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
+TRUTH_TABLES = {
+    "and": np.array([[0], [0], [0], [1]], float),
+    "or": np.array([[0], [1], [1], [1]], float),
+    "xor": np.array([[0], [1], [1], [0]], float),
+}
+TASK_NAMES = (*TRUTH_TABLES, "square")
+
+
+def inside(points) -> np.ndarray:
+    lo, hi = INNER
+    return np.all((points >= lo) & (points <= hi), axis=1)
+
+
+def square_points(n: int, seed: int):
+    """``n`` points, half inside the inner square and half outside, and their one-hot targets."""
+    rng = np.random.default_rng(seed)
+    want = {True: n // 2, False: n - n // 2}
+    pts = []
+    while want[True] or want[False]:
+        p = rng.uniform(0, 1, 2)
+        k = bool(inside(p[None])[0])
+        if want[k]:
+            want[k] -= 1
+            pts.append(p)
+    X = np.round(np.array(pts), 4)
+    inn = inside(X).astype(float)
+    return X, np.stack([inn, 1 - inn], axis=1)
+
+
+def write_csv(path, X, Y, header):
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        out.writerows(np.hstack([X, Y]).tolist())
+    os.replace(tmp, path)
+
+
+def read_csv(path, n_targets: int):
+    """A CSV with a header row; the last ``n_targets`` columns are the targets."""
+    try:
+        with open(path, newline="") as f:
+            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read CSV {path}: {getattr(e, 'strerror', None) or e}") from None
+    if len(rows) < 2:
+        raise UsageError(f"CSV {path} needs a header row and at least one data row")
+    width = len(rows[0])
+    if not 1 <= n_targets < width:
+        raise UsageError(f"CSV {path} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
+    for k, r in enumerate(rows[1:], start=2):
+        if len(r) != width:
+            raise UsageError(f"CSV {path} line {k} has {len(r)} columns, the header has {width}")
+    try:
+        data = np.array([[float(c) for c in r] for r in rows[1:]])
+    except ValueError as e:
+        raise UsageError(f"CSV {path} has a value that is not a number ({e})") from None
+    if not np.all(np.isfinite(data)):
+        raise UsageError(f"CSV {path} has a value that is not finite")
+    return np.ascontiguousarray(data[:, :-n_targets]), np.ascontiguousarray(data[:, -n_targets:])
+
+
+def load_task(name: str, targets: int = 1, test_csv: str | None = None) -> Task:
+    """A built-in task by name, or a CSV file path (with ``targets`` target columns)."""
+    key = str(name).lower()
+    if key in TRUTH_TABLES:
+        return Task(key, _BITS.copy(), TRUTH_TABLES[key].copy())
+    if key == "square":
+        return Task("square", *square_points(SQUARE_SIZES["train"], SQUARE_SEEDS["train"]),
+                    *square_points(SQUARE_SIZES["test"], SQUARE_SEEDS["test"]))
+    if not (key.endswith(".csv") or os.path.sep in key or os.path.exists(name)):
+        raise UsageError(f"unknown task {name!r}: choose one of {', '.join(TASK_NAMES)} or a CSV file")
+    X, Y = read_csv(name, targets)
+    Xt = Yt = None
+    if test_csv:
+        Xt, Yt = read_csv(test_csv, targets)
+        if Xt.shape[1] != X.shape[1]:
+            raise UsageError(f"test CSV {test_csv} has {Xt.shape[1]} inputs, training CSV has {X.shape[1]}")
+    return Task(Path(name).stem, X, Y, Xt, Yt)
+
+
+def check_fits(task: Task, sizes) -> None:
+    if sizes[0] != task.n_in or sizes[-1] != task.n_out:
+        raise UsageError(
+            f"layers {'-'.join(map(str, sizes))} do not fit task {task.name!r}, "
+            f"which has {task.n_in} inputs and {task.n_out} outputs")
+
+
+def accuracy(outputs: np.ndarray, Y: np.ndarray) -> float | None:
+    """Share of patterns classified right: argmax for one-hot targets, 0.5 threshold for 0/1."""
+    if Y.shape[1] > 1 and np.all(Y.sum(axis=1) == 1) and np.all((Y == 0) | (Y == 1)):
+        return float(np.mean(outputs.argmax(axis=1) == Y.argmax(axis=1)))
+    if Y.shape[1] == 1 and np.all((Y == 0) | (Y == 1)):
+        return float(np.mean((outputs[:, 0] > 0.5) == (Y[:, 0] > 0.5)))
+    return None
+
+
+def regenerate_square_csv(folder=SAMPLES_DIR) -> None:
+    """Write ``square_train.csv`` and ``square_test.csv`` (what ships in ``samples/``)."""
+    for part in ("train", "test"):
+        X, Y = square_points(SQUARE_SIZES[part], SQUARE_SEEDS[part])
+        write_csv(Path(folder) / f"square_{part}.csv", X, Y, ["x", "y", "inner", "outer"])
