@@ -141,10 +141,8 @@ def cmd_learn(args):
     if args.json:
         check_writable(args.json)
     if args.mode == "full":
-        if len(args.samples) != 1:
-            raise UsageError("full mode learns from one sample file (one topology)")
         features = tuple(f.strip() for f in args.features.split(",")) if args.features else learner.FULL_FEATURES
-        rule = learner.learn_full(args.samples[0], hidden=(2,) if args.hidden is None else args.hidden,
+        rule = learner.learn_full(args.samples, hidden=(2,) if args.hidden is None else args.hidden,
                                   rate=args.rate or 0.198, cycles=args.cycles or 200, seed=args.seed,
                                   features=features)
     else:

@@ -56,6 +56,15 @@ def save_npz(path, kind: str, version: int, meta: dict, arrays: dict) -> Path:
     return _atomic(path, lambda f: np.savez_compressed(f, **payload))
 
 
+def peek_format(path) -> str | None:
+    """The ``format`` named in a file's metadata record (None when it has none)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return json.loads(str(z["meta"])).get("format") if "meta" in z.files else None
+    except (OSError, ValueError, EOFError, AttributeError, zipfile.BadZipFile):
+        return None
+
+
 def load_npz(path, kind: str, version: int, widths) -> tuple[dict, dict]:
     """Read a file of format ``kind``; ``widths(meta)`` gives each array's expected column count.
 

@@ -24,7 +24,7 @@ import numpy as np
 from . import kernels
 from .files import load_npz, save_npz
 from .layout import UsageError, check_sizes, format_layers, init_params
-from .samples import TUPLE_FIELDS, activations, load_samples, tuples_from_files
+from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
 TARGET_SPREAD = 0.1
@@ -145,17 +145,22 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
                 None if layers is None else tuple(layers), J, Jt, meta)
 
 
-def learn_full(sample_path, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FULL_FEATURES) -> Rule:
-    meta, fields = load_samples(sample_path)
-    sizes = check_sizes(meta["layers"])
-    X, T = full_dataset(sizes, fields, features)
+def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FULL_FEATURES) -> Rule:
+    """A full-network learner from sample sets (files or in memory) of one topology."""
+    sets = sample_sets(sources if isinstance(sources, list) else [sources])
+    sizes = check_sizes(sets[0][0]["layers"])
+    for meta, _ in sets:
+        if check_sizes(meta["layers"]) != sizes:
+            raise UsageError(f"full mode needs samples of one topology, got {format_layers(sizes)} "
+                             f"and {format_layers(meta['layers'])}")
+    parts = [full_dataset(sizes, fields, features) for _, fields in sets]
+    X, T = np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
     mu_x, sd_x = X.mean(0), X.std(0)
     mu_t, sd_t = T.mean(0), T.std(0)
     sd_x[sd_x < 1e-12] = 1.0
     sd_t[sd_t < 1e-15] = 1e-15
-    rule = fit("full", features, X, T, mu_x, sd_x, mu_t, sd_t / TARGET_SPREAD, hidden, rate, cycles, seed,
-               layers=sizes, meta={"task": meta.get("task"), "sources": [str(sample_path)]})
-    return rule
+    return fit("full", features, X, T, mu_x, sd_x, mu_t, sd_t / TARGET_SPREAD, hidden, rate, cycles, seed,
+               layers=sizes, meta={"task": sets[0][0].get("task")})
 
 
 ENCODINGS = ("log", "raw")

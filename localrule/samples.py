@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .files import load_npz, save_npz
+from .files import load_npz, peek_format, save_npz
 from .layout import UsageError, check_sizes, n_biases, n_weights, offsets
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
@@ -81,33 +81,36 @@ def link_tuples(sizes, fields) -> dict:
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
-def tuples_from_files(paths, max_tuples: int | None = None, seed: int = 0) -> tuple[dict, list]:
-    """Pool the link tuples of sample files (or tuple files) of any topologies.
+def sample_sets(sources) -> list[tuple[dict, dict]]:
+    """(meta, fields) for each source: a sample file path, or a (meta, fields) pair in memory."""
+    return [src if isinstance(src, tuple) else load_samples(src) for src in sources]
+
+
+def tuples_from_files(sources, max_tuples: int | None = None, seed: int = 0) -> tuple[dict, list]:
+    """Pool the link tuples of sample sets (files or in memory) and tuple files, any topologies.
 
     With ``max_tuples``, a seeded random subset of that many is kept.
     """
-    pools, sources = [], []
-    for path in paths:
-        try:
-            meta, data = load_tuples(path)
+    pools, names = [], []
+    for src in sources:
+        if not isinstance(src, tuple) and peek_format(src) == TUPLES_FORMAT:
+            meta, data = load_tuples(src)
             pools.append({k: data[k][:, 0] for k in (*TUPLE_FIELDS, "target")})
-            sources.extend(meta.get("sources", [str(path)]))
+            names.extend(meta.get("sources", [str(src)]))
             continue
-        except UsageError as e:
-            if "expected a localrule-tuples file" not in str(e):
-                raise
-        meta, fields = load_samples(path)
+        meta, fields = sample_sets([src])[0]
+        name = meta.get("path", str(src) if not isinstance(src, tuple) else f"{meta.get('task')} run")
         try:
             pools.append(link_tuples(meta["layers"], fields))
         except UsageError as e:
-            raise UsageError(f"{path}: {e}") from None
-        sources.append(str(path))
+            raise UsageError(f"{name}: {e}") from None
+        names.append(name)
     pool = {k: np.concatenate([p[k] for p in pools]) for k in pools[0]}
     n = pool["x"].shape[0]
     if max_tuples is not None and n > max_tuples:
         keep = np.sort(np.random.default_rng(seed).choice(n, max_tuples, replace=False))
         pool = {k: v[keep] for k, v in pool.items()}
-    return pool, sources
+    return pool, names
 
 
 def save_tuples(path, pool: dict, sources: list):
