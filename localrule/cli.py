@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from .layout import UsageError, parse_layers
@@ -14,7 +15,8 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line (exit 2) instead of usage + message."""
 
     def error(self, message):
-        raise UsageError(f"{self.prog}: {message}")
+        verb = self.prog.split(" ", 1)[1:]
+        raise UsageError(f"{verb[0]}: {message}" if verb else message)
 
 
 def _positive(kind):
@@ -23,22 +25,31 @@ def _positive(kind):
             v = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not v > 0:
-            raise argparse.ArgumentTypeError(f"must be positive, got {text!r}")
+        if not (v > 0 and math.isfinite(v)):
+            raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
         return v
     return conv
+
+
+def _seed(text):
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, got {text!r}")
+    return int(text)
 
 
 def _hidden(text):
     """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``"0"`` or ``""`` -> () (no hidden layer)."""
     parts = [p.strip() for p in str(text).split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):
         raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text!r}")
     return tuple(int(p) for p in parts if int(p) > 0)
 
 
 def _files(text):
-    return [p for p in (s.strip() for s in str(text).split(",")) if p]
+    files = [p for p in (s.strip() for s in str(text).split(",")) if p]
+    if not files:
+        raise argparse.ArgumentTypeError("expected FILE[,FILE...]")
+    return files
 
 
 def _task_args(p, layers_default=None):
@@ -48,7 +59,7 @@ def _task_args(p, layers_default=None):
     p.add_argument("--layers", default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
     p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
     p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
-    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
     p.add_argument("--json", help="write the run's result (J per cycle etc.) to this JSON file")
 
 
@@ -70,7 +81,7 @@ def build_parser() -> Parser:
     p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
     p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.1)")
     p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 20)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
     p.add_argument("--max-tuples", type=_positive(int), default=20000, help="local mode: tuples kept (seeded subset)")
@@ -84,7 +95,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
     p.add_argument("--max-tuples", type=_positive(int), help="keep a seeded random subset of this many")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--out", required=True, help="tuple file to write (.npz)")
 
     for name, helptext in (("compare", "train every mode from the same initial weights, per experiment"),
@@ -201,7 +212,7 @@ def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv or ["reproduce"])
         if args.verb is None:
-            raise UsageError("localrule: choose a verb (see --help)")
+            raise UsageError("choose a verb (see --help)")
         handler = globals().get(f"cmd_{args.verb}", cmd_study)
         return handler(args)
     except UsageError as e:
@@ -209,6 +220,9 @@ def main(argv=None) -> int:
         return 2
     except OSError as e:
         print(f"localrule: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("localrule: error: not enough memory for this run (fewer --cycles, or a larger --every)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("localrule: interrupted", file=sys.stderr)

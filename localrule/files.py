@@ -22,8 +22,11 @@ def check_writable(path) -> Path:
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"output path {p} is a directory")
-    if not p.parent.exists() and str(p.parent) not in ("", "."):
-        raise UsageError(f"output folder {p.parent} does not exist")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"output folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"output folder {parent} is not writable")
     return p
 
 
@@ -65,7 +68,7 @@ def peek_format(path) -> str | None:
         return None
 
 
-def load_npz(path, kind: str, version: int, widths) -> tuple[dict, dict]:
+def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict, dict]:
     """Read a file of format ``kind``; ``widths(meta)`` gives each array's expected column count.
 
     Any problem (missing, not an npz, another format or version, wrong shapes) is one
@@ -99,9 +102,10 @@ def load_npz(path, kind: str, version: int, widths) -> tuple[dict, dict]:
             raise UsageError(f"{p}: array {name!r} is missing")
         if a.dtype.kind != "f":
             raise UsageError(f"{p}: array {name!r} is not floating point")
-        shape_ok = a.shape[-1:] == (width,) if width is not None else True
-        if rows is None and a.ndim == 2:
+        if rows is None and ndim == 2 and a.ndim == 2:
             rows = a.shape[0]
-        if not shape_ok or (a.ndim == 2 and a.shape[0] != rows):
-            raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected (rows, {width})")
+        expect = (rows, width) if ndim == 2 else (width,)
+        if a.ndim != ndim or (width is not None and a.shape[-1] != width) or (ndim == 2 and a.shape[0] != rows):
+            shown = "(rows, " + str(width) + ")" if ndim == 2 else str(expect)
+            raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected {shown}")
     return meta, data

@@ -140,16 +140,34 @@ def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
 
 
 @njit(cache=True)
+def _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
+    """Learner layers ``first``.. of rule (1), the inputs already in ``lacts``; as ``forward``
+    computes them (same operations in the same order), without storing ``in`` or slicing."""
+    for l in range(first, lsizes.shape[0] - 1):
+        nin = lsizes[l]
+        for i in range(lsizes[l + 1]):
+            s = lb[lboff[l] + i]
+            row = lwoff[l] + i * nin
+            for j in range(nin):
+                s += lw[row + j] * lacts[laoff[l] + j]
+            lacts[laoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
+
+
+@njit(cache=True)
 def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
                  in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, lz, dw, db):
     """Full-network mode: the learner maps the whole state to every Δw, Δθ at once."""
     full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats)
-    y = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)
+    # learner_eval, with the standardised inputs written straight into the learner's input layer
+    for k in range(feats.shape[0]):
+        lacts[k] = (feats[k] - in_shift[k]) / in_scale[k]
+    _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, 0)
+    y0 = laoff[lsizes.shape[0] - 1]
     nw = w.shape[0]
     for q in range(nw):
-        dw[q] = out_shift[q] + out_scale[q] * (y[q] - 0.5)
+        dw[q] = out_shift[q] + out_scale[q] * (lacts[y0 + q] - 0.5)
     for q in range(b.shape[0]):
-        db[q] = out_shift[nw + q] + out_scale[nw + q] * (y[nw + q] - 0.5)
+        db[q] = out_shift[nw + q] + out_scale[nw + q] * (lacts[y0 + nw + q] - 0.5)
 
 
 @njit(cache=True)
@@ -186,6 +204,51 @@ def ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift, in_sc
 
 
 @njit(cache=True)
+def _link_terms(lsizes, lw, k, z, buf, o):
+    """buf[o + u] = w_uk·z for every first-layer unit u of the learner (input k = z)."""
+    for u in range(lsizes[1]):
+        buf[o + u] = lw[u * lsizes[0] + k] * z
+
+
+@njit(cache=True)
+def _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, rq, r1, r2, o3, T, s, y):
+    """The learner's output y[r] for ``nr`` neighbourhoods at once, exactly as ``forward``
+    computes each (same operations, same order), interleaved so that the runs overlap.
+
+    The first-layer terms are precomputed in ``buf``: the source's share θ_u + w_u0·z_0 at
+    rq[r] + u, the link's terms w_uk·z_k for k = 1, 2, 3 at r1[r] + u, r2[r] + u, o3 + u, so
+    that ((share + term1) + term2) + term3 is the sum ``forward`` forms.  ``T`` holds the
+    activations of every non-input learner unit per run (row r at r·stride), ``s`` the sums.
+    """
+    nls = lsizes.shape[0]
+    stride = laoff[nls] - laoff[1]
+    H = lsizes[1]
+    for r in range(nr):
+        qo, p1, p2, row = rq[r], r1[r], r2[r], r * stride
+        for u in range(H):
+            z = buf[qo + u] + buf[p1 + u] + buf[p2 + u] + buf[o3 + u]
+            T[row + u] = 1.0 / (1.0 + np.exp(-z))
+    for l in range(1, nls - 1):
+        nin = lsizes[l]
+        src = laoff[l] - laoff[1]
+        dst = laoff[l + 1] - laoff[1]
+        for k in range(lsizes[l + 1]):
+            wrow = lwoff[l] + k * nin
+            bk = lb[lboff[l] + k]
+            for r in range(nr):
+                s[r] = bk
+            for jj in range(nin):
+                wv = lw[wrow + jj]
+                for r in range(nr):
+                    s[r] += wv * T[r * stride + src + jj]
+            for r in range(nr):
+                T[r * stride + dst + k] = 1.0 / (1.0 + np.exp(-s[r]))
+    last = laoff[nls - 1] - laoff[1]
+    for r in range(nr):
+        y[r] = T[r * stride + last]
+
+
+@njit(cache=True)
 def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
                   lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats,
                   acc, dw, db):
@@ -195,26 +258,118 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
     is the δ_i handed to the layer below, so the rule runs down any depth.  In the raw encoding
     ℓ at x_j = 0 (once per link i -> h, shared by every j) is subtracted, so that a silent source
     neuron's links stay put, as under backprop (the log encoding has this built in).
+
+    The numbers are bit-for-bit those of calling ``ell`` per (i, h, j); faster because each
+    first-layer product of the learner is formed once where its input is shared (θ_u + w_u0·z_0
+    per source j, w_u2·z_2 per target h, w_u3·z_3 per neuron i, w_u1·z_1 per link i -> h) and
+    all of neuron i's learner runs go through ``_learner_many`` together.
     """
     nl = sizes.shape[0]
+    learned = mode == LOCAL_LOG or mode == LOCAL_RAW
+    H = lsizes[1] if learned else 0
+    ndmax = 0
+    numax = 0
+    for l in range(nl - 2, 0, -1):
+        ndmax = max(ndmax, sizes[l - 1])
+        numax = max(numax, sizes[l + 1])
+    # buf: per source j the share θ_u + w_u0·z_0 at j·H (j = ndown: the bias unit, ndown + 1:
+    # x = 0); per target h the δ term at o2 + h·H (raw encoding: for -δ at o2m + h·H); the f'
+    # term of neuron i at o3; the w term of link i -> h at o1 + h·H
+    o2 = (ndmax + 2) * H
+    o2m = o2 + numax * H
+    o3 = o2m + numax * H
+    o1 = o3 + H
+    buf = np.empty(o1 + numax * H)
+    # learner runs per neuron i: (1 + ndown + 1) * 2 per target h at most (raw: ±δ, silent)
+    rmax = 2 * numax * (ndmax + 2) if learned else 0
+    stride = laoff[lsizes.shape[0]] - laoff[1]
+    T = np.empty(rmax * stride)
+    s = np.empty(rmax)
+    y = np.empty(rmax)
+    ri = np.empty(3 * rmax, np.int64)
+    rq, r1, r2 = ri[:rmax], ri[rmax:2 * rmax], ri[2 * rmax:]
     for l in range(nl - 2, 0, -1):
         n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
+        if learned:
+            for j in range(ndown + 2):
+                x = acts[aoff[l - 1] + j] if j < ndown else (1.0 if j == ndown else 0.0)
+                if mode == LOCAL_LOG:
+                    z = (np.log(abs(x)) - in_shift[0]) / in_scale[0] if x != 0.0 else 0.0
+                else:
+                    z = (x - in_shift[0]) / in_scale[0]
+                for u in range(H):
+                    buf[j * H + u] = lb[u] + lw[u * lsizes[0]] * z
+            for h in range(nup):
+                d = deltas[boff[l] + h]
+                if mode == LOCAL_LOG:
+                    if d != 0.0:
+                        _link_terms(lsizes, lw, 2, (np.log(abs(d)) - in_shift[2]) / in_scale[2], buf, o2 + h * H)
+                else:
+                    _link_terms(lsizes, lw, 2, (d - in_shift[2]) / in_scale[2], buf, o2 + h * H)
+                    _link_terms(lsizes, lw, 2, (-d - in_shift[2]) / in_scale[2], buf, o2m + h * H)
         for i in range(n):
             a = acts[aoff[l] + i]
             fp = a * (1.0 - a)
             for j in range(ndown + 1):
                 acc[j] = 0.0
-            for h in range(nup):
-                wv = w[woff[l] + h * n + i]
-                d = deltas[boff[l] + h]
-                silent = 0.0
-                if mode == LOCAL_RAW:
-                    silent = ell(0.0, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
-                                 in_scale, out_shift, out_scale, lacts, lins, lz, feats)
-                for j in range(ndown + 1):
-                    x = acts[aoff[l - 1] + j] if j < ndown else 1.0
-                    acc[j] += ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
-                                  in_scale, out_shift, out_scale, lacts, lins, lz, feats) - silent
+            if not learned:
+                for h in range(nup):
+                    wv = w[woff[l] + h * n + i]
+                    d = deltas[boff[l] + h]
+                    for j in range(ndown + 1):
+                        x = acts[aoff[l - 1] + j] if j < ndown else 1.0
+                        acc[j] += ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
+                                      in_scale, out_shift, out_scale, lacts, lins, lz, feats) - 0.0
+            else:
+                if mode == LOCAL_LOG:
+                    _link_terms(lsizes, lw, 3, (np.log(max(fp, 1e-300)) - in_shift[3]) / in_scale[3], buf, o3)
+                else:
+                    _link_terms(lsizes, lw, 3, (fp - in_shift[3]) / in_scale[3], buf, o3)
+                # the learner runs of neuron i, in the order they are summed below
+                nr = 0
+                for h in range(nup):
+                    wv = w[woff[l] + h * n + i]
+                    d = deltas[boff[l] + h]
+                    p1 = o1 + h * H
+                    if mode == LOCAL_LOG:
+                        if wv == 0.0 or d == 0.0:
+                            continue
+                        _link_terms(lsizes, lw, 1, (np.log(abs(wv)) - in_shift[1]) / in_scale[1], buf, p1)
+                        for j in range(ndown + 1):
+                            if j == ndown or acts[aoff[l - 1] + j] != 0.0:
+                                rq[nr], r1[nr], r2[nr] = j * H, p1, o2 + h * H
+                                nr += 1
+                    else:
+                        _link_terms(lsizes, lw, 1, (wv - in_shift[1]) / in_scale[1], buf, p1)
+                        for j in range(ndown + 2):
+                            jj = ndown + 1 if j == 0 else j - 1  # x = 0 (the silent share) first
+                            rq[nr], r1[nr], r2[nr] = jj * H, p1, o2 + h * H
+                            rq[nr + 1], r1[nr + 1], r2[nr + 1] = jj * H, p1, o2m + h * H
+                            nr += 2
+                _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, rq, r1, r2, o3, T, s, y)
+                r = 0
+                for h in range(nup):
+                    wv = w[woff[l] + h * n + i]
+                    d = deltas[boff[l] + h]
+                    if mode == LOCAL_LOG:
+                        if wv == 0.0 or d == 0.0:
+                            for j in range(ndown + 1):
+                                acc[j] += 0.0 - 0.0
+                            continue
+                        positive = (wv > 0.0) == (d > 0.0)
+                        for j in range(ndown + 1):
+                            e = 0.0
+                            if j == ndown or acts[aoff[l - 1] + j] != 0.0:
+                                mag = np.exp(out_shift[0] + out_scale[0] * (y[r] - 0.5))
+                                e = mag if positive else -mag
+                                r += 1
+                            acc[j] += e - 0.0
+                    else:
+                        silent = out_scale[0] * 0.5 * (y[r] - y[r + 1])
+                        r += 2
+                        for j in range(ndown + 1):
+                            acc[j] += out_scale[0] * 0.5 * (y[r] - y[r + 1]) - silent
+                            r += 2
             deltas[boff[l - 1] + i] = acc[ndown]
             db[boff[l - 1] + i] = rate * acc[ndown]
             row = woff[l - 1] + i * ndown

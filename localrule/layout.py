@@ -24,7 +24,7 @@ class UsageError(ValueError):
 def parse_layers(text: str) -> tuple[int, ...]:
     """``"2,5,2"`` -> ``(2, 5, 2)``; a ``0`` hidden layer means "none" (paper's 2-0-1)."""
     parts = [p.strip() for p in str(text).replace("-", ",").split(",")]
-    if len(parts) < 2 or any(not p.isdigit() for p in parts):
+    if len(parts) < 2 or any(not (p.isascii() and p.isdigit()) for p in parts):
         raise UsageError(f"--layers must be comma-separated whole numbers like 2,5,2, got {text!r}")
     sizes = [int(p) for p in parts]
     if sizes[0] == 0 or sizes[-1] == 0:

@@ -8,11 +8,13 @@ Two modes share this module:
   (x_j, w_hi, δ_h, f'(in_i)), output that link's contribution; one shared function ℓ for any
   topology (see ``kernels.local_updates``).
 
-Scaling.  Updates are tiny and of mixed scale, and a sigmoid learner outputs (0, 1), so every
-input is standardised and every target t is mapped to y = 0.5 + TARGET_SPREAD·(t - μ)/σ
-(±4σ -> [0.1, 0.9]); μ and σ are stored with the model.  The local rule never shifts the signed
-variables w, δ and its target (μ = 0, σ = root mean square) so that the learned ℓ can be made
-exactly odd in δ: its training set holds every tuple twice, with δ and with -δ.
+Scaling.  Updates are tiny and span orders of magnitude, and a sigmoid learner outputs (0, 1),
+so inputs are standardised and a target t maps to y = 0.5 + spread·(t - μ)/σ, with μ, σ stored
+with the model.  Full mode: spread ``TARGET_SPREAD`` (±4σ -> [0.1, 0.9]).  Local mode, "log"
+encoding (default): the learner sees log|x|, log|w|, log|δ|, log f' and predicts
+log|contribution|; the sign is sign(w)·sign(δ), a symmetry of rule (6), not learned.  Local
+mode, "raw" encoding (the ablation): standardised raw values, with the signed ones (w, δ,
+target) only scaled, never shifted, so ℓ can be made exactly odd in δ.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
 TARGET_SPREAD = 0.1
+#: The local rule's log encoding keeps both ends of its learner in their near-linear range, since
+#: log|contribution| is a linear function of the log inputs: inputs are divided by 2σ and targets
+#: spread by 0.05 per σ.  With 0.1 and 1σ, updates of saturated late-training units came out
+#: ~8% too small and the square task ended 1.4x backprop's J (README, "Two modes side by side").
+LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the samples held out to measure imitation error (R²) on data the learner did not fit.
@@ -71,6 +78,8 @@ class Rule:
 
     def ell(self, x, w, delta, fprime):
         """The local rule on arrays of neighbourhoods, exactly as the training kernel applies it."""
+        if self.mode == "full":
+            raise UsageError("a full-network rule has no per-link function ℓ")
         V = np.stack(np.broadcast_arrays(x, w, delta, fprime), axis=-1).reshape(-1, 4).astype(float)
         mode, args = self.kernel_args(None)
         return kernels.ell_batch(mode, *args[:-1], V)
@@ -96,7 +105,7 @@ class Rule:
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
                     "out_shift": ls[-1], "out_scale": ls[-1], "history": None, "history_test": None}
-        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths)
+        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1)
         layers = None if meta.get("layers") is None else tuple(meta["layers"])
         return cls(meta["mode"], tuple(meta["features"]), tuple(meta["lsizes"]), a["lw"], a["lb"],
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,
@@ -147,6 +156,9 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
 
 def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FULL_FEATURES) -> Rule:
     """A full-network learner from sample sets (files or in memory) of one topology."""
+    if tuple(features) not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
+        raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}, "
+                         f"in that order (the kernel assembles them so), got {','.join(features)}")
     sets = sample_sets(sources if isinstance(sources, list) else [sources])
     sizes = check_sizes(sets[0][0]["layers"])
     for meta, _ in sets:
@@ -184,8 +196,8 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=30, seed=0, max_tupl
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
-        shift, scale = X.mean(0), X.std(0)
-        out_shift, out_scale = T.mean(0), T.std(0) / TARGET_SPREAD
+        shift, scale = X.mean(0), LOG_INPUT_WIDTH * X.std(0)
+        out_shift, out_scale = T.mean(0), T.std(0) / LOG_TARGET_SPREAD
     else:
         rms = np.sqrt(np.mean(V ** 2, axis=0))
         shift = np.array([V[:, 0].mean(), 0.0, 0.0, V[:, 3].mean()])

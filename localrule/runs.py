@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernels
-from .layout import check_sizes, init_params
+from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
 from .samples import row_width, split_rows
 from .tasks import Task, accuracy, check_fits
 
@@ -79,7 +79,9 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     """
     sizes = check_sizes(layers)
     check_fits(task, sizes)
-    w, b = (init_params(sizes, seed) if init is None else (init[0].copy(), init[1].copy()))
+    w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
+    if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
+        raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
     mode, largs = (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
     steps = cycles * task.X.shape[0]
     S = np.empty(((steps + sample_every - 1) // sample_every if sample_every else 0, row_width(sizes)))

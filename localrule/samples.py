@@ -54,7 +54,7 @@ def activations(sizes, fields) -> np.ndarray:
 def link_tuples(sizes, fields) -> dict:
     """Every hidden link's neighbourhood per recorded step, bias links (x_j = 1) included.
 
-    One tuple per (step, hidden neuron i, source j or bias, outgoing link i -> h).
+    One tuple per (step, hidden neuron i, outgoing link i -> h, source j or bias), in that order.
     """
     sizes = tuple(sizes)
     aoff, boff, woff = offsets(sizes)

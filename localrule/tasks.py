@@ -127,7 +127,11 @@ def check_fits(task: Task, sizes) -> None:
     if sizes[0] != task.n_in or sizes[-1] != task.n_out:
         raise UsageError(
             f"layers {'-'.join(map(str, sizes))} do not fit task {task.name!r}, "
-            f"which has {task.n_in} inputs and {task.n_out} outputs")
+            f"which has {_count(task.n_in, 'input')} and {_count(task.n_out, 'output')}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def accuracy(outputs: np.ndarray, Y: np.ndarray) -> float | None:

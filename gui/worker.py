@@ -1,0 +1,400 @@
+"""The training thread: runs the numba kernels and sends copied snapshots to the window.
+
+Why a thread of its own: a kernel call, the learner fit and numba's first compile all take
+longer than a frame, and the window must keep repainting.  The window talks to the worker only
+through a command queue (methods below) and listens to its signals; every array in a snapshot
+is a copy, so the window never sees memory the kernels are writing.  Snapshots are throttled to
+``FPS`` and only sent once the window has drawn the previous one (``ack``), so a slow window
+never builds a backlog.  Pyqtgraph items are never touched here.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from PyQt6.QtCore import QThread, pyqtSignal
+
+from localrule import kernels
+from localrule.layout import UsageError, init_params
+from localrule.tasks import Task, accuracy
+
+from . import fastkernels
+
+FPS = 30.0
+#: Cycles per frame choices of the speed control; 0 means "as fast as possible".
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 0)
+#: Sampling keeps at most about this many rows (every k-th step), like the CLI's ``--every``.
+MAX_SAMPLE_ROWS = 20000
+GRID = 100
+
+
+@dataclass
+class RunConfig:
+    """What to train: backprop always, plus ``rule`` (if any) from the same initial weights."""
+    task: Task
+    sizes: tuple
+    rate: float
+    cycles: int
+    seed: int
+    rule: object = None          # a localrule.learner.Rule that fits ``sizes``
+    rule_label: str = ""
+    speed: int = 10
+    grid: int = GRID
+    gen: int = 0                 # the window's configuration number, echoed in every snapshot
+    init: tuple | None = field(default=None, repr=False)   # (w, b); None: init_params(sizes, seed)
+
+
+def plane_bounds(task: Task):
+    """The input-plane rectangle of the decision map: all points plus a 5 % margin, at least [0, 1]."""
+    pts = task.X if task.X_test is None else np.vstack([task.X, task.X_test])
+    lo = np.minimum(pts[:, :2].min(0), 0.0)
+    hi = np.maximum(pts[:, :2].max(0), 1.0)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
+def grid_points(task: Task, n: int):
+    """(n*n, 2) pixel centres, ordered so ``out.reshape(n, n)`` is indexed [x, y] (ImageItem's order)."""
+    lo, hi = plane_bounds(task)
+    xs = lo[0] + (np.arange(n) + 0.5) * (hi[0] - lo[0]) / n
+    ys = lo[1] + (np.arange(n) + 0.5) * (hi[1] - lo[1]) / n
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    return np.ascontiguousarray(np.stack([gx.ravel(), gy.ravel()], axis=1))
+
+
+class Net:
+    """One network being trained (its weights, J history and divergence), advanced in chunks."""
+
+    def __init__(self, name, sizes, init, mode, largs, task: Task, cycles: int, rule_mode="backprop"):
+        self.rule_mode = rule_mode
+        self.name, self.sizes, self.mode, self.largs = name, np.asarray(sizes, np.int64), mode, largs
+        self.w, self.b = init[0].copy(), init[1].copy()
+        self.prev_w, self.prev_b = self.w.copy(), self.b.copy()
+        self.task = task
+        self.Xt, self.Yt = ((task.X_test, task.Y_test) if task.X_test is not None
+                            else (np.empty((0, task.n_in)), np.empty((0, task.n_out))))
+        self.J = np.full(min(cycles, 4096) + 1, np.nan)     # grown on demand (see ``_room``)
+        self.Jt = np.full(min(cycles, 4096) + 1, np.nan)
+        self.t = 0
+        self.diverged_at = None
+        self.started = False
+        self.seconds = 0.0
+
+    def _room(self, last):
+        """Make J and Jt hold index ``last`` (doubling, so a long run costs O(n) copies)."""
+        old = self.J.shape[0]
+        if last >= old:
+            size = max(last + 1, 2 * old)
+            self.J = np.concatenate([self.J, np.full(size - old, np.nan)])
+            self.Jt = np.concatenate([self.Jt, np.full(size - old, np.nan)])
+
+    def done(self, cycles) -> bool:
+        return self.diverged_at is not None or self.t >= cycles
+
+    def advance(self, rate, n, cycles) -> int:
+        """Train up to ``n`` more cycles (never past ``cycles``); returns pattern steps taken."""
+        n = min(n, cycles - self.t)
+        if n <= 0 or self.diverged_at is not None:
+            return 0
+        j, jt = np.empty(n + 1), np.empty(n + 1)
+        self._room(self.t + n)
+        t0 = time.perf_counter()
+        div, _ = fastkernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
+                               float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
+        self.seconds += time.perf_counter() - t0
+        if not self.started:
+            self.J[0], self.Jt[0] = j[0], jt[0]
+            self.started = True
+        self.J[self.t + 1:self.t + n + 1] = j[1:]
+        self.Jt[self.t + 1:self.t + n + 1] = jt[1:]
+        if div >= 0:
+            self.diverged_at = self.t + int(div)
+            self.t += int(div)
+            return int(div) * self.task.X.shape[0]
+        self.t += n
+        return n * self.task.X.shape[0]
+
+    def evaluate(self):
+        """J[0] before any training, so a fresh network already has a point on the curve."""
+        if not self.started:
+            j, jt = np.empty(1), np.empty(1)
+            fastkernels.train(self.sizes, self.w.copy(), self.b.copy(), self.task.X, self.task.Y, self.Xt,
+                          self.Yt, 0.0, 0, self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
+            self.J[0], self.Jt[0] = j[0], jt[0]
+            self.started = True
+
+
+class TrainWorker(QThread):
+    """Owns the networks being trained; controlled by queued commands, reports by signals."""
+
+    ready = pyqtSignal()                 # kernels compiled (or loaded from numba's disk cache)
+    snapshot = pyqtSignal(object)        # dict, see ``_snapshot``
+    status = pyqtSignal(str)
+    failed = pyqtSignal(str)             # a one-line message (bad input found while working)
+    learn_progress = pyqtSignal(object)  # dict(stage, done, total, J, Jt)
+    recorded = pyqtSignal(object)        # (meta, fields) of a sampled backprop run
+    learned = pyqtSignal(object)         # a localrule.learner.Rule
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._q: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._ack = threading.Event()
+        self._ack.set()
+        self.cfg: RunConfig | None = None
+        self.nets: list[Net] = []
+        self.playing = False
+        self.speed = 10
+        self.rate = 0.23
+        self.cycles = 0
+        self.is_ready = False
+        self._grid = None
+        self._last_emit = 0.0
+        self._rate_window = []           # (time, steps) of recent chunks, for steps/s
+        self.steps_total = 0
+
+    # ---- commands (any thread) -------------------------------------------------------------
+    def configure(self, cfg: RunConfig): self._q.put(("configure", cfg))
+    def play(self): self._q.put(("play",))
+    def pause(self): self._q.put(("pause",))
+    def step(self, n=1): self._q.put(("step", int(n)))
+    def reset(self): self._q.put(("reset",))
+    def set_rate(self, rate): self._q.put(("rate", float(rate)))
+    def set_speed(self, speed): self._q.put(("speed", int(speed)))
+    def set_cycles(self, cycles): self._q.put(("cycles", int(cycles)))
+    def record(self, **params): self._q.put(("record", params))
+    def learn(self, **params): self._q.put(("learn", params))
+
+    def ack(self):
+        """The window has drawn the last snapshot: the next one may be sent."""
+        self._ack.set()
+
+    def shutdown(self, timeout_ms=5000) -> bool:
+        """Stop training or learning at the next chunk and join the thread."""
+        self._stop.set()
+        self._q.put(("quit",))
+        return self.wait(timeout_ms) if self.isRunning() else True
+
+    # ---- thread ----------------------------------------------------------------------------
+    def run(self):
+        self.status.emit("preparing… (compiling the numba kernels)")
+        try:
+            self._warm()
+        except Exception as e:  # pragma: no cover - numba missing/broken
+            self.failed.emit(f"could not prepare the kernels: {e}")
+            return
+        self.is_ready = True
+        self.ready.emit()
+        self.status.emit("ready")
+        while not self._stop.is_set():
+            try:
+                cmd = self._q.get(timeout=0 if self._can_play() else 0.1)
+            except queue.Empty:
+                cmd = None
+            if cmd is not None:
+                if cmd[0] == "quit":
+                    break
+                self._handle(cmd)
+                continue                      # drain every pending command before training
+            if self._can_play():
+                self._frame()
+
+    def _warm(self):
+        """Compile (or load from cache) every kernel the app uses, on a tiny problem."""
+        sz = np.array([2, 2, 1], np.int64)
+        w, b = init_params((2, 2, 1), 0)
+        X, Y = np.zeros((1, 2)), np.zeros((1, 1))
+        j = np.empty(2)
+        for train in (kernels.train, fastkernels.train):
+            train(sz, w, b, X, Y, X, Y, 0.1, 1, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
+                  np.empty((0, 1)), j, j.copy())
+        fastkernels.predict(sz, w, b, X)
+        kernels.ell_batch(kernels.ORACLE, *kernels.NO_LEARNER[:-1], np.ones((1, 4)))
+
+    def _can_play(self) -> bool:
+        return self.playing and bool(self.nets) and not all(n.done(self.cycles) for n in self.nets)
+
+    def _handle(self, cmd):
+        kind = cmd[0]
+        try:
+            if kind == "configure":
+                self._configure(cmd[1])
+            elif kind == "play":
+                self.playing = bool(self.nets)
+                self._emit(force=True)
+            elif kind == "pause":
+                self.playing = False
+                self._emit(force=True)
+            elif kind == "step":
+                self.playing = False
+                self._train(cmd[1])
+                self._emit(force=True)
+            elif kind == "reset":
+                self.playing = False
+                if self.cfg is not None:
+                    self._build()
+                self._emit(force=True)
+            elif kind == "rate":
+                self.rate = cmd[1]
+            elif kind == "speed":
+                self.speed = cmd[1]
+            elif kind == "cycles":
+                self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
+                self._emit(force=True)
+            elif kind == "record":
+                self.playing = False
+                self._emit(force=True)
+                self._record(**cmd[1])
+            elif kind == "learn":
+                self.playing = False
+                self._emit(force=True)
+                self._learn(**cmd[1])
+        except UsageError as e:
+            self.playing = False
+            self.failed.emit(str(e))
+        except Exception as e:  # keep the thread alive whatever happens; say what it was
+            self.playing = False
+            self.failed.emit(f"internal error: {e.__class__.__name__}: {e}")
+
+    def _configure(self, cfg: RunConfig):
+        self.cfg = cfg
+        self.rate, self.cycles, self.speed = cfg.rate, cfg.cycles, cfg.speed
+        self.playing = False
+        self._grid = grid_points(cfg.task, cfg.grid) if cfg.task.n_in == 2 else None
+        self._build()
+        self._emit(force=True)
+
+    def _build(self):
+        cfg = self.cfg
+        init = cfg.init if cfg.init is not None else init_params(cfg.sizes, cfg.seed)
+        self.nets = [Net("backprop", cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
+        if cfg.rule is not None:
+            mode, largs = cfg.rule.kernel_args(cfg.sizes)
+            self.nets.append(Net(cfg.rule_label or cfg.rule.mode, cfg.sizes, init, mode, largs, cfg.task,
+                                 self.cycles, cfg.rule.mode))
+        for n in self.nets:
+            n.evaluate()
+        self.steps_total = 0
+        self._rate_window.clear()
+
+    def _train(self, cycles) -> int:
+        steps = 0
+        for n in self.nets:
+            n.prev_w, n.prev_b = n.w.copy(), n.b.copy()
+            steps += n.advance(self.rate, cycles, self.cycles)
+        self.steps_total += steps
+        now = time.perf_counter()
+        self._rate_window.append((now, steps))
+        while self._rate_window and now - self._rate_window[0][0] > 1.0:
+            self._rate_window.pop(0)
+        return steps
+
+    def _frame(self):
+        """One frame of play: ``speed`` cycles per network, then wait out the frame period."""
+        t0 = time.perf_counter()
+        if self.speed > 0:
+            self._train(self.speed)
+        else:                                  # as fast as possible: chunks of about 5 ms
+            n = max(1, int(0.005 * self._cycles_per_second()))
+            while time.perf_counter() - t0 < 1.0 / FPS and self._q.empty() and self._can_play():
+                self._train(n)
+        finished = all(n.done(self.cycles) for n in self.nets)
+        if finished:
+            self.playing = False
+        self._emit(force=finished)
+        if self.speed > 0 and not finished:
+            left = 1.0 / FPS - (time.perf_counter() - t0)
+            if left > 0:
+                try:
+                    cmd = self._q.get(timeout=left)
+                    if cmd[0] == "quit":
+                        self._stop.set()
+                    else:
+                        self._handle(cmd)
+                except queue.Empty:
+                    pass
+
+    def _cycles_per_second(self) -> float:
+        steps = self.steps_per_second()
+        per_cycle = self.cfg.task.X.shape[0] * max(len(self.nets), 1) if self.cfg else 1
+        return max(steps / per_cycle, 20.0)
+
+    def steps_per_second(self) -> float:
+        w = self._rate_window
+        if len(w) < 2:
+            return 0.0
+        span = w[-1][0] - w[0][0]
+        return sum(s for _, s in w[1:]) / span if span > 0 else 0.0
+
+    def _emit(self, force=False):
+        now = time.perf_counter()
+        if not force and (not self._ack.is_set() or now - self._last_emit < 1.0 / FPS):
+            return
+        self._ack.clear()
+        self._last_emit = now
+        self.snapshot.emit(self._snapshot())
+
+    def _snapshot(self) -> dict:
+        nets = []
+        for n in self.nets:
+            m = None
+            if self._grid is not None:
+                g = self.cfg.grid
+                m = fastkernels.predict(n.sizes, n.w, n.b, self._grid)[:, 0].reshape(g, g)
+            acc = None
+            if n.diverged_at is None:
+                X, Y = ((n.task.X_test, n.task.Y_test) if n.task.X_test is not None else (n.task.X, n.task.Y))
+                acc = accuracy(fastkernels.predict(n.sizes, n.w, n.b, X), Y)
+            nets.append({"name": n.name, "t": n.t, "w": n.w.copy(), "b": n.b.copy(),
+                         "dw": n.w - n.prev_w, "db": n.b - n.prev_b,
+                         "J": n.J[:n.t + 1].copy(), "Jt": n.Jt[:n.t + 1].copy() if n.task.X_test is not None else None,
+                         "diverged_at": n.diverged_at, "map": m, "accuracy": acc, "seconds": n.seconds,
+                         "mode": n.rule_mode})
+        return {"nets": nets, "gen": self.cfg.gen if self.cfg else -1, "playing": self._can_play(),
+                "finished": bool(self.nets) and all(n.done(self.cycles) for n in self.nets),
+                "cycles": self.cycles, "rate": self.rate,
+                "steps_per_s": self.steps_per_second(), "steps_total": self.steps_total,
+                "time": time.perf_counter()}
+
+    # ---- sampling and learning -------------------------------------------------------------
+    def _check_stop(self, *_):
+        if self._stop.is_set():
+            from .learning import Cancelled
+            raise Cancelled
+
+    def _record(self, task, sizes, rate, cycles, seed):
+        from localrule.runs import train
+        steps = cycles * task.X.shape[0]
+        every = max(1, -(-steps // MAX_SAMPLE_ROWS))
+        self.learn_progress.emit({"stage": "recording", "done": 0, "total": cycles, "J": None, "Jt": None})
+        res = train(task, sizes, rate, cycles, seed, sample_every=every)
+        meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
+                "every": every, "rows": int(res.samples["w"].shape[0])}
+        fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
+        self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": res.J, "Jt": res.J_test})
+        self.recorded.emit((meta, fields))
+
+    def _learn(self, kind, sources, hidden, rate, cycles, seed, features=None, encoding="log"):
+        from . import learning
+
+        def progress(done, J, Jt):
+            self._check_stop()
+            self.learn_progress.emit({"stage": "learning", "kind": kind, "done": done, "total": cycles,
+                                      "J": J, "Jt": Jt})
+        self.learn_progress.emit({"stage": "learning", "kind": kind, "done": 0, "total": cycles, "J": None, "Jt": None})
+        try:
+            if kind == "full":
+                rule = learning.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                           features=features, progress=progress)
+            else:
+                rule = learning.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                            encoding=encoding, progress=progress)
+        except learning.Cancelled:
+            return
+        self.learn_progress.emit({"stage": "learned", "kind": kind, "done": cycles, "total": cycles,
+                                  "J": rule.history, "Jt": rule.history_test})
+        self.learned.emit(rule)

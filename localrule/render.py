@@ -1,0 +1,119 @@
+"""Headless PNG figures through pyqtgraph (offscreen Qt): one plotting stack for CLI and app.
+
+Imported only when figures are written; nothing else in ``localrule`` imports Qt.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pyqtgraph as pg  # noqa: E402
+import pyqtgraph.exporters  # noqa: E402,F401
+from pyqtgraph.Qt import QtCore, QtWidgets  # noqa: E402
+
+#: One colour per mode, shared with the app.
+MODE_COLOURS = {"backprop": (31, 119, 180), "full": (255, 127, 14), "local": (44, 160, 44),
+                "oracle": (148, 103, 189)}
+SIZE = (900, 560)
+
+
+def app():
+    """The QApplication (made offscreen if needed), with LC_NUMERIC at C for numba's LLVM."""
+    qapp = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    return qapp
+
+
+def _plot(title, xlabel, ylabel, logy=False):
+    app()
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    win = pg.GraphicsLayoutWidget()
+    win.resize(*SIZE)
+    plot = win.addPlot(title=title)
+    plot.setLabel("bottom", xlabel)
+    plot.setLabel("left", ylabel)
+    plot.showGrid(x=True, y=True, alpha=0.25)
+    plot.setLogMode(y=logy)
+    plot.getAxis("left").enableAutoSIPrefix(False)
+    plot.addLegend(offset=(-10, 10))
+    return win, plot
+
+
+def export(win, path) -> Path:
+    """Render ``win`` to PNG at ``path`` atomically (temporary name, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp.png")
+    win.show()  # lays the scene out at the window's size (offscreen: nothing appears)
+    QtWidgets.QApplication.processEvents()
+    pg.exporters.ImageExporter(win.scene()).export(str(tmp))
+    os.replace(tmp, path)
+    win.close()
+    return path
+
+
+def band(curves: np.ndarray):
+    """Median and interquartile band over runs (rows), ignoring runs that diverged (NaN)."""
+    finite = np.isfinite(curves)
+    cols = finite.any(axis=0)
+    med, lo, hi = (np.full(curves.shape[1], np.nan) for _ in range(3))
+    if cols.any():
+        med[cols], lo[cols], hi[cols] = (np.nanpercentile(curves[:, cols], q, axis=0) for q in (50, 25, 75))
+    return med, lo, hi
+
+
+def error_curves(path, title, curves: dict, logy=True, ylabel="J(t)") -> Path:
+    """J(t) per mode: median line and interquartile band.  ``curves``: mode -> (runs, t) array."""
+    win, plot = _plot(title, "t (cycles)", ylabel, logy)
+    for mode, runs in curves.items():
+        runs = np.atleast_2d(np.asarray(runs, float))
+        if logy:
+            runs = np.where(runs > 0, runs, np.nan)
+        med, lo, hi = band(runs)
+        t = np.arange(runs.shape[1], dtype=float)
+        colour = MODE_COLOURS.get(mode, (80, 80, 80))
+        if runs.shape[0] > 1:
+            lo_item = pg.PlotDataItem(t, lo, connect="finite", pen=pg.mkPen(None))
+            hi_item = pg.PlotDataItem(t, hi, connect="finite", pen=pg.mkPen(None))
+            plot.addItem(lo_item)  # added first so that they take the plot's log mode
+            plot.addItem(hi_item)
+            plot.addItem(pg.FillBetweenItem(lo_item, hi_item, brush=pg.mkBrush(*colour, 60)))
+        plot.plot(t, med, pen=pg.mkPen(colour, width=2), name=mode, connect="finite")
+    return export(win, path)
+
+
+def learner_error(path, title, J, J_holdout=None) -> Path:
+    """The learning network's own training error per cycle (the paper's Figs. 4, 6, 8, 10)."""
+    win, plot = _plot(title, "learner cycle", "learner J (scaled targets)", logy=True)
+    plot.plot(np.arange(len(J)), J, pen=pg.mkPen((31, 119, 180), width=2), name="training samples")
+    if J_holdout is not None and len(J_holdout):
+        plot.plot(np.arange(len(J_holdout)), J_holdout, pen=pg.mkPen((214, 39, 40), width=2,
+                                                                     style=QtCore.Qt.PenStyle.DashLine),
+                  name="held-out samples")
+    return export(win, path)
+
+
+def square_sets(path, task, inner=(0.25, 0.75)) -> Path:
+    """Training and testing sets of the square task side by side (the paper's Fig. 12)."""
+    app()
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    win = pg.GraphicsLayoutWidget()
+    win.resize(SIZE[0], SIZE[0] // 2 + 40)
+    for name, X, Y in (("training set", task.X, task.Y), ("testing set", task.X_test, task.Y_test)):
+        plot = win.addPlot(title=f"{name} ({len(X)} points)")
+        plot.addLegend(offset=(-5, 5))
+        plot.setAspectLocked(True)
+        plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.03)
+        lo, hi = inner
+        plot.plot([lo, hi, hi, lo, lo], [lo, lo, hi, hi, lo], pen=pg.mkPen((90, 90, 90), width=1.5))
+        inside = Y[:, 0] > 0.5
+        plot.plot(X[inside, 0], X[inside, 1], pen=None, symbol="o", symbolSize=7,
+                  symbolBrush=(214, 39, 40), symbolPen="w", name="inner")
+        plot.plot(X[~inside, 0], X[~inside, 1], pen=None, symbol="s", symbolSize=7,
+                  symbolBrush=(31, 119, 180), symbolPen="w", name="outer")
+    return export(win, path)

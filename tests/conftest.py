@@ -1,0 +1,116 @@
+"""Shared helpers for the engine, sample and CLI tests.
+
+The maths helpers here are written straight from the paper (eqs. 1-2) and deliberately do not
+use ``localrule.layout`` or ``localrule.reference``, so that they can serve as an independent
+check of both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+from localrule import tasks
+
+
+# ---------------------------------------------------------------------------------------------
+# independent plain-numpy network maths
+
+
+def sizes_from(n_in, hidden, n_out):
+    """Topology with the width-0 hidden layers dropped (the paper's 2-0-1 is a 2-1 net)."""
+    return (int(n_in), *(int(h) for h in hidden if h), int(n_out))
+
+
+def unflatten(sizes, w, b):
+    """Weight matrices W_l[i, j] (link j -> i, row-major) and bias vectors, by explicit offsets."""
+    Ws, bs, kw, kb = [], [], 0, 0
+    for l in range(len(sizes) - 1):
+        n_from, n_to = sizes[l], sizes[l + 1]
+        Ws.append(np.array(w[kw:kw + n_to * n_from]).reshape(n_to, n_from))
+        bs.append(np.array(b[kb:kb + n_to]))
+        kw += n_to * n_from
+        kb += n_to
+    assert kw == len(w) and kb == len(b), "flat arrays do not match the topology"
+    return Ws, bs
+
+
+def sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def net_output(sizes, w, b, x):
+    """Rule (1) layer by layer."""
+    a = np.asarray(x, float)
+    for W, th in zip(*unflatten(sizes, w, b)):
+        a = sig(W @ a + th)
+    return a
+
+
+def J_p(sizes, w, b, x, ev):
+    """Eq. (2): 1/2 Σ_i (ev_i - x_i)² over the output neurons."""
+    return 0.5 * float(np.sum((np.asarray(ev, float) - net_output(sizes, w, b, x)) ** 2))
+
+
+def J_mean(sizes, w, b, X, Y):
+    return float(np.mean([J_p(sizes, w, b, x, y) for x, y in zip(X, Y)]))
+
+
+def n_params(sizes):
+    return (sum(sizes[k] * sizes[k + 1] for k in range(len(sizes) - 1)), sum(sizes[1:]))
+
+
+def random_params(rng, sizes, scale=1.0):
+    nw, nb = n_params(sizes)
+    return rng.uniform(-scale, scale, nw), rng.uniform(-scale, scale, nb)
+
+
+def random_task(rng, n_in, n_out, n_pat, name="random"):
+    X = np.ascontiguousarray(rng.uniform(0, 1, (n_pat, n_in)))
+    Y = np.ascontiguousarray(rng.uniform(0.05, 0.95, (n_pat, n_out)))
+    return tasks.Task(name, X, Y)
+
+
+# ---------------------------------------------------------------------------------------------
+# hypothesis strategies
+
+
+@st.composite
+def topologies(draw, min_width=0, max_width=8, max_in=3, max_out=3):
+    """(n_in, hidden widths (1-3 layers, width 0 = layer absent), n_out)."""
+    n_in = draw(st.integers(1, max_in))
+    n_out = draw(st.integers(1, max_out))
+    hidden = draw(st.lists(st.integers(min_width, max_width), min_size=1, max_size=3))
+    return n_in, tuple(hidden), n_out
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``localrule.cli.main`` in-process: returns (exit code, stdout, stderr)."""
+    from localrule.cli import main
+
+    def run(*argv):
+        rc = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return rc, out, err
+    return run
+
+
+def assert_one_line_error(rc, err, *, code=2):
+    assert rc == code, f"exit code {rc}, stderr: {err!r}"
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected exactly one stderr line, got {lines!r}"
+    assert lines[0].startswith("localrule: error:"), lines[0]
+    assert "Traceback" not in err
+
+
+def snapshot(folder):
+    """{relative path: bytes} of every file under ``folder`` (to prove nothing was written)."""
+    from pathlib import Path
+    folder = Path(folder)
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,375 @@
+"""The command line: results, the learn/train/tuples flow, and one-line errors for every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from localrule import learner, runs, samples, tasks
+from localrule.cli import build_parser, main
+from conftest import J_mean, assert_one_line_error, snapshot
+
+RESULT_KEYS = {"task", "layers", "mode", "seed", "rate", "cycles", "J", "J_test", "final_J", "accuracy",
+               "diverged", "seconds"}
+VERBS = ("backprop", "learn", "train", "tuples", "compare", "reproduce", "transfer")
+
+
+def strict_json(path):
+    """Parse a JSON file, refusing NaN/Infinity (which are not JSON)."""
+    def bad(c):
+        raise ValueError(f"non-standard JSON constant {c}")
+    return json.loads(open(path).read(), parse_constant=bad)
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """Run every CLI test inside its own folder, so stray writes to the cwd are caught too."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def assets(tmp_path_factory):
+    """Input files for the CLI: sample files, rules, tuples, CSVs, and a file that must survive."""
+    d = tmp_path_factory.mktemp("assets")
+    a = {"dir": d}
+    for name, task, sizes in (("s211", "and", (2, 1, 1)), ("s231", "and", (2, 3, 1)), ("s21", "and", (2, 1))):
+        r = runs.train(tasks.load_task(task), sizes, 0.5, 30, 0, sample_every=1)
+        a[name] = d / f"{name}.npz"
+        samples.save_samples(a[name], r.samples, {"layers": list(sizes), "task": task, "rate": 0.5, "seed": 0,
+                                                  "cycles": 30, "every": 1})
+    a["full_rule"] = d / "full_rule.npz"
+    learner.learn_full([a["s211"]], hidden=(2,), cycles=5).save(a["full_rule"])
+    a["local_rule"] = d / "local_rule.npz"
+    learner.learn_local([a["s231"]], hidden=(3,), cycles=2, max_tuples=1000).save(a["local_rule"])
+    a["corrupt"] = d / "corrupt.npz"
+    raw = a["full_rule"].read_bytes()
+    a["corrupt"].write_bytes(raw[: len(raw) // 2])
+    a["tuples"] = d / "tuples.npz"
+    pool, names = samples.tuples_from_files([a["s231"]], max_tuples=100)
+    samples.save_tuples(a["tuples"], pool, names)
+    csvs = {
+        "good.csv": "a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n",
+        "ragged.csv": "a,b,t\n0,0,0\n0,1\n",
+        "nonnum.csv": "a,b,t\n0,0,0\n0,one,1\n",
+        "nan.csv": "a,b,t\n0,0,0\n0,nan,1\n",
+        "header_only.csv": "a,b,t\n",
+        "empty.csv": "",
+        "three_in.csv": "a,b,c,t\n0,0,0,0\n1,1,1,1\n",
+    }
+    for name, text in csvs.items():
+        a[name] = d / name
+        a[name].write_text(text)
+    a["binary.csv"] = d / "binary.csv"
+    a["binary.csv"].write_bytes(b"\xff\xfe\x00\x81garbage\x00\xc3")
+    a["dir.csv"] = d / "dir.csv"
+    a["dir.csv"].mkdir()
+    a["keep"] = d / "keep.json"
+    a["keep"].write_text('{"keep": true}\n')
+    a["folder"] = d / "a_folder"
+    a["folder"].mkdir()
+    a["plain"] = d / "plain.txt"
+    a["plain"].write_text("not a folder\n")
+    return a
+
+
+# ---------------------------------------------------------------------------------------------
+# results
+
+
+def test_backprop_json_result(tmp_path, cli):
+    out = tmp_path / "r.json"
+    rc, so, se = cli("backprop", "--task", "and", "--layers", "2,1,1", "--cycles", 50, "--json", out)
+    assert rc == 0 and se == ""
+    assert so.startswith("backprop and 2-1-1 seed 0: final J") and so.count("\n") == 1
+    d = strict_json(out)
+    assert RESULT_KEYS <= set(d)
+    assert d["task"] == "and" and d["layers"] == [2, 1, 1] and d["mode"] == "backprop"
+    assert d["seed"] == 0 and d["rate"] == 0.23 and d["cycles"] == 50
+    assert len(d["J"]) == 51 and d["J_test"] is None
+    assert d["final_J"] == d["J"][-1] and d["diverged"] is False
+    assert 0.0 <= d["accuracy"] <= 1.0 and d["seconds"] >= 0
+    api = runs.train(tasks.load_task("and"), (2, 1, 1), 0.23, 50, 0)
+    assert d["J"] == api.J.tolist()
+    assert sorted(os.listdir(tmp_path)) == ["r.json"]
+
+
+def test_backprop_square_has_test_error_and_accuracy(tmp_path, cli):
+    out = tmp_path / "sq.json"
+    rc, so, se = cli("backprop", "--task", "square", "--layers", "2,5,2", "--cycles", 20, "--seed", 4,
+                     "--rate", "0.5", "--json", out)
+    assert rc == 0 and se == "" and "test J" in so and "accuracy" in so
+    d = strict_json(out)
+    assert d["layers"] == [2, 5, 2] and d["seed"] == 4 and d["rate"] == 0.5
+    assert isinstance(d["J_test"], list) and len(d["J_test"]) == 21
+    t = tasks.load_task("square")
+    from localrule.layout import init_params
+    w0, b0 = init_params((2, 5, 2), 4)
+    assert d["J_test"][0] == pytest.approx(J_mean((2, 5, 2), w0, b0, t.X_test, t.Y_test), abs=1e-12)
+    assert isinstance(d["accuracy"], float) and 0.0 <= d["accuracy"] <= 1.0
+
+
+def test_backprop_no_hidden_layer_and_csv_task(tmp_path, cli, assets):
+    out = tmp_path / "c.json"
+    rc, so, se = cli("backprop", "--task", assets["good.csv"], "--layers", "2,0,1", "--cycles", 30,
+                     "--test-csv", assets["good.csv"], "--json", out)
+    assert rc == 0 and se == "" and "backprop good 2-1 seed 0" in so
+    d = strict_json(out)
+    assert d["task"] == "good" and d["layers"] == [2, 1] and len(d["J_test"]) == 31
+    assert d["J_test"] == d["J"]
+
+
+def test_divergence_is_a_result_on_the_cli(tmp_path, cli):
+    out = tmp_path / "div.json"
+    rc, so, se = cli("backprop", "--task", "xor", "--layers", "2,3,1", "--rate", "1e6", "--cycles", 20, "--json", out)
+    assert rc == 0 and se == "" and "diverged at cycle" in so
+    d = strict_json(out)
+    assert d["diverged"] is True and isinstance(d["diverged_at"], int) and d["final_J"] is None
+    assert d["accuracy"] is None and len(d["J"]) == 21 and d["J"][d["diverged_at"]] is None
+
+
+# ---------------------------------------------------------------------------------------------
+# learn -> train, tuples
+
+
+def test_learn_full_then_train(tmp_path, cli, assets):
+    rule, hist = tmp_path / "full.npz", tmp_path / "learn.json"
+    rc, so, se = cli("learn", "--mode", "full", "--samples", assets["s211"], "--cycles", 20, "--out", rule,
+                     "--json", hist)
+    assert rc == 0 and se == ""
+    assert so.startswith("learned full rule 9-2-5 from 120 rows") and str(rule) in so
+    r = learner.Rule.load(rule)
+    assert r.mode == "full" and r.layers == (2, 1, 1) and r.lsizes == (9, 2, 5)
+    h = strict_json(hist)
+    assert h["mode"] == "full" and len(h["J"]) == 21 and h["cycles"] == 20
+    out = tmp_path / "t.json"
+    rc, so, se = cli("train", "--rule", rule, "--cycles", 30, "--json", out)
+    assert rc == 0 and se == "" and so.startswith("full and 2-1-1 seed 0:")
+    d = strict_json(out)
+    assert d["mode"] == "full" and d["layers"] == [2, 1, 1] and len(d["J"]) == 31
+
+
+@pytest.mark.parametrize("encoding", ["log", "raw"])
+def test_learn_local_then_train_on_other_topology(tmp_path, cli, assets, encoding):
+    rule = tmp_path / "local.npz"
+    rc, so, se = cli("learn", "--mode", "local", "--samples", f"{assets['s231']},{assets['s211']}", "--hidden", "4",
+                     "--cycles", 3, "--max-tuples", 2000, "--encoding", encoding, "--out", rule)
+    assert rc == 0 and se == "" and so.startswith("learned local rule 4-4-1 from") and "R²" in so
+    r = learner.Rule.load(rule)
+    assert r.mode == "local" and r.layers is None and r.meta["encoding"] == encoding
+    rc, so, se = cli("train", "--rule", rule, "--task", "xor", "--layers", "2,3,2,1", "--cycles", 20)
+    assert rc == 0 and se == ""
+    assert so.startswith("local xor 2-3-2-1 seed 0:") and so.count("\n") == 1
+
+
+def test_tuples_verb(tmp_path, cli, assets):
+    out = tmp_path / "t.npz"
+    rc, so, se = cli("tuples", "--samples", f"{assets['s231']},{assets['tuples']}", "--out", out)
+    assert rc == 0 and se == ""
+    meta, data = samples.load_tuples(out)
+    n_own = 120 * 3 * (2 + 1) * 1
+    assert meta["rows"] == n_own + 100 == data["x"].shape[0]
+    assert f"wrote {n_own + 100} link tuples" in so
+    t = {k: data[k][:, 0] for k in data}
+    np.testing.assert_array_equal(t["target"], t["x"] * t["fprime"] * t["w"] * t["delta"])
+    rc, so, se = cli("tuples", "--samples", assets["s231"], "--out", tmp_path / "sub.npz", "--max-tuples", 50)
+    assert rc == 0 and samples.load_tuples(tmp_path / "sub.npz")[0]["rows"] == 50
+
+
+# ---------------------------------------------------------------------------------------------
+# every bad input: exit 2, one line, nothing written
+
+
+def _bad_cases():
+    bp = ["backprop", "--cycles", "5"]
+    return {
+        "unknown task": bp + ["--task", "nand", "--layers", "2,1,1"],
+        "layers 2,,1": bp + ["--layers", "2,,1"],
+        "layers 0": bp + ["--layers", "0"],
+        "layers letters": bp + ["--layers", "two,one"],
+        "layers 2": bp + ["--layers", "2"],
+        "layers negative": bp + ["--layers=2,-1,1"],
+        "layers 0 input": bp + ["--layers", "0,2,1"],
+        "layers inputs mismatch": bp + ["--layers", "3,2,1"],
+        "layers outputs mismatch": bp + ["--layers", "2,2,2"],
+        "layers square mismatch": bp + ["--task", "square", "--layers", "2,5,1"],
+        "cycles 0": bp + ["--layers", "2,1,1", "--cycles", "0"],
+        "cycles negative": bp + ["--layers", "2,1,1", "--cycles=-3"],
+        "cycles fractional": bp + ["--layers", "2,1,1", "--cycles", "2.5"],
+        "rate 0": bp + ["--layers", "2,1,1", "--rate", "0"],
+        "rate negative": bp + ["--layers", "2,1,1", "--rate=-0.1"],
+        "rate nan": bp + ["--layers", "2,1,1", "--rate", "nan"],
+        "rate letters": bp + ["--layers", "2,1,1", "--rate", "fast"],
+        "csv missing": bp + ["--task", "{d}/nope.csv", "--layers", "2,1,1"],
+        "csv is a folder": bp + ["--task", "{dir.csv}", "--layers", "2,1,1"],
+        "csv ragged": bp + ["--task", "{ragged.csv}", "--layers", "2,1,1"],
+        "csv non-number": bp + ["--task", "{nonnum.csv}", "--layers", "2,1,1"],
+        "csv nan": bp + ["--task", "{nan.csv}", "--layers", "2,1,1"],
+        "csv binary": bp + ["--task", "{binary.csv}", "--layers", "2,1,1"],
+        "csv header only": bp + ["--task", "{header_only.csv}", "--layers", "2,1,1"],
+        "csv empty": bp + ["--task", "{empty.csv}", "--layers", "2,1,1"],
+        "csv too many targets": bp + ["--task", "{good.csv}", "--targets", "3", "--layers", "2,1,1"],
+        "test csv other inputs": bp + ["--task", "{good.csv}", "--test-csv", "{three_in.csv}", "--layers", "2,1,1"],
+        "test csv missing": bp + ["--task", "{good.csv}", "--test-csv", "{d}/nope.csv", "--layers", "2,1,1"],
+        "json is a folder": bp + ["--layers", "2,1,1", "--json", "{folder}"],
+        "json in missing folder": bp + ["--layers", "2,1,1", "--json", "{d}/no/r.json"],
+        "sample in missing folder": bp + ["--layers", "2,1,1", "--sample", "{d}/no/s.npz"],
+        "sample is a folder": bp + ["--layers", "2,1,1", "--sample", "{folder}"],
+        "every 0": bp + ["--layers", "2,1,1", "--sample", "s.npz", "--every", "0"],
+        "unknown verb": ["frobnicate"],
+        "unknown option": bp + ["--layers", "2,1,1", "--speed", "3"],
+        "missing option value": ["backprop", "--layers"],
+        "learn without arguments": ["learn"],
+        "learn without --out": ["learn", "--mode", "full", "--samples", "{s211}"],
+        "learn bad mode": ["learn", "--mode", "half", "--samples", "{s211}", "--out", "r.npz"],
+        "learn non-sample file": ["learn", "--mode", "full", "--samples", "{good.csv}", "--out", "r.npz"],
+        "learn missing sample file": ["learn", "--mode", "local", "--samples", "{d}/nope.npz", "--out", "r.npz"],
+        "learn local from a rule file": ["learn", "--mode", "local", "--samples", "{full_rule}", "--out", "r.npz"],
+        "learn local without hidden layer": ["learn", "--mode", "local", "--samples", "{s21}", "--out", "r.npz"],
+        "learn full two topologies": ["learn", "--mode", "full", "--samples", "{s211},{s231}", "--out", "r.npz"],
+        "learn full unknown feature": ["learn", "--mode", "full", "--samples", "{s211}", "--features", "w,spin",
+                                       "--out", "r.npz"],
+        "learn full from tuples": ["learn", "--mode", "full", "--samples", "{tuples}", "--out", "r.npz"],
+        "learn bad hidden": ["learn", "--mode", "local", "--samples", "{s231}", "--hidden", "x", "--out", "r.npz"],
+        "learn json in missing folder": ["learn", "--mode", "full", "--samples", "{s211}", "--out", "r.npz",
+                                        "--json", "{d}/no/l.json"],
+        "tuples out in missing folder": ["tuples", "--samples", "{s231}", "--out", "{d}/no/t.npz"],
+        "train json is a folder": ["train", "--rule", "{full_rule}", "--cycles", "5", "--json", "{folder}"],
+        "learn out is a folder": ["learn", "--mode", "full", "--samples", "{s211}", "--out", "{folder}"],
+        "train without --rule": ["train", "--layers", "2,1,1"],
+        "train corrupt rule": ["train", "--rule", "{corrupt}", "--layers", "2,1,1"],
+        "train missing rule": ["train", "--rule", "{d}/nope.npz", "--layers", "2,1,1"],
+        "train sample file as rule": ["train", "--rule", "{s211}", "--layers", "2,1,1"],
+        "train full rule other topology": ["train", "--rule", "{full_rule}", "--layers", "2,3,1", "--cycles", "5"],
+        "train full rule other task": ["train", "--rule", "{full_rule}", "--task", "square", "--cycles", "5"],
+        "train local rule without layers": ["train", "--rule", "{local_rule}", "--cycles", "5"],
+        "tuples missing file": ["tuples", "--samples", "{d}/nope.npz", "--out", "t.npz"],
+        "tuples no hidden layer": ["tuples", "--samples", "{s21}", "--out", "t.npz"],
+        "tuples from a rule": ["tuples", "--samples", "{local_rule}", "--out", "t.npz"],
+    }
+
+
+BAD = _bad_cases()
+
+
+def _expand(argv, assets, extra):
+    names = {k: str(v) for k, v in assets.items()}
+    names["d"] = str(assets["dir"])
+    return [re.sub(r"\{([^}]+)\}", lambda m: names[m.group(1)], a) for a in argv] + extra
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, cli, assets, case):
+    argv = _expand(BAD[case], assets, [])
+    # where the verb takes --json and the case does not already use it, point it at a new path and
+    # (separately) at a pre-existing file: neither may be touched
+    extra = []
+    if argv[0] in ("backprop", "train") and "--json" not in argv:
+        extra = ["--json", str(assets["keep"])]
+    before_assets, before_here = snapshot(assets["dir"]), snapshot(tmp_path)
+    rc, so, se = cli(*argv, *extra)
+    assert_one_line_error(rc, se)
+    assert so == ""
+    assert snapshot(assets["dir"]) == before_assets and snapshot(tmp_path) == before_here
+    if extra:
+        new = tmp_path / "fresh.json"
+        rc, so, se = cli(*argv, "--json", new)
+        assert_one_line_error(rc, se)
+        assert not new.exists()
+
+
+def test_error_messages_name_the_culprit(cli, assets):
+    checks = {
+        ("backprop", "--task", "nand", "--layers", "2,1,1"): "nand",
+        ("backprop", "--layers", "2,,1"): "2,,1",
+        ("backprop", "--task", str(assets["ragged.csv"]), "--layers", "2,1,1"): "ragged.csv",
+        ("backprop", "--task", "square", "--layers", "2,5,1"): "2-5-1",
+        ("train", "--rule", str(assets["corrupt"]), "--layers", "2,1,1"): "corrupt.npz",
+        ("train", "--rule", str(assets["full_rule"]), "--layers", "2,3,1"): "2-1-1",
+        ("learn", "--mode", "full", "--samples", str(assets["good.csv"]), "--out", "r.npz"): "good.csv",
+        ("backprop", "--layers", "2,1,1", "--sample", str(assets["dir"] / "no" / "s.npz")): "no",
+    }
+    for argv, text in checks.items():
+        rc, so, se = cli(*argv)
+        assert_one_line_error(rc, se)
+        assert text in se, (argv, se)
+
+
+def test_infinite_rate_is_a_usage_error(tmp_path, cli):
+    js, sm = tmp_path / "r.json", tmp_path / "s.npz"
+    rc, so, se = cli("backprop", "--layers", "2,1,1", "--cycles", 3, "--rate", "inf", "--json", js, "--sample", sm)
+    assert_one_line_error(rc, se)
+    assert not js.exists() and not sm.exists()
+
+
+@pytest.mark.parametrize("verb", [("backprop", "--layers", "2,1,1", "--cycles", "3"),
+                                  ("learn", "--mode", "full", "--samples", "{s211}", "--out", "r.npz")])
+def test_negative_seed_is_a_usage_error(tmp_path, cli, assets, verb):
+    rc, so, se = cli(*_expand(list(verb), assets, ["--seed=-1"]))
+    assert_one_line_error(rc, se)
+    assert not (tmp_path / "r.npz").exists()
+
+
+@pytest.mark.parametrize("verb", [("tuples",), ("learn", "--mode", "full"), ("learn", "--mode", "local")])
+def test_empty_sample_list_is_a_usage_error(tmp_path, cli, verb):
+    rc, so, se = cli(*verb, "--samples", ",", "--out", tmp_path / "o.npz")
+    assert_one_line_error(rc, se)
+
+
+def test_output_under_a_regular_file_is_a_usage_error(tmp_path, cli, assets):
+    rc, so, se = cli("backprop", "--layers", "2,1,1", "--cycles", 3, "--json", assets["plain"] / "r.json")
+    assert_one_line_error(rc, se)
+    assert so == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# help, and true subprocess runs
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_every_verb_has_help(capsys, verb):
+    with pytest.raises(SystemExit) as e:
+        main([verb, "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: localrule {verb}")
+
+
+def test_parser_knows_every_verb():
+    sub = next(a for a in build_parser()._actions if a.dest == "verb")
+    assert set(sub.choices) == set(VERBS)
+
+
+def _run(*argv, cwd):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, "-m", "localrule", *map(str, argv)], capture_output=True, text=True,
+                          timeout=120, cwd=cwd, env=env)
+
+
+def test_subprocess_help(tmp_path):
+    p = _run("--help", cwd=tmp_path)
+    assert p.returncode == 0 and p.stderr == ""
+    for verb in VERBS:
+        assert verb in p.stdout
+    p = _run("train", "--help", cwd=tmp_path)
+    assert p.returncode == 0 and "--rule" in p.stdout
+
+
+def test_subprocess_run_and_error(tmp_path):
+    out = tmp_path / "r.json"
+    p = _run("backprop", "--task", "xor", "--layers", "2,2,1", "--cycles", 10, "--json", out, cwd=tmp_path)
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert strict_json(out)["cycles"] == 10 and "backprop xor 2-2-1" in p.stdout
+    p = _run("backprop", "--task", "nand", "--json", tmp_path / "bad.json", cwd=tmp_path)
+    assert_one_line_error(p.returncode, p.stderr)
+    assert not (tmp_path / "bad.json").exists() and p.stdout == ""
+
+
+def test_unicode_digit_in_layers_is_a_usage_error(cli):
+    rc, so, se = cli("backprop", "--layers", "²,1,1", "--cycles", 3)
+    assert_one_line_error(rc, se)
