@@ -32,6 +32,10 @@ MAX_SAMPLE_ROWS = 20000
 GRID = 100
 
 
+class Cancelled(Exception):
+    """The window asked the worker to stop while a learner was training."""
+
+
 @dataclass
 class RunConfig:
     """What to train: backprop always, plus ``rule`` (if any) from the same initial weights."""
@@ -363,7 +367,6 @@ class TrainWorker(QThread):
     # ---- sampling and learning -------------------------------------------------------------
     def _check_stop(self, *_):
         if self._stop.is_set():
-            from .learning import Cancelled
             raise Cancelled
 
     def _record(self, task, sizes, rate, cycles, seed):
@@ -379,7 +382,7 @@ class TrainWorker(QThread):
         self.recorded.emit((meta, fields))
 
     def _learn(self, kind, sources, hidden, rate, cycles, seed, features=None, encoding="log"):
-        from . import learning
+        from localrule import learner
 
         def progress(done, J, Jt):
             self._check_stop()
@@ -388,12 +391,12 @@ class TrainWorker(QThread):
         self.learn_progress.emit({"stage": "learning", "kind": kind, "done": 0, "total": cycles, "J": None, "Jt": None})
         try:
             if kind == "full":
-                rule = learning.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                rule = learner.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
                                            features=features, progress=progress)
             else:
-                rule = learning.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                rule = learner.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
                                             encoding=encoding, progress=progress)
-        except learning.Cancelled:
+        except Cancelled:
             return
         self.learn_progress.emit({"stage": "learned", "kind": kind, "done": cycles, "total": cycles,
                                   "J": rule.history, "Jt": rule.history_test})

@@ -84,7 +84,7 @@ def build_parser() -> Parser:
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
-    p.add_argument("--max-tuples", type=_positive(int), default=20000, help="local mode: tuples kept (seeded subset)")
+    p.add_argument("--max-tuples", type=_positive(int), help="local mode: tuples kept, a seeded subset (30000)")
     p.add_argument("--out", required=True, help="rule file to write (.npz)")
     p.add_argument("--json", help="write the learner's training error per cycle to this JSON file")
 
@@ -151,15 +151,15 @@ def cmd_learn(args):
     check_writable(args.out)
     if args.json:
         check_writable(args.json)
+    given = {k: getattr(args, k) for k in ("hidden", "rate", "cycles") if getattr(args, k) is not None}
     if args.mode == "full":
-        features = tuple(f.strip() for f in args.features.split(",")) if args.features else learner.FULL_FEATURES
-        rule = learner.learn_full(args.samples, hidden=(2,) if args.hidden is None else args.hidden,
-                                  rate=args.rate or 0.198, cycles=args.cycles or 200, seed=args.seed,
-                                  features=features)
+        if args.features:
+            given["features"] = tuple(f.strip() for f in args.features.split(","))
+        rule = learner.learn_full(args.samples, seed=args.seed, **given)
     else:
-        rule = learner.learn_local(args.samples, hidden=(8,) if args.hidden is None else args.hidden,
-                                   rate=args.rate or 0.1, cycles=args.cycles or 20, seed=args.seed,
-                                   max_tuples=args.max_tuples, encoding=args.encoding)
+        if args.max_tuples:
+            given["max_tuples"] = args.max_tuples
+        rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding, **given)
     rule.save(args.out)
     J = rule.history
     if args.json:

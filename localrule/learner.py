@@ -109,8 +109,8 @@ class Rule:
         layers = None if meta.get("layers") is None else tuple(meta["layers"])
         return cls(meta["mode"], tuple(meta["features"]), tuple(meta["lsizes"]), a["lw"], a["lb"],
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,
-                   a["history"], a["history_test"], {k: v for k, v in meta.items()
-                                                     if k not in ("mode", "features", "lsizes", "layers")})
+                   a["history"], a["history_test"], {k: v for k, v in meta.items() if k not in (
+                       "format", "version", "mode", "features", "lsizes", "layers")})
 
 
 def r_squared(pred, true) -> float:
@@ -130,11 +130,14 @@ def full_dataset(sizes, fields, features=FULL_FEATURES):
 
 
 def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scale, hidden, rate,
-        cycles, seed, layers=None, meta=None) -> Rule:
+        cycles, seed, layers=None, meta=None, progress=None) -> Rule:
     """Train the learning network on scaled (inputs, targets) with online backprop.
 
     The rows are shuffled once (seeded), since consecutive samples of one run are nearly equal;
-    the last ``HOLDOUT`` share is held out and its error recorded per cycle too.
+    the last ``HOLDOUT`` share is held out and its error recorded per cycle too.  With
+    ``progress``, training goes in chunks of cycles and ``progress(done, J[:done+1],
+    Jt[:done+1])`` is called after each (raise from it to stop); online training carries no
+    state between cycles, so the result is the same bit for bit.
     """
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
     Z = np.ascontiguousarray((inputs[order] - in_shift) / in_scale)
@@ -144,17 +147,26 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
     lw, lb = init_params(lsizes, seed)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(lsizes, np.int64)
-    div, _ = kernels.train(sz, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], float(rate), int(cycles),
-                           kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, Jt)
-    if div >= 0:
-        raise UsageError(f"the learning network itself diverged at cycle {div}; try a smaller --rate")
+    chunk = cycles if progress is None else max(1, cycles // 40)
+    done = 0
+    while done < cycles:
+        n = min(chunk, cycles - done)
+        j, jt = J[done:done + n + 1], Jt[done:done + n + 1]  # views: j[0] rewrites J[done] alike
+        div, _ = kernels.train(sz, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], float(rate), int(n),
+                               kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), j, jt)
+        if div >= 0:
+            raise UsageError(f"the learning network itself diverged at cycle {done + div}; try a smaller rate")
+        done += n
+        if progress is not None:
+            progress(done, J[:done + 1].copy(), Jt[:done + 1].copy())
     meta = {**(meta or {}), "hidden": list(hidden), "rate": rate, "cycles": cycles, "seed": seed,
             "rows": int(inputs.shape[0])}
     return Rule(mode, tuple(features), lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale,
                 None if layers is None else tuple(layers), J, Jt, meta)
 
 
-def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FULL_FEATURES) -> Rule:
+def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FULL_FEATURES,
+               progress=None) -> Rule:
     """A full-network learner from sample sets (files or in memory) of one topology."""
     if tuple(features) not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}, "
@@ -172,14 +184,14 @@ def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FU
     sd_x[sd_x < 1e-12] = 1.0
     sd_t[sd_t < 1e-15] = 1e-15
     return fit("full", features, X, T, mu_x, sd_x, mu_t, sd_t / TARGET_SPREAD, hidden, rate, cycles, seed,
-               layers=sizes, meta={"task": sets[0][0].get("task")})
+               layers=sizes, meta={"task": sets[0][0].get("task")}, progress=progress)
 
 
 ENCODINGS = ("log", "raw")
 
 
-def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=30, seed=0, max_tuples=20000,
-                encoding="log") -> Rule:
+def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tuples=30000,
+                encoding="log", progress=None) -> Rule:
     """One shared ℓ from the link tuples of any number of sample (or tuple) files.
 
     ``encoding`` "log": inputs log|x|, log|w|, log|δ|, log f' and target log|contribution|, each
@@ -208,6 +220,6 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=30, seed=0, max_tupl
     scale[~(scale > 1e-12)] = 1.0
     out_scale[~(out_scale > 1e-12)] = 1.0
     rule = fit("local", TUPLE_FIELDS, X, T, shift, scale, out_shift, out_scale, hidden, rate, cycles, seed,
-               meta={"sources": sources, "encoding": encoding})
+               meta={"sources": sources, "encoding": encoding}, progress=progress)
     rule.meta["r2_train"] = rule.r2(pool)
     return rule

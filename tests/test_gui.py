@@ -13,7 +13,6 @@ import pytest  # noqa: E402
 pytest.importorskip("pytestqt")
 from PyQt6.QtCore import Qt  # noqa: E402
 
-from gui import learning  # noqa: E402
 from gui.app import MainWindow  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
 from localrule.layout import init_params  # noqa: E402
@@ -205,13 +204,3 @@ def test_close_mid_run_stops_the_worker(qtbot, qapp):
     assert w.worker.isFinished() and not w.worker.isRunning()
 
 
-def test_streamed_learner_matches_engine():
-    src = [small_samples(cycles=20)]
-    for ours, theirs in ((learning.learn_full(src, hidden=(2,), cycles=7),
-                          learner.learn_full(src, hidden=(2,), cycles=7)),
-                         (learning.learn_local([small_samples("xor", (2, 3, 1), 10)], cycles=4),
-                          learner.learn_local([small_samples("xor", (2, 3, 1), 10)], cycles=4))):
-        np.testing.assert_array_equal(ours.lw, theirs.lw)
-        np.testing.assert_array_equal(ours.history, theirs.history)
-        np.testing.assert_array_equal(ours.history_test, theirs.history_test)
-        assert ours.meta == theirs.meta

@@ -1,0 +1,137 @@
+"""The two learning modes: fitting, imitation quality, transfer to unseen shapes, rule files."""
+
+import json
+
+import numpy as np
+import pytest
+
+from localrule import learner, runs, samples, study, tasks
+from localrule.experiments import EXPERIMENTS
+from localrule.layout import UsageError, init_params
+
+#: Documented bounds (README "Two modes side by side") for the local rule's imitation R² on link
+#: tuples of a backprop run it never saw, learned from the pooled samples of experiments 1, 3, 4.
+R2_BOUND = {1: 0.98, 3: 0.98, 4: 0.9}
+
+
+@pytest.fixture(scope="module")
+def sample_sets():
+    return {n: study.sample_run(EXPERIMENTS[n]) for n in (1, 2, 3, 4)}
+
+
+@pytest.fixture(scope="module")
+def local_rule(sample_sets):
+    return study.learn_local_rule(list(sample_sets.values()))
+
+
+@pytest.fixture(scope="module")
+def full_rule_exp1(sample_sets):
+    return study.learn_full_rule(EXPERIMENTS[1], sample_sets[1])
+
+
+def test_full_learner_fits_exp1_samples(full_rule_exp1):
+    J = full_rule_exp1.history
+    assert full_rule_exp1.lsizes == (9, 2, 5)
+    assert J[-1] < J[0] / 10, "the learner's training error must fall by an order of magnitude"
+    assert full_rule_exp1.history_test[-1] < full_rule_exp1.history_test[0] / 10
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_full_learner_shape_matches_the_paper(sample_sets, n):
+    e = EXPERIMENTS[n]
+    rule = learner.learn_full([sample_sets[n]], hidden=e.learner_hidden, cycles=1, features=e.features)
+    assert rule.lsizes[0] == e.learner_inputs and rule.lsizes[-1] == e.learner_outputs
+
+
+def test_full_rule_refuses_another_topology(full_rule_exp1):
+    with pytest.raises(UsageError, match="2-1-1 network and cannot train a 2-4-1"):
+        runs.train(tasks.load_task("or"), (2, 4, 1), 0.23, 5, 0, rule=full_rule_exp1)
+
+
+@pytest.mark.parametrize("mode", ["full", "local"])
+def test_rule_file_round_trip(tmp_path, full_rule_exp1, local_rule, mode):
+    rule = full_rule_exp1 if mode == "full" else local_rule
+    rule.save(tmp_path / "r.npz")
+    back = learner.Rule.load(tmp_path / "r.npz")
+    assert back.mode == rule.mode and back.lsizes == rule.lsizes and back.layers == rule.layers
+    assert back.features == rule.features and back.meta == json.loads(json.dumps(rule.meta))
+    for k in ("lw", "lb", "in_shift", "in_scale", "out_shift", "out_scale", "history", "history_test"):
+        np.testing.assert_array_equal(getattr(back, k), getattr(rule, k))
+    task = tasks.load_task("and" if mode == "full" else "xor")
+    sizes = (2, 1, 1) if mode == "full" else (2, 3, 1)
+    a = runs.train(task, sizes, 0.23, 30, 5, rule=rule)
+    b = runs.train(task, sizes, 0.23, 30, 5, rule=back)
+    np.testing.assert_array_equal(a.J, b.J)
+
+
+def test_rule_loader_rejects_a_sample_file(tmp_path, sample_sets):
+    meta, fields = sample_sets[1]
+    samples.save_samples(tmp_path / "s.npz", fields, meta)
+    with pytest.raises(UsageError, match="expected a localrule-rule file"):
+        learner.Rule.load(tmp_path / "s.npz")
+
+
+@pytest.mark.parametrize("n", [1, 3, 4])
+def test_local_rule_imitates_unseen_runs(local_rule, n):
+    _, fields = study.sample_run(EXPERIMENTS[n], study.HOLDOUT_SEED)
+    r2 = local_rule.r2(samples.link_tuples(EXPERIMENTS[n].layers, fields))
+    assert r2 > R2_BOUND[n]
+
+
+def test_local_rule_is_odd_in_delta_and_w_and_zero_for_a_silent_source(local_rule):
+    rng = np.random.default_rng(0)
+    x, w, d, fp = rng.uniform(0.1, 1, 50), rng.normal(0, 2, 50), rng.normal(0, 0.01, 50), rng.uniform(0.01, 0.25, 50)
+    base = local_rule.ell(x, w, d, fp)
+    np.testing.assert_array_equal(local_rule.ell(x, w, -d, fp), -base)
+    np.testing.assert_array_equal(local_rule.ell(x, -w, d, fp), -base)
+    np.testing.assert_array_equal(local_rule.ell(0 * x, w, d, fp), 0)
+    assert np.all(np.sign(base) == np.sign(x * fp * w * d))
+
+
+def test_raw_encoding_is_odd_in_delta(sample_sets):
+    rule = learner.learn_local([sample_sets[1]], hidden=(4,), cycles=2, max_tuples=2000, encoding="raw")
+    rng = np.random.default_rng(1)
+    x, w, d, fp = rng.uniform(0, 1, 20), rng.normal(0, 2, 20), rng.normal(0, 0.01, 20), rng.uniform(0.01, 0.25, 20)
+    np.testing.assert_allclose(rule.ell(x, w, -d, fp), -rule.ell(x, w, d, fp), atol=1e-15)
+    np.testing.assert_array_equal(rule.ell(0 * x, w, d, fp), 0)
+
+
+def test_local_rule_trains_a_deeper_unseen_net(local_rule):
+    """Transfer: learned on one-hidden-layer nets, it trains XOR 2-8-8-1 (two hidden layers)."""
+    task, sizes = tasks.load_task("xor"), (2, 8, 8, 1)
+    init = init_params(sizes, 0)
+    bp = runs.train(task, sizes, 1.0, 3000, 0, init=init)
+    loc = runs.train(task, sizes, 1.0, 3000, 0, rule=local_rule, init=init)
+    assert bp.J[-1] < 0.01, "backprop solves this set-up"
+    assert not loc.diverged and loc.J[-1] < 2 * bp.J[-1]
+
+
+def test_local_rule_matches_backprop_on_exp3(local_rule):
+    e = EXPERIMENTS[3]
+    res = {m: runs.train_seeds(tasks.load_task(e.task), e.layers, e.rate, 1000, range(4), rule)
+           for m, rule in (("backprop", None), ("local", local_rule))}
+    bp = np.array([r.J[-1] for r in res["backprop"]])
+    loc = np.array([r.J[-1] for r in res["local"]])
+    np.testing.assert_allclose(loc, bp, rtol=0.1)
+
+
+def test_full_mode_divergence_is_reported_not_raised(sample_sets):
+    """Experiment 4's full-network rule diverges on some seeds (as in the paper): a result."""
+    e = EXPERIMENTS[4]
+    rule = study.learn_full_rule(e, sample_sets[4])
+    results = runs.train_seeds(tasks.load_task("square"), e.layers, e.rate, e.cycles, range(1000, 1004), rule)
+    for r in results:
+        if r.diverged:
+            assert 1 <= r.diverged_at <= e.cycles and np.isnan(r.J[r.diverged_at:]).all()
+            assert "diverged at cycle" in r.summary() and r.to_json()["final_J"] is None
+
+
+def test_progress_reports_while_training_and_changes_nothing(sample_sets):
+    calls = []
+    kw = dict(hidden=(3,), cycles=12, max_tuples=3000)
+    streamed = learner.learn_local([sample_sets[3]], progress=lambda done, J, Jt: calls.append((done, len(J))), **kw)
+    plain = learner.learn_local([sample_sets[3]], **kw)
+    assert calls[-1] == (12, 13) and len(calls) == 12
+    np.testing.assert_array_equal(streamed.lw, plain.lw)
+    np.testing.assert_array_equal(streamed.history, plain.history)
+    np.testing.assert_array_equal(streamed.history_test, plain.history_test)
