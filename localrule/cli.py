@@ -103,8 +103,10 @@ def build_parser() -> Parser:
                            ("transfer", "a local rule learned on one experiment trains all the others")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--experiments", default="1,2,3,4", help="comma list of 1..4 (default all)")
-        p.add_argument("--seeds", type=_positive(int), default=20 if name != "reproduce" else 10,
+        p.add_argument("--seeds", type=_positive(int), default=20,
                        help="fresh networks per experiment and mode")
+        p.add_argument("--cycles", type=_positive(int),
+                       help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
             p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
         if name == "transfer":

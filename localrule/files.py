@@ -17,6 +17,10 @@ import numpy as np
 from .layout import UsageError
 
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def check_writable(path) -> Path:
     """Fail early (before any work) when ``path`` cannot become an output file."""
     p = Path(path)
@@ -36,6 +40,7 @@ def _atomic(path, write) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):

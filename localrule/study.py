@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -134,8 +134,13 @@ def stats_table(exps, modes, results) -> tuple[str, dict]:
     return "\n".join(lines), table
 
 
-def cmd_compare(args):
+def chosen_experiments(args) -> list[Experiment]:
     exps = parse_experiments(args.experiments)
+    return [replace(e, cycles=args.cycles) for e in exps] if args.cycles else exps
+
+
+def cmd_compare(args):
+    exps = chosen_experiments(args)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.json:
         check_writable(args.json)
@@ -177,7 +182,7 @@ def _ratio_cell(c) -> str:
 
 
 def cmd_transfer(args):
-    exps = parse_experiments(args.experiments)
+    exps = chosen_experiments(args)
     if args.json:
         check_writable(args.json)
     targets = exps + ([XOR_DEEP] if args.xor_deep else [])
@@ -196,7 +201,7 @@ def cmd_transfer(args):
 
 def cmd_reproduce(args):
     from .reproduce import reproduce
-    return reproduce(parse_experiments(args.experiments), args.seeds, args.out, figures=not args.no_figures)
+    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures)
 
 
 def heldout_r2(rule: Rule, exps) -> dict:
