@@ -22,7 +22,6 @@ from localrule import kernels
 from localrule.layout import UsageError, init_params
 from localrule.tasks import Task, accuracy
 
-from . import fastkernels
 
 FPS = 30.0
 #: Cycles per frame choices of the speed control; 0 means "as fast as possible".
@@ -107,7 +106,7 @@ class Net:
         j, jt = np.empty(n + 1), np.empty(n + 1)
         self._room(self.t + n)
         t0 = time.perf_counter()
-        div, _ = fastkernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
+        div, _ = kernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
                                float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
         self.seconds += time.perf_counter() - t0
         if not self.started:
@@ -126,7 +125,7 @@ class Net:
         """J[0] before any training, so a fresh network already has a point on the curve."""
         if not self.started:
             j, jt = np.empty(1), np.empty(1)
-            fastkernels.train(self.sizes, self.w.copy(), self.b.copy(), self.task.X, self.task.Y, self.Xt,
+            kernels.train(self.sizes, self.w.copy(), self.b.copy(), self.task.X, self.task.Y, self.Xt,
                           self.Yt, 0.0, 0, self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
             self.J[0], self.Jt[0] = j[0], jt[0]
             self.started = True
@@ -213,10 +212,9 @@ class TrainWorker(QThread):
         w, b = init_params((2, 2, 1), 0)
         X, Y = np.zeros((1, 2)), np.zeros((1, 1))
         j = np.empty(2)
-        for train in (kernels.train, fastkernels.train):
-            train(sz, w, b, X, Y, X, Y, 0.1, 1, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
-                  np.empty((0, 1)), j, j.copy())
-        fastkernels.predict(sz, w, b, X)
+        kernels.train(sz, w, b, X, Y, X, Y, 0.1, 1, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
+                      np.empty((0, 1)), j, j.copy())
+        kernels.predict(sz, w, b, X)
         kernels.ell_batch(kernels.ORACLE, *kernels.NO_LEARNER[:-1], np.ones((1, 4)))
 
     def _can_play(self) -> bool:
@@ -348,11 +346,11 @@ class TrainWorker(QThread):
             m = None
             if self._grid is not None:
                 g = self.cfg.grid
-                m = fastkernels.predict(n.sizes, n.w, n.b, self._grid)[:, 0].reshape(g, g)
+                m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, 0].reshape(g, g)
             acc = None
             if n.diverged_at is None:
                 X, Y = ((n.task.X_test, n.task.Y_test) if n.task.X_test is not None else (n.task.X, n.task.Y))
-                acc = accuracy(fastkernels.predict(n.sizes, n.w, n.b, X), Y)
+                acc = accuracy(kernels.predict(n.sizes, n.w, n.b, X), Y)
             nets.append({"name": n.name, "t": n.t, "w": n.w.copy(), "b": n.b.copy(),
                          "dw": n.w - n.prev_w, "db": n.b - n.prev_b,
                          "J": n.J[:n.t + 1].copy(), "Jt": n.Jt[:n.t + 1].copy() if n.task.X_test is not None else None,

@@ -3,6 +3,7 @@
 One training loop serves every learning rule so that the modes differ only in how a step's
 (Δw, Δθ) is produced: exact backprop (rules 3, 5, 6), the full-network learner (its outputs
 replace 3, 5, 6), or the local rule ℓ (replaces 6; the oracle variant plugs in the exact product).
+Kernels release the GIL (``nogil``) so that the app's worker thread never starves its window.
 """
 
 import numpy as np
@@ -18,7 +19,7 @@ NO_LEARNER = (np.array([1, 1], np.int64), np.zeros(1), np.zeros(1), np.zeros(1),
               np.zeros(1), np.ones(1), False)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def offsets(sizes):
     nl = sizes.shape[0]
     aoff = np.zeros(nl + 1, np.int64)
@@ -32,7 +33,7 @@ def offsets(sizes):
     return aoff, boff, woff
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def forward(sizes, aoff, boff, woff, w, b, xin, acts, ins):
     """Rule (1) with the logistic sigmoid, layer by layer; fills ``acts`` and ``ins``."""
     for j in range(sizes[0]):
@@ -48,7 +49,7 @@ def forward(sizes, aoff, boff, woff, w, b, xin, acts, ins):
             acts[aoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def output_deltas(sizes, aoff, boff, acts, ev, deltas):
     """Rule (5); returns the pattern's error J_p (eq. 2)."""
     nl = sizes.shape[0]
@@ -61,7 +62,7 @@ def output_deltas(sizes, aoff, boff, acts, ev, deltas):
     return jp
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas):
     """Rule (6), from the top hidden layer down."""
     for l in range(sizes.shape[0] - 2, 0, -1):
@@ -74,7 +75,7 @@ def hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas):
             deltas[boff[l - 1] + i] = x * (1.0 - x) * s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
     """Rule (3): Δw_ij = γ δ_i x_j and Δθ_i = γ δ_i."""
     for l in range(sizes.shape[0] - 1):
@@ -87,7 +88,7 @@ def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
                 dw[row + j] = d * acts[aoff[l] + j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas):
     total = 0.0
     for p in range(X.shape[0]):
@@ -96,7 +97,7 @@ def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas):
     return total / max(X.shape[0], 1)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def predict(sizes, w, b, X):
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
@@ -108,7 +109,7 @@ def predict(sizes, w, b, X):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz):
     """Run the learning network on raw features; returns the view of its sigmoid outputs."""
     for k in range(feats.shape[0]):
@@ -117,7 +118,7 @@ def learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale,
     return lacts[laoff[-2]:laoff[-1]]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
     """The full-network learner's input: w, θ, x, [hidden activations], outputs, ev."""
     nl = sizes.shape[0]
@@ -139,7 +140,7 @@ def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
         k += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
     """Learner layers ``first``.. of rule (1), the inputs already in ``lacts``; as ``forward``
     computes them (same operations in the same order), without storing ``in`` or slicing."""
@@ -153,7 +154,7 @@ def _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
             lacts[laoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
                  in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, lz, dw, db):
     """Full-network mode: the learner maps the whole state to every Δw, Δθ at once."""
@@ -170,7 +171,7 @@ def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff,
         db[q] = out_shift[nw + q] + out_scale[nw + q] * (lacts[y0 + nw + q] - 0.5)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
         out_scale, lacts, lins, lz, feats):
     """One link-neighbourhood contribution ℓ(x_j, w_hi, δ_h, f'(in_i)) to Δw_ij / γ.
@@ -203,52 +204,62 @@ def ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift, in_sc
     return out_scale[0] * 0.5 * (yp - ym)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _link_terms(lsizes, lw, k, z, buf, o):
     """buf[o + u] = w_uk·z for every first-layer unit u of the learner (input k = z)."""
     for u in range(lsizes[1]):
         buf[o + u] = lw[u * lsizes[0] + k] * z
 
 
-@njit(cache=True)
-def _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, rq, r1, r2, o3, T, s, y):
-    """The learner's output y[r] for ``nr`` neighbourhoods at once, exactly as ``forward``
-    computes each (same operations, same order), interleaved so that the runs overlap.
+@njit(cache=True, nogil=True)
+def _run_at(buf, orq, r, qo, p1, p2):
+    """Record learner run r's first-layer offsets (see ``_learner_many``)."""
+    buf[orq + 3 * r] = qo
+    buf[orq + 3 * r + 1] = p1
+    buf[orq + 3 * r + 2] = p2
 
-    The first-layer terms are precomputed in ``buf``: the source's share θ_u + w_u0·z_0 at
-    rq[r] + u, the link's terms w_uk·z_k for k = 1, 2, 3 at r1[r] + u, r2[r] + u, o3 + u, so
-    that ((share + term1) + term2) + term3 is the sum ``forward`` forms.  ``T`` holds the
-    activations of every non-input learner unit per run (row r at r·stride), ``s`` the sums.
+
+@njit(cache=True, nogil=True)
+def _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, orq, o3, oT, os_, oy):
+    """The learner's output for ``nr`` neighbourhoods at once (into buf[oy + r]), exactly as
+    ``forward`` computes each (same operations, same order), interleaved so that runs overlap.
+
+    The first-layer terms are precomputed in ``buf``: for run r, at offsets buf[orq + 3r + k]
+    (k = 0, 1, 2; stored as floats), the source's share θ_u + w_u0·z_0 and the link's terms
+    w_u1·z_1, w_u2·z_2, and the f' term w_u3·z_3 at o3 + u, so that ((share + term1) + term2)
+    + term3 is the sum ``forward`` forms.  buf[oT + r·stride ...] holds the activations of every
+    non-input learner unit of run r, buf[os_ + r] the running sums.
     """
     nls = lsizes.shape[0]
     stride = laoff[nls] - laoff[1]
     H = lsizes[1]
     for r in range(nr):
-        qo, p1, p2, row = rq[r], r1[r], r2[r], r * stride
+        qo, p1, p2 = int(buf[orq + 3 * r]), int(buf[orq + 3 * r + 1]), int(buf[orq + 3 * r + 2])
+        row = oT + r * stride
         for u in range(H):
             z = buf[qo + u] + buf[p1 + u] + buf[p2 + u] + buf[o3 + u]
-            T[row + u] = 1.0 / (1.0 + np.exp(-z))
+            buf[row + u] = 1.0 / (1.0 + np.exp(-z))
     for l in range(1, nls - 1):
         nin = lsizes[l]
-        src = laoff[l] - laoff[1]
-        dst = laoff[l + 1] - laoff[1]
+        src = oT + laoff[l] - laoff[1]
+        dst = oT + laoff[l + 1] - laoff[1]
         for k in range(lsizes[l + 1]):
             wrow = lwoff[l] + k * nin
             bk = lb[lboff[l] + k]
             for r in range(nr):
-                s[r] = bk
+                buf[os_ + r] = bk
             for jj in range(nin):
                 wv = lw[wrow + jj]
                 for r in range(nr):
-                    s[r] += wv * T[r * stride + src + jj]
+                    buf[os_ + r] += wv * buf[src + r * stride + jj]
             for r in range(nr):
-                T[r * stride + dst + k] = 1.0 / (1.0 + np.exp(-s[r]))
-    last = laoff[nls - 1] - laoff[1]
+                buf[dst + r * stride + k] = 1.0 / (1.0 + np.exp(-buf[os_ + r]))
+    last = oT + laoff[nls - 1] - laoff[1]
     for r in range(nr):
-        y[r] = T[r * stride + last]
+        buf[oy + r] = buf[last + r * stride]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
                   lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats,
                   acc, dw, db):
@@ -279,15 +290,15 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
     o2m = o2 + numax * H
     o3 = o2m + numax * H
     o1 = o3 + H
-    buf = np.empty(o1 + numax * H)
-    # learner runs per neuron i: (1 + ndown + 1) * 2 per target h at most (raw: ±δ, silent)
+    # learner runs per neuron i: (1 + ndown + 1) * 2 per target h at most (raw: ±δ, silent);
+    # their activations T, sums s, outputs y and buf offsets (as floats: one allocation per step)
     rmax = 2 * numax * (ndmax + 2) if learned else 0
     stride = laoff[lsizes.shape[0]] - laoff[1]
-    T = np.empty(rmax * stride)
-    s = np.empty(rmax)
-    y = np.empty(rmax)
-    ri = np.empty(3 * rmax, np.int64)
-    rq, r1, r2 = ri[:rmax], ri[rmax:2 * rmax], ri[2 * rmax:]
+    oT = o1 + numax * H
+    os_ = oT + rmax * stride
+    oy = os_ + rmax
+    orq = oy + rmax
+    buf = np.empty(orq + 3 * rmax if nl > 2 else 0)
     for l in range(nl - 2, 0, -1):
         n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
         if learned:
@@ -337,16 +348,16 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
                         _link_terms(lsizes, lw, 1, (np.log(abs(wv)) - in_shift[1]) / in_scale[1], buf, p1)
                         for j in range(ndown + 1):
                             if j == ndown or acts[aoff[l - 1] + j] != 0.0:
-                                rq[nr], r1[nr], r2[nr] = j * H, p1, o2 + h * H
+                                _run_at(buf, orq, nr, j * H, p1, o2 + h * H)
                                 nr += 1
                     else:
                         _link_terms(lsizes, lw, 1, (wv - in_shift[1]) / in_scale[1], buf, p1)
                         for j in range(ndown + 2):
                             jj = ndown + 1 if j == 0 else j - 1  # x = 0 (the silent share) first
-                            rq[nr], r1[nr], r2[nr] = jj * H, p1, o2 + h * H
-                            rq[nr + 1], r1[nr + 1], r2[nr + 1] = jj * H, p1, o2m + h * H
+                            _run_at(buf, orq, nr, jj * H, p1, o2 + h * H)
+                            _run_at(buf, orq, nr + 1, jj * H, p1, o2m + h * H)
                             nr += 2
-                _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, rq, r1, r2, o3, T, s, y)
+                _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, orq, o3, oT, os_, oy)
                 r = 0
                 for h in range(nup):
                     wv = w[woff[l] + h * n + i]
@@ -360,15 +371,15 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
                         for j in range(ndown + 1):
                             e = 0.0
                             if j == ndown or acts[aoff[l - 1] + j] != 0.0:
-                                mag = np.exp(out_shift[0] + out_scale[0] * (y[r] - 0.5))
+                                mag = np.exp(out_shift[0] + out_scale[0] * (buf[oy + r] - 0.5))
                                 e = mag if positive else -mag
                                 r += 1
                             acc[j] += e - 0.0
                     else:
-                        silent = out_scale[0] * 0.5 * (y[r] - y[r + 1])
+                        silent = out_scale[0] * 0.5 * (buf[oy + r] - buf[oy + r + 1])
                         r += 2
                         for j in range(ndown + 1):
-                            acc[j] += out_scale[0] * 0.5 * (y[r] - y[r + 1]) - silent
+                            acc[j] += out_scale[0] * 0.5 * (buf[oy + r] - buf[oy + r + 1]) - silent
                             r += 2
             deltas[boff[l - 1] + i] = acc[ndown]
             db[boff[l - 1] + i] = rate * acc[ndown]
@@ -386,7 +397,7 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
             dw[row + j] = d * acts[aoff[lo] + j]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def record(S, r, w, b, acts, aoff, sizes, ev, ins, deltas, dw, db):
     """One sample row: w, θ, x, outputs, ev, in, f'(in), δ, Δw, Δθ (see ``samples.FIELDS``)."""
     nl = sizes.shape[0]
@@ -424,7 +435,7 @@ def record(S, r, w, b, acts, aoff, sizes, ev, ins, deltas, dw, db):
         k += 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
           out_shift, out_scale, feat_hidden, every, S, J, Jt):
     """Online training for ``cycles`` passes over (X, Y) in order, updating w, b in place.
@@ -493,7 +504,7 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     return -1, rows
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
                 in_scale, out_shift, out_scale, feat_hidden, JJ, JJt, diverged):
     """Many independent runs (one row of W, B per seed) in parallel over cores."""
@@ -504,7 +515,7 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
                             JJt[r])[0]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ell_batch(mode, lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale, V):
     """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, as ``local_updates`` applies it per link."""
     laoff, lboff, lwoff = offsets(lsizes)
