@@ -89,11 +89,17 @@ def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
 
 
 @njit(cache=True, nogil=True)
-def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas):
+def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins):
+    """Mean over patterns of J_p (eq. 2)."""
+    top = aoff[sizes.shape[0] - 1]
     total = 0.0
     for p in range(X.shape[0]):
         forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
-        total += output_deltas(sizes, aoff, boff, acts, Y[p], deltas)
+        jp = 0.0
+        for i in range(Y.shape[1]):
+            e = Y[p, i] - acts[top + i]
+            jp += 0.5 * e * e
+        total += jp
     return total / max(X.shape[0], 1)
 
 
@@ -457,9 +463,9 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     feats = np.empty(lsizes[0])
     acc = np.empty(aoff[-1] + 1)
     has_test = Xt.shape[0] > 0
-    J[0] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas)
+    J[0] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
     if has_test:
-        Jt[0] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins, deltas)
+        Jt[0] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
     step = 0
     rows = 0
     for t in range(1, cycles + 1):
@@ -498,9 +504,9 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
                 if has_test:
                     Jt[t:] = np.nan
                 return t, rows
-        J[t] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, deltas)
+        J[t] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
         if has_test:
-            Jt[t] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins, deltas)
+            Jt[t] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
     return -1, rows
 
 
