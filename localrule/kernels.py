@@ -116,15 +116,6 @@ def predict(sizes, w, b, X):
 
 
 @njit(cache=True, nogil=True)
-def learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz):
-    """Run the learning network on raw features; returns the view of its sigmoid outputs."""
-    for k in range(feats.shape[0]):
-        lz[k] = (feats[k] - in_shift[k]) / in_scale[k]
-    forward(lsizes, laoff, lboff, lwoff, lw, lb, lz, lacts, lins)
-    return lacts[laoff[-2]:laoff[-1]]
-
-
-@njit(cache=True, nogil=True)
 def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
     """The full-network learner's input: w, θ, x, [hidden activations], outputs, ev."""
     nl = sizes.shape[0]
@@ -147,7 +138,7 @@ def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
 
 
 @njit(cache=True, nogil=True)
-def _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
+def learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
     """Learner layers ``first``.. of rule (1), the inputs already in ``lacts``; as ``forward``
     computes them (same operations in the same order), without storing ``in`` or slicing."""
     for l in range(first, lsizes.shape[0] - 1):
@@ -162,13 +153,13 @@ def _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
 
 @njit(cache=True, nogil=True)
 def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
-                 in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, lz, dw, db):
+                 in_shift, in_scale, out_shift, out_scale, feats, lacts, dw, db):
     """Full-network mode: the learner maps the whole state to every Δw, Δθ at once."""
     full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats)
-    # learner_eval, with the standardised inputs written straight into the learner's input layer
+    # the standardised inputs go straight into the learner's input layer
     for k in range(feats.shape[0]):
         lacts[k] = (feats[k] - in_shift[k]) / in_scale[k]
-    _learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, 0)
+    learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, 0)
     y0 = laoff[lsizes.shape[0] - 1]
     nw = w.shape[0]
     for q in range(nw):
@@ -178,215 +169,127 @@ def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff,
 
 
 @njit(cache=True, nogil=True)
-def ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
-        out_scale, lacts, lins, lz, feats):
-    """One link-neighbourhood contribution ℓ(x_j, w_hi, δ_h, f'(in_i)) to Δw_ij / γ.
-
-    LOCAL_LOG (default encoding): the learner sees log-magnitudes and predicts the log-magnitude;
-    the sign is sign(w_hi)·sign(δ_h), i.e. ℓ is odd in w and in δ, and zero for a silent source.
-    LOCAL_RAW: the learner sees the standardised raw values; ℓ is made odd in δ,
-    (ℓ(δ) - ℓ(-δ)) / 2, so a settled network (δ = 0) gets no update.
-    ORACLE: the exact product, to check the path against backprop.
-    """
-    if mode == ORACLE:
-        return x * fp * wv * d
+def ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part):
+    """The share of ℓ's first-layer pre-activations that depends on the link i -> h only:
+    part[0, u] = θ_u + w_u1·z(w_hi) + w_u2·z(δ_h) + w_u3·z(f'_i), formed once for every source
+    j; part[1, u] is the same with -δ_h (used by the raw encoding)."""
     if mode == LOCAL_LOG:
-        if x == 0.0 or wv == 0.0 or d == 0.0:
-            return 0.0
-        feats[0] = np.log(abs(x))
-        feats[1] = np.log(abs(wv))
-        feats[2] = np.log(abs(d))
-        feats[3] = np.log(max(fp, 1e-300))
-        y = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
-        mag = np.exp(out_shift[0] + out_scale[0] * (y - 0.5))
-        return mag if (wv > 0.0) == (d > 0.0) else -mag
-    feats[0] = x
-    feats[1] = wv
-    feats[2] = d
-    feats[3] = fp
-    yp = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
-    feats[2] = -d
-    ym = learner_eval(lsizes, laoff, lboff, lwoff, lw, lb, feats, in_shift, in_scale, lacts, lins, lz)[0]
-    return out_scale[0] * 0.5 * (yp - ym)
+        z1 = (np.log(abs(wv)) - in_shift[1]) / in_scale[1]
+        z2 = (np.log(abs(d)) - in_shift[2]) / in_scale[2]
+        z3 = (np.log(max(fp, 1e-300)) - in_shift[3]) / in_scale[3]
+        z2m = z2
+    else:
+        z1 = (wv - in_shift[1]) / in_scale[1]
+        z2 = (d - in_shift[2]) / in_scale[2]
+        z3 = (fp - in_shift[3]) / in_scale[3]
+        z2m = (-d - in_shift[2]) / in_scale[2]
+    for u in range(H):
+        part[0, u] = lb[u] + lw[4 * u + 1] * z1 + lw[4 * u + 2] * z2 + lw[4 * u + 3] * z3
+        part[1, u] = lb[u] + lw[4 * u + 1] * z1 + lw[4 * u + 2] * z2m + lw[4 * u + 3] * z3
 
 
 @njit(cache=True, nogil=True)
-def _link_terms(lsizes, lw, k, z, buf, o):
-    """buf[o + u] = w_uk·z for every first-layer unit u of the learner (input k = z)."""
-    for u in range(lsizes[1]):
-        buf[o + u] = lw[u * lsizes[0] + k] * z
+def ell_source(mode, x, lw, in_shift, in_scale, H, shares, j):
+    """The source's share of the first-layer pre-activations, shares[j, u] = w_u0·z(x_j)."""
+    z0 = ((np.log(abs(x)) if x != 0.0 else 0.0) if mode == LOCAL_LOG else x) - in_shift[0]
+    for u in range(H):
+        shares[j, u] = lw[4 * u] * (z0 / in_scale[0])
 
 
 @njit(cache=True, nogil=True)
-def _run_at(buf, orq, r, qo, p1, p2):
-    """Record learner run r's first-layer offsets (see ``_learner_many``)."""
-    buf[orq + 3 * r] = qo
-    buf[orq + 3 * r + 1] = p1
-    buf[orq + 3 * r + 2] = p2
-
-
-@njit(cache=True, nogil=True)
-def _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, orq, o3, oT, os_, oy):
-    """The learner's output for ``nr`` neighbourhoods at once (into buf[oy + r]), exactly as
-    ``forward`` computes each (same operations, same order), interleaved so that runs overlap.
-
-    The first-layer terms are precomputed in ``buf``: for run r, at offsets buf[orq + 3r + k]
-    (k = 0, 1, 2; stored as floats), the source's share θ_u + w_u0·z_0 and the link's terms
-    w_u1·z_1, w_u2·z_2, and the f' term w_u3·z_3 at o3 + u, so that ((share + term1) + term2)
-    + term3 is the sum ``forward`` forms.  buf[oT + r·stride ...] holds the activations of every
-    non-input learner unit of run r, buf[os_ + r] the running sums.
-    """
+def learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, nr, T, sums, y):
+    """The learner's output y[r] for rows r < nr given their first hidden layer's
+    pre-activations ``pre[r]``.  Rows go innermost, so their independent sums and exps overlap
+    in the CPU; each row gets exactly the operations ``forward`` would do."""
     nls = lsizes.shape[0]
-    stride = laoff[nls] - laoff[1]
-    H = lsizes[1]
     for r in range(nr):
-        qo, p1, p2 = int(buf[orq + 3 * r]), int(buf[orq + 3 * r + 1]), int(buf[orq + 3 * r + 2])
-        row = oT + r * stride
-        for u in range(H):
-            z = buf[qo + u] + buf[p1 + u] + buf[p2 + u] + buf[o3 + u]
-            buf[row + u] = 1.0 / (1.0 + np.exp(-z))
+        for u in range(lsizes[1]):
+            T[r, u] = 1.0 / (1.0 + np.exp(-pre[r, u]))
     for l in range(1, nls - 1):
-        nin = lsizes[l]
-        src = oT + laoff[l] - laoff[1]
-        dst = oT + laoff[l + 1] - laoff[1]
+        src, dst, nin = laoff[l] - laoff[1], laoff[l + 1] - laoff[1], lsizes[l]
         for k in range(lsizes[l + 1]):
-            wrow = lwoff[l] + k * nin
-            bk = lb[lboff[l] + k]
             for r in range(nr):
-                buf[os_ + r] = bk
+                sums[r] = lb[lboff[l] + k]
             for jj in range(nin):
-                wv = lw[wrow + jj]
+                wv = lw[lwoff[l] + k * nin + jj]
                 for r in range(nr):
-                    buf[os_ + r] += wv * buf[src + r * stride + jj]
+                    sums[r] += wv * T[r, src + jj]
             for r in range(nr):
-                buf[dst + r * stride + k] = 1.0 / (1.0 + np.exp(-buf[os_ + r]))
-    last = oT + laoff[nls - 1] - laoff[1]
+                T[r, dst + k] = 1.0 / (1.0 + np.exp(-sums[r]))
+    last = laoff[nls - 1] - laoff[1]
     for r in range(nr):
-        buf[oy + r] = buf[last + r * stride]
+        y[r] = T[r, last]
+
+
+@njit(cache=True, nogil=True)
+def ell_values(mode, y, r, sign, out_shift, out_scale):
+    """ℓ from the learner's output(s) at row r.  LOCAL_LOG: the output is log|ℓ| and the sign
+    sign(x_j)·sign(w_hi)·sign(δ_h) is given.  LOCAL_RAW: rows r, r+1 hold the outputs for δ and
+    -δ, and ℓ is their odd part (ℓ(δ) - ℓ(-δ)) / 2."""
+    if mode == LOCAL_LOG:
+        return sign * np.exp(out_shift[0] + out_scale[0] * (y[r] - 0.5))
+    return out_scale[0] * 0.5 * (y[r] - y[r + 1])
 
 
 @njit(cache=True, nogil=True)
 def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
-                  lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats,
-                  acc, dw, db):
+                  lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, part, shares, pre, T,
+                  sums, y, row_j, row_sign, acc, dw, db):
     """Local-rule mode: output layer by rules (5)+(3); every hidden link by the shared ℓ.
 
     Δw_ij = γ Σ_h ℓ(x_j, w_hi, δ_h, f'_i); the bias is a link from a unit fixed at 1, and its sum
-    is the δ_i handed to the layer below, so the rule runs down any depth.  In the raw encoding
-    ℓ at x_j = 0 (once per link i -> h, shared by every j) is subtracted, so that a silent source
-    neuron's links stay put, as under backprop (the log encoding has this built in).
-
-    The numbers are bit-for-bit those of calling ``ell`` per (i, h, j); faster because each
-    first-layer product of the learner is formed once where its input is shared (θ_u + w_u0·z_0
-    per source j, w_u2·z_2 per target h, w_u3·z_3 per neuron i, w_u1·z_1 per link i -> h) and
-    all of neuron i's learner runs go through ``_learner_many`` together.
+    is the δ_i handed to the layer below, so the rule runs down any depth.  A silent source
+    (x_j = 0) or a settled error (δ_h = 0) moves nothing: built into the log encoding; in the raw
+    one ℓ at x_j = 0 is subtracted.  ℓ's first-layer work is split into the part shared by every
+    source j (``ell_parts``, per link i -> h) and each source's own (``ell_source``, per j); all
+    of neuron i's learner runs then go through ``learner_rows`` together.
     """
     nl = sizes.shape[0]
-    learned = mode == LOCAL_LOG or mode == LOCAL_RAW
-    H = lsizes[1] if learned else 0
-    ndmax = 0
-    numax = 0
-    for l in range(nl - 2, 0, -1):
-        ndmax = max(ndmax, sizes[l - 1])
-        numax = max(numax, sizes[l + 1])
-    # buf: per source j the share θ_u + w_u0·z_0 at j·H (j = ndown: the bias unit, ndown + 1:
-    # x = 0); per target h the δ term at o2 + h·H (raw encoding: for -δ at o2m + h·H); the f'
-    # term of neuron i at o3; the w term of link i -> h at o1 + h·H
-    o2 = (ndmax + 2) * H
-    o2m = o2 + numax * H
-    o3 = o2m + numax * H
-    o1 = o3 + H
-    # learner runs per neuron i: (1 + ndown + 1) * 2 per target h at most (raw: ±δ, silent);
-    # their activations T, sums s, outputs y and buf offsets (as floats: one allocation per step)
-    rmax = 2 * numax * (ndmax + 2) if learned else 0
-    stride = laoff[lsizes.shape[0]] - laoff[1]
-    oT = o1 + numax * H
-    os_ = oT + rmax * stride
-    oy = os_ + rmax
-    orq = oy + rmax
-    buf = np.empty(orq + 3 * rmax if nl > 2 else 0)
+    H = lsizes[1]
+    raw = mode == LOCAL_RAW
     for l in range(nl - 2, 0, -1):
         n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
-        if learned:
+        if mode != ORACLE:  # sources j, the bias unit (x = 1) at ndown, a silent one at ndown + 1
             for j in range(ndown + 2):
                 x = acts[aoff[l - 1] + j] if j < ndown else (1.0 if j == ndown else 0.0)
-                if mode == LOCAL_LOG:
-                    z = (np.log(abs(x)) - in_shift[0]) / in_scale[0] if x != 0.0 else 0.0
-                else:
-                    z = (x - in_shift[0]) / in_scale[0]
-                for u in range(H):
-                    buf[j * H + u] = lb[u] + lw[u * lsizes[0]] * z
-            for h in range(nup):
-                d = deltas[boff[l] + h]
-                if mode == LOCAL_LOG:
-                    if d != 0.0:
-                        _link_terms(lsizes, lw, 2, (np.log(abs(d)) - in_shift[2]) / in_scale[2], buf, o2 + h * H)
-                else:
-                    _link_terms(lsizes, lw, 2, (d - in_shift[2]) / in_scale[2], buf, o2 + h * H)
-                    _link_terms(lsizes, lw, 2, (-d - in_shift[2]) / in_scale[2], buf, o2m + h * H)
+                ell_source(mode, x, lw, in_shift, in_scale, H, shares, j)
         for i in range(n):
             a = acts[aoff[l] + i]
             fp = a * (1.0 - a)
             for j in range(ndown + 1):
                 acc[j] = 0.0
-            if not learned:
-                for h in range(nup):
-                    wv = w[woff[l] + h * n + i]
-                    d = deltas[boff[l] + h]
+            nr = 0
+            for h in range(nup):
+                wv = w[woff[l] + h * n + i]
+                d = deltas[boff[l] + h]
+                if mode == ORACLE:
                     for j in range(ndown + 1):
-                        x = acts[aoff[l - 1] + j] if j < ndown else 1.0
-                        acc[j] += ell(x, wv, d, fp, mode, lsizes, laoff, lboff, lwoff, lw, lb, in_shift,
-                                      in_scale, out_shift, out_scale, lacts, lins, lz, feats) - 0.0
-            else:
-                if mode == LOCAL_LOG:
-                    _link_terms(lsizes, lw, 3, (np.log(max(fp, 1e-300)) - in_shift[3]) / in_scale[3], buf, o3)
+                        acc[j] += (acts[aoff[l - 1] + j] if j < ndown else 1.0) * fp * wv * d
+                    continue
+                if not raw and (wv == 0.0 or d == 0.0):
+                    continue
+                ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part)
+                # raw: the silent source first, then every source; each with +δ and -δ rows
+                for jj in range(ndown + 2 if raw else ndown + 1):
+                    j = (ndown + 1 if jj == 0 else jj - 1) if raw else jj
+                    x = acts[aoff[l - 1] + j] if j < ndown else (1.0 if j == ndown else 0.0)
+                    if not raw and x == 0.0:
+                        continue
+                    for half in range(2 if raw else 1):
+                        for u in range(H):
+                            pre[nr, u] = part[half, u] + shares[j, u]
+                        row_j[nr] = j
+                        row_sign[nr] = 1.0 if ((wv > 0.0) == (d > 0.0)) == (x > 0.0) else -1.0
+                        nr += 1
+            if nr:
+                learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, nr, T, sums, y)
+            silent = 0.0
+            for r in range(0, nr, 2 if raw else 1):
+                e = ell_values(mode, y, r, row_sign[r], out_shift, out_scale)
+                if row_j[r] == ndown + 1:
+                    silent = e
                 else:
-                    _link_terms(lsizes, lw, 3, (fp - in_shift[3]) / in_scale[3], buf, o3)
-                # the learner runs of neuron i, in the order they are summed below
-                nr = 0
-                for h in range(nup):
-                    wv = w[woff[l] + h * n + i]
-                    d = deltas[boff[l] + h]
-                    p1 = o1 + h * H
-                    if mode == LOCAL_LOG:
-                        if wv == 0.0 or d == 0.0:
-                            continue
-                        _link_terms(lsizes, lw, 1, (np.log(abs(wv)) - in_shift[1]) / in_scale[1], buf, p1)
-                        for j in range(ndown + 1):
-                            if j == ndown or acts[aoff[l - 1] + j] != 0.0:
-                                _run_at(buf, orq, nr, j * H, p1, o2 + h * H)
-                                nr += 1
-                    else:
-                        _link_terms(lsizes, lw, 1, (wv - in_shift[1]) / in_scale[1], buf, p1)
-                        for j in range(ndown + 2):
-                            jj = ndown + 1 if j == 0 else j - 1  # x = 0 (the silent share) first
-                            _run_at(buf, orq, nr, jj * H, p1, o2 + h * H)
-                            _run_at(buf, orq, nr + 1, jj * H, p1, o2m + h * H)
-                            nr += 2
-                _learner_many(lsizes, laoff, lboff, lwoff, lw, lb, buf, nr, orq, o3, oT, os_, oy)
-                r = 0
-                for h in range(nup):
-                    wv = w[woff[l] + h * n + i]
-                    d = deltas[boff[l] + h]
-                    if mode == LOCAL_LOG:
-                        if wv == 0.0 or d == 0.0:
-                            for j in range(ndown + 1):
-                                acc[j] += 0.0 - 0.0
-                            continue
-                        positive = (wv > 0.0) == (d > 0.0)
-                        for j in range(ndown + 1):
-                            e = 0.0
-                            if j == ndown or acts[aoff[l - 1] + j] != 0.0:
-                                mag = np.exp(out_shift[0] + out_scale[0] * (buf[oy + r] - 0.5))
-                                e = mag if positive else -mag
-                                r += 1
-                            acc[j] += e - 0.0
-                    else:
-                        silent = out_scale[0] * 0.5 * (buf[oy + r] - buf[oy + r + 1])
-                        r += 2
-                        for j in range(ndown + 1):
-                            acc[j] += out_scale[0] * 0.5 * (buf[oy + r] - buf[oy + r + 1]) - silent
-                            r += 2
+                    acc[row_j[r]] += e - silent
             deltas[boff[l - 1] + i] = acc[ndown]
             db[boff[l - 1] + i] = rate * acc[ndown]
             row = woff[l - 1] + i * ndown
@@ -458,10 +361,16 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     db = np.empty(b.shape[0])
     laoff, lboff, lwoff = offsets(lsizes)
     lacts = np.empty(laoff[-1])
-    lins = np.empty(lboff[-1])
-    lz = np.empty(lsizes[0])
     feats = np.empty(lsizes[0])
     acc = np.empty(aoff[-1] + 1)
+    H, nmax = lsizes[1], sizes.max()
+    part = np.empty((2, H))
+    shares = np.empty((nmax + 2, H))
+    rmax = 2 * nmax * (nmax + 2)  # learner rows per hidden neuron: (±δ) x outgoing links x sources
+    pre = np.empty((rmax, H))
+    T = np.empty((rmax, laoff[-1] - laoff[1]))
+    sums, y, row_sign = np.empty(rmax), np.empty(rmax), np.empty(rmax)
+    row_j = np.empty(rmax, np.int64)
     has_test = Xt.shape[0] > 0
     J[0] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
     if has_test:
@@ -474,7 +383,7 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
             if mode == FULL:
                 full_updates(sizes, aoff, w, b, acts, Y[p], feat_hidden, lsizes, laoff, lboff,
                              lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
-                             lacts, lins, lz, dw, db)
+                             lacts, dw, db)
             else:
                 output_deltas(sizes, aoff, boff, acts, Y[p], deltas)
                 if mode == BACKPROP:
@@ -483,7 +392,8 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
                 else:
                     local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes,
                                   laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
-                                  out_scale, lacts, lins, lz, feats, acc, dw, db)
+                                  out_scale, part, shares, pre, T, sums, y, row_j, row_sign,
+                                  acc, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if mode == FULL:  # deltas are not defined in full mode; keep the row honest
                     deltas[:] = np.nan
@@ -523,18 +433,37 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
 
 @njit(cache=True, nogil=True)
 def ell_batch(mode, lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale, V):
-    """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, as ``local_updates`` applies it per link."""
+    """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, computed as ``local_updates`` applies it."""
+    out = np.zeros(V.shape[0])
+    if mode == ORACLE:
+        for r in range(V.shape[0]):
+            out[r] = V[r, 0] * V[r, 3] * V[r, 1] * V[r, 2]
+        return out
     laoff, lboff, lwoff = offsets(lsizes)
-    lacts = np.empty(laoff[-1])
-    lins = np.empty(lboff[-1])
-    lz = np.empty(lsizes[0])
-    feats = np.empty(4)
-    out = np.empty(V.shape[0])
+    H = lsizes[1]
+    part, shares, pre = np.empty((2, H)), np.empty((2, H)), np.empty((4, H))
+    T = np.empty((4, laoff[-1] - laoff[1]))
+    sums, y = np.empty(4), np.empty(4)
+    raw = mode == LOCAL_RAW
     for r in range(V.shape[0]):
-        silent = 0.0
-        if mode == LOCAL_RAW:
-            silent = ell(0.0, V[r, 1], V[r, 2], V[r, 3], mode, lsizes, laoff, lboff, lwoff, lw, lb,
-                         in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats)
-        out[r] = ell(V[r, 0], V[r, 1], V[r, 2], V[r, 3], mode, lsizes, laoff, lboff, lwoff, lw, lb,
-                     in_shift, in_scale, out_shift, out_scale, lacts, lins, lz, feats) - silent
+        x, wv, d, fp = V[r, 0], V[r, 1], V[r, 2], V[r, 3]
+        if not raw and (x == 0.0 or wv == 0.0 or d == 0.0):
+            continue
+        ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part)
+        ell_source(mode, x, lw, in_shift, in_scale, H, shares, 0)
+        ell_source(mode, 0.0, lw, in_shift, in_scale, H, shares, 1)
+        rows = 0
+        for jj in range(2 if raw else 1):  # raw: the silent source's rows (shares[1]) first
+            j = 1 - jj if raw else 0
+            for half in range(2 if raw else 1):
+                for u in range(H):
+                    pre[rows, u] = part[half, u] + shares[j, u]
+                rows += 1
+        learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, rows, T, sums, y)
+        sign = 1.0 if ((wv > 0.0) == (d > 0.0)) == (x > 0.0) else -1.0
+        if raw:
+            silent = ell_values(mode, y, 0, sign, out_shift, out_scale)
+            out[r] = ell_values(mode, y, 2, sign, out_shift, out_scale) - silent
+        else:
+            out[r] = ell_values(mode, y, 0, sign, out_shift, out_scale)
     return out
