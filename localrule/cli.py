@@ -53,7 +53,8 @@ def _files(text):
 
 
 def _task_args(p, layers_default=None):
-    p.add_argument("--task", default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--task", help="and, or, xor, square, or a CSV file (header row); default and "
+                                   "(train: the rule's own task)")
     p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", help="CSV task: a separate testing set")
     p.add_argument("--layers", default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
@@ -131,7 +132,7 @@ def cmd_backprop(args):
     from .runs import train
     from .samples import save_samples
     from .tasks import load_task
-    task = load_task(args.task, args.targets, args.test_csv)
+    task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
     for path in (args.json, args.sample):
         if path:
@@ -180,7 +181,7 @@ def cmd_train(args):
     from .runs import train
     from .tasks import load_task
     rule = Rule.load(args.rule)
-    task = load_task(args.task, args.targets, args.test_csv)
+    task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv)
     if args.layers is None and rule.layers is not None:
         sizes = tuple(rule.layers)
     else:

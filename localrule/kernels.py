@@ -4,6 +4,9 @@ One training loop serves every learning rule so that the modes differ only in ho
 (Δw, Δθ) is produced: exact backprop (rules 3, 5, 6), the full-network learner (its outputs
 replace 3, 5, 6), or the local rule ℓ (replaces 6; the oracle variant plugs in the exact product).
 Kernels release the GIL (``nogil``) so that the app's worker thread never starves its window.
+The per-step functions allocate nothing and are compiled without numba's reference counting
+(``_nrt=False``): passing a dozen arrays per pattern step otherwise costs ~0.3 µs of atomic
+increments, more than a whole backprop step of a small net.
 """
 
 import numpy as np
@@ -33,11 +36,11 @@ def offsets(sizes):
     return aoff, boff, woff
 
 
-@njit(cache=True, nogil=True)
-def forward(sizes, aoff, boff, woff, w, b, xin, acts, ins):
+@njit(cache=True, nogil=True, _nrt=False)
+def forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins):
     """Rule (1) with the logistic sigmoid, layer by layer; fills ``acts`` and ``ins``."""
     for j in range(sizes[0]):
-        acts[j] = xin[j]
+        acts[j] = X[p, j]
     for l in range(sizes.shape[0] - 1):
         nin = sizes[l]
         for i in range(sizes[l + 1]):
@@ -49,20 +52,20 @@ def forward(sizes, aoff, boff, woff, w, b, xin, acts, ins):
             acts[aoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
 
 
-@njit(cache=True, nogil=True)
-def output_deltas(sizes, aoff, boff, acts, ev, deltas):
+@njit(cache=True, nogil=True, _nrt=False)
+def output_deltas(sizes, aoff, boff, acts, Y, p, deltas):
     """Rule (5); returns the pattern's error J_p (eq. 2)."""
     nl = sizes.shape[0]
     jp = 0.0
     for i in range(sizes[nl - 1]):
         x = acts[aoff[nl - 1] + i]
-        e = ev[i] - x
+        e = Y[p, i] - x
         deltas[boff[nl - 2] + i] = e * x * (1.0 - x)
         jp += 0.5 * e * e
     return jp
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas):
     """Rule (6), from the top hidden layer down."""
     for l in range(sizes.shape[0] - 2, 0, -1):
@@ -75,7 +78,7 @@ def hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas):
             deltas[boff[l - 1] + i] = x * (1.0 - x) * s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
     """Rule (3): Δw_ij = γ δ_i x_j and Δθ_i = γ δ_i."""
     for l in range(sizes.shape[0] - 1):
@@ -88,13 +91,13 @@ def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
                 dw[row + j] = d * acts[aoff[l] + j]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins):
     """Mean over patterns of J_p (eq. 2)."""
     top = aoff[sizes.shape[0] - 1]
     total = 0.0
     for p in range(X.shape[0]):
-        forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+        forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
         jp = 0.0
         for i in range(Y.shape[1]):
             e = Y[p, i] - acts[top + i]
@@ -110,56 +113,42 @@ def predict(sizes, w, b, X):
     ins = np.empty(boff[-1])
     out = np.empty((X.shape[0], sizes[-1]))
     for p in range(X.shape[0]):
-        forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+        forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
         out[p] = acts[aoff[-2]:aoff[-1]]
     return out
 
 
-@njit(cache=True, nogil=True)
-def full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats):
-    """The full-network learner's input: w, θ, x, [hidden activations], outputs, ev."""
+@njit(cache=True, nogil=True, _nrt=False)
+def full_features(sizes, aoff, w, b, acts, Y, p, feat_hidden, feats):
+    """The full-network learner's input (row 0 of ``feats``): w, θ, x, [hidden activations],
+    outputs, ev."""
     nl = sizes.shape[0]
     k = 0
     for q in range(w.shape[0]):
-        feats[k] = w[q]
+        feats[0, k] = w[q]
         k += 1
     for q in range(b.shape[0]):
-        feats[k] = b[q]
+        feats[0, k] = b[q]
         k += 1
     for q in range(sizes[0]):
-        feats[k] = acts[q]
+        feats[0, k] = acts[q]
         k += 1
     for q in range(sizes[0] if feat_hidden else aoff[nl - 1], aoff[nl]):
-        feats[k] = acts[q]
+        feats[0, k] = acts[q]
         k += 1
     for q in range(sizes[nl - 1]):
-        feats[k] = ev[q]
+        feats[0, k] = Y[p, q]
         k += 1
 
 
-@njit(cache=True, nogil=True)
-def learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, first):
-    """Learner layers ``first``.. of rule (1), the inputs already in ``lacts``; as ``forward``
-    computes them (same operations in the same order), without storing ``in`` or slicing."""
-    for l in range(first, lsizes.shape[0] - 1):
-        nin = lsizes[l]
-        for i in range(lsizes[l + 1]):
-            s = lb[lboff[l] + i]
-            row = lwoff[l] + i * nin
-            for j in range(nin):
-                s += lw[row + j] * lacts[laoff[l] + j]
-            lacts[laoff[l + 1] + i] = 1.0 / (1.0 + np.exp(-s))
-
-
-@njit(cache=True, nogil=True)
-def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
-                 in_shift, in_scale, out_shift, out_scale, feats, lacts, dw, db):
+@njit(cache=True, nogil=True, _nrt=False)
+def full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lboff, lwoff, lw, lb,
+                 in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, dw, db):
     """Full-network mode: the learner maps the whole state to every Δw, Δθ at once."""
-    full_features(sizes, aoff, w, b, acts, ev, feat_hidden, feats)
-    # the standardised inputs go straight into the learner's input layer
-    for k in range(feats.shape[0]):
-        lacts[k] = (feats[k] - in_shift[k]) / in_scale[k]
-    learner_layers(lsizes, laoff, lboff, lwoff, lw, lb, lacts, 0)
+    full_features(sizes, aoff, w, b, acts, Y, p, feat_hidden, feats)
+    for k in range(feats.shape[1]):
+        feats[0, k] = (feats[0, k] - in_shift[k]) / in_scale[k]
+    forward(lsizes, laoff, lboff, lwoff, lw, lb, feats, 0, lacts, lins)
     y0 = laoff[lsizes.shape[0] - 1]
     nw = w.shape[0]
     for q in range(nw):
@@ -168,7 +157,7 @@ def full_updates(sizes, aoff, w, b, acts, ev, feat_hidden, lsizes, laoff, lboff,
         db[q] = out_shift[nw + q] + out_scale[nw + q] * (lacts[y0 + nw + q] - 0.5)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part):
     """The share of ℓ's first-layer pre-activations that depends on the link i -> h only:
     part[0, u] = θ_u + w_u1·z(w_hi) + w_u2·z(δ_h) + w_u3·z(f'_i), formed once for every source
@@ -188,7 +177,7 @@ def ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part):
         part[1, u] = lb[u] + lw[4 * u + 1] * z1 + lw[4 * u + 2] * z2m + lw[4 * u + 3] * z3
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def ell_source(mode, x, lw, in_shift, in_scale, H, shares, j):
     """The source's share of the first-layer pre-activations, shares[j, u] = w_u0·z(x_j)."""
     z0 = ((np.log(abs(x)) if x != 0.0 else 0.0) if mode == LOCAL_LOG else x) - in_shift[0]
@@ -196,7 +185,7 @@ def ell_source(mode, x, lw, in_shift, in_scale, H, shares, j):
         shares[j, u] = lw[4 * u] * (z0 / in_scale[0])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, nr, T, sums, y):
     """The learner's output y[r] for rows r < nr given their first hidden layer's
     pre-activations ``pre[r]``.  Rows go innermost, so their independent sums and exps overlap
@@ -221,7 +210,7 @@ def learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, nr, T, sums, y):
         y[r] = T[r, last]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def ell_values(mode, y, r, sign, out_shift, out_scale):
     """ℓ from the learner's output(s) at row r.  LOCAL_LOG: the output is log|ℓ| and the sign
     sign(x_j)·sign(w_hi)·sign(δ_h) is given.  LOCAL_RAW: rows r, r+1 hold the outputs for δ and
@@ -231,7 +220,7 @@ def ell_values(mode, y, r, sign, out_shift, out_scale):
     return out_scale[0] * 0.5 * (y[r] - y[r + 1])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, _nrt=False)
 def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
                   lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, part, shares, pre, T,
                   sums, y, row_j, row_sign, acc, dw, db):
@@ -306,8 +295,8 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
             dw[row + j] = d * acts[aoff[lo] + j]
 
 
-@njit(cache=True, nogil=True)
-def record(S, r, w, b, acts, aoff, sizes, ev, ins, deltas, dw, db):
+@njit(cache=True, nogil=True, _nrt=False)
+def record(S, r, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db):
     """One sample row: w, θ, x, outputs, ev, in, f'(in), δ, Δw, Δθ (see ``samples.FIELDS``)."""
     nl = sizes.shape[0]
     k = 0
@@ -324,7 +313,7 @@ def record(S, r, w, b, acts, aoff, sizes, ev, ins, deltas, dw, db):
         S[r, k] = acts[q]
         k += 1
     for q in range(sizes[nl - 1]):
-        S[r, k] = ev[q]
+        S[r, k] = Y[p, q]
         k += 1
     for q in range(b.shape[0]):
         S[r, k] = ins[q]
@@ -361,7 +350,8 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     db = np.empty(b.shape[0])
     laoff, lboff, lwoff = offsets(lsizes)
     lacts = np.empty(laoff[-1])
-    feats = np.empty(lsizes[0])
+    lins = np.empty(lboff[-1])
+    feats = np.empty((1, lsizes[0]))
     acc = np.empty(aoff[-1] + 1)
     H, nmax = lsizes[1], sizes.max()
     part = np.empty((2, H))
@@ -379,13 +369,13 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     rows = 0
     for t in range(1, cycles + 1):
         for p in range(X.shape[0]):
-            forward(sizes, aoff, boff, woff, w, b, X[p], acts, ins)
+            forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
             if mode == FULL:
-                full_updates(sizes, aoff, w, b, acts, Y[p], feat_hidden, lsizes, laoff, lboff,
+                full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lboff,
                              lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
-                             lacts, dw, db)
+                             lacts, lins, dw, db)
             else:
-                output_deltas(sizes, aoff, boff, acts, Y[p], deltas)
+                output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
                 if mode == BACKPROP:
                     hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
                     delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)
@@ -397,7 +387,7 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if mode == FULL:  # deltas are not defined in full mode; keep the row honest
                     deltas[:] = np.nan
-                record(S, rows, w, b, acts, aoff, sizes, Y[p], ins, deltas, dw, db)
+                record(S, rows, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db)
                 rows += 1
             step += 1
             bad = False
