@@ -297,7 +297,7 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
 
 @njit(cache=True, nogil=True, _nrt=False)
 def record(S, r, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db):
-    """One sample row: w, θ, x, outputs, ev, in, f'(in), δ, Δw, Δθ (see ``samples.FIELDS``)."""
+    """One sample row: w, θ, x, outputs, ev, in, f'(in), δ, Δw, Δθ (see ``samples.field_widths``)."""
     nl = sizes.shape[0]
     k = 0
     for q in range(w.shape[0]):

@@ -1,7 +1,7 @@
 """The sampled learning process (the paper's "observed and stored into file").
 
 A *sample file* holds, for every recorded backprop step, the state before the update and the
-update itself, one array per variable (``FIELDS``).  A *tuple file* holds the per-link
+update itself, one array per variable (``field_widths``).  A *tuple file* holds the per-link
 neighbourhoods (x_j, w_hi, δ_h, f'(in_i)) and their exact contributions x_j f'(in_i) w_hi δ_h,
 which is all the local rule ever sees.
 """
