@@ -99,7 +99,7 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
     try:
         expected = widths(meta)
     except (KeyError, TypeError, ValueError) as e:
-        raise UsageError(f"{p}: metadata record is incomplete ({e})") from None
+        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({e})") from None
     rows = None
     for name, width in expected.items():
         a = data.get(name)

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import kernels
 from .files import load_npz, save_npz
-from .layout import UsageError, check_sizes, format_layers, init_params
+from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
@@ -37,7 +37,8 @@ TARGET_SPREAD = 0.1
 LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
-#: Share of the samples held out to measure imitation error (R²) on data the learner did not fit.
+#: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
+#: is ``Rule.history_test``.
 HOLDOUT = 0.1
 
 
@@ -100,7 +101,13 @@ class Rule:
     def load(cls, path) -> "Rule":
         def widths(m):
             ls = check_sizes(m["lsizes"])
-            if m["mode"] not in ("full", "local"):
+            if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != 4 or ls[-1] != 1):
+                raise ValueError("not a 4-input, 1-output local rule with a known encoding")
+            if m["mode"] == "full":
+                base = check_sizes(m["layers"])
+                if ls[-1] != n_weights(base) + n_biases(base):
+                    raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")
+            elif m["mode"] != "local":
                 raise ValueError(f"unknown mode {m['mode']!r}")
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
