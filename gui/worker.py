@@ -146,6 +146,7 @@ class TrainWorker(QThread):
         super().__init__(parent)
         self._q: queue.Queue = queue.Queue()
         self._stop = threading.Event()
+        self._deadline = 0.0
         self._ack = threading.Event()
         self._ack.set()
         self.cfg: RunConfig | None = None
@@ -296,8 +297,13 @@ class TrainWorker(QThread):
         return steps
 
     def _frame(self):
-        """One frame of play: ``speed`` cycles per network, then wait out the frame period."""
+        """One frame of play: ``speed`` cycles per network, then wait out the frame period.
+
+        Frames are due on a fixed schedule (not "a period after the last one ended"), so the
+        waits' small overshoots do not add up to a lower frame rate."""
         t0 = time.perf_counter()
+        period = 1.0 / FPS
+        self._deadline = t0 + period if t0 - self._deadline > period else self._deadline + period
         if self.speed > 0:
             self._train(self.speed)
         else:                                  # as fast as possible: chunks of about 5 ms
@@ -307,9 +313,11 @@ class TrainWorker(QThread):
         finished = all(n.done(self.cycles) for n in self.nets)
         if finished:
             self.playing = False
+        # a window still drawing the last frame gets until this frame's end, not a skipped frame
+        self._ack.wait(timeout=max(0.0, self._deadline - time.perf_counter()))
         self._emit(force=finished)
         if self.speed > 0 and not finished:
-            left = 1.0 / FPS - (time.perf_counter() - t0)
+            left = self._deadline - time.perf_counter()
             if left > 0:
                 try:
                     cmd = self._q.get(timeout=left)
@@ -334,7 +342,9 @@ class TrainWorker(QThread):
 
     def _emit(self, force=False):
         now = time.perf_counter()
-        if not force and (not self._ack.is_set() or now - self._last_emit < 1.0 / FPS):
+        # half a period of slack: frames paced at exactly 1/FPS would otherwise lose every
+        # emit that jitter brings in a hair early
+        if not force and (not self._ack.is_set() or now - self._last_emit < 0.5 / FPS):
             return
         self._ack.clear()
         self._last_emit = now
