@@ -4,8 +4,8 @@ Protocol, the same in every verb:
 1. sample one backprop run per experiment (seed ``SAMPLE_SEED``; every k-th step so that about
    ``SAMPLE_ROWS`` rows are kept);
 2. learn a full-network rule per experiment from its own samples (the paper's set-up), and ONE
-   local rule from the pooled samples of all experiments (experiment 2 has no hidden links and
-   adds none);
+   local rule from the pooled samples of all four experiments, whichever are compared
+   (experiment 2 has no hidden links and adds none);
 3. train fresh networks for seeds ``FRESH_SEED0 + k`` (never the sampled run's seed) with every
    mode from the same initial weights, batched over cores.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .experiments import Experiment, parse_experiments
+from .experiments import EXPERIMENTS, Experiment, parse_experiments
 from .files import check_writable, write_json
 from .layout import UsageError, format_layers
 from .learner import Rule, learn_full, learn_local
@@ -100,7 +100,8 @@ def run_study(exps, modes, seeds, say=progress):
     rules = {"full": {}, "local": None}
     if "local" in modes:
         t0 = time.perf_counter()
-        rules["local"] = learn_local_rule(list(sets.values()))
+        others = [sample_run(e) for n, e in EXPERIMENTS.items() if n not in sets]
+        rules["local"] = learn_local_rule(list(sets.values()) + others)
         say(f"learned the shared local rule in {time.perf_counter() - t0:.1f} s")
     results = {}
     for e in exps:
