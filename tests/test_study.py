@@ -52,3 +52,9 @@ def test_study_verbs_refuse_bad_input(capsys):
         assert cli.main(argv) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("localrule: error:")
+
+
+def test_local_rule_is_shared_even_when_only_a_net_without_hidden_links_is_compared(capsys):
+    """The local rule pools every experiment's samples, so experiment 2 alone (2-0-1) still works."""
+    assert cli.main(["compare", "--experiments", "2", "--modes", "local", "--seeds", "2", "--cycles", "50"]) == 0
+    assert "local" in capsys.readouterr().out
