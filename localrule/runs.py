@@ -64,6 +64,11 @@ def _test_arrays(task: Task):
     return np.empty((0, task.n_in)), np.empty((0, task.n_out))
 
 
+def _rule_args(rule, sizes):
+    """(mode, learner arrays) for the kernels; no rule means backprop."""
+    return (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
+
+
 def _accuracy(task: Task, sizes, w, b):
     """Accuracy on the test set where the task has one, else on the training set."""
     X, Y = (task.X_test, task.Y_test) if task.X_test is not None else (task.X, task.Y)
@@ -82,7 +87,7 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
     if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
         raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
-    mode, largs = (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
+    mode, largs = _rule_args(rule, sizes)
     steps = cycles * task.X.shape[0]
     S = np.empty(((steps + sample_every - 1) // sample_every if sample_every else 0, row_width(sizes)))
     Xt, Yt = _test_arrays(task)
@@ -105,7 +110,7 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
     inits = [init_params(sizes, s) for s in seeds]
     W = np.array([i[0] for i in inits])
     B = np.array([i[1] for i in inits])
-    mode, largs = (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
+    mode, largs = _rule_args(rule, sizes)
     Xt, Yt = _test_arrays(task)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.empty(n, np.int64)
