@@ -6,7 +6,7 @@ import argparse
 import math
 import sys
 
-from .layout import UsageError, parse_layers
+from .layout import UsageError, format_layers, parse_layers
 
 DEFAULT_OUT = "runs/paper"
 
@@ -170,7 +170,7 @@ def cmd_learn(args):
                                "cycles": rule.meta["cycles"], "J": J.tolist(), "J_holdout": rule.history_test.tolist(),
                                **{k: rule.meta[k] for k in ("r2_train",) if k in rule.meta}})
     r2 = f", R² on its tuples {rule.meta['r2_train']:.4f}" if "r2_train" in rule.meta else ""
-    print(f"learned {rule.mode} rule {'-'.join(map(str, rule.lsizes))} from {rule.meta['rows']} rows: "
+    print(f"learned {rule.mode} rule {format_layers(rule.lsizes)} from {rule.meta['rows']} rows: "
           f"learner J {J[0]:.3g} -> {J[-1]:.3g} in {len(J) - 1} cycles{r2}; wrote {args.out}")
     return 0
 

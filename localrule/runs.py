@@ -41,7 +41,7 @@ class Result:
         return None if self.diverged else float(self.J[-1])
 
     def summary(self) -> str:
-        layers = "-".join(map(str, self.layers))
+        layers = format_layers(self.layers)
         head = f"{self.mode} {self.task} {layers} seed {self.seed}: "
         if self.diverged:
             return head + f"diverged at cycle {self.diverged_at} ({self.seconds:.3f} s)"

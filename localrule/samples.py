@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .files import load_npz, peek_format, save_npz
-from .layout import UsageError, check_sizes, n_biases, n_weights, offsets
+from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
 TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
@@ -64,8 +64,7 @@ def link_tuples(sizes, fields) -> dict:
     for l in range(1, len(sizes) - 1):
         n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
         xs = np.hstack([acts[:, aoff[l - 1]:aoff[l]], np.ones((rows, 1))])           # (r, j)
-        a = acts[:, aoff[l]:aoff[l + 1]]
-        fp = a * (1 - a)                                                             # (r, i)
+        fp = fields["fprime"][:, boff[l - 1]:boff[l]]                               # (r, i)
         W = fields["w"][:, woff[l]:woff[l + 1]].reshape(rows, nup, n)                # (r, h, i)
         d = fields["delta"][:, boff[l]:boff[l + 1]]                                  # (r, h)
         shape = (rows, n, nup, ndown + 1)                                            # (r, i, h, j)
@@ -77,7 +76,7 @@ def link_tuples(sizes, fields) -> dict:
             parts[name].append(v.ravel())
         parts["target"].append((x4 * f4 * w4 * d4).ravel())
     if not parts["x"]:
-        raise UsageError(f"a {'-'.join(map(str, sizes))} network has no hidden links: no local tuples to sample")
+        raise UsageError(f"a {format_layers(sizes)} network has no hidden links: no local tuples to sample")
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
@@ -99,7 +98,7 @@ def tuples_from_files(sources, max_tuples: int | None = None, seed: int = 0) -> 
             names.extend(meta.get("sources", [str(src)]))
             continue
         meta, fields = sample_sets([src])[0]
-        name = meta.get("path", str(src) if not isinstance(src, tuple) else f"{meta.get('task')} run")
+        name = f"{meta.get('task')} run" if isinstance(src, tuple) else str(src)
         try:
             pools.append(link_tuples(meta["layers"], fields))
         except UsageError as e:

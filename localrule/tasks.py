@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError
+from .layout import UsageError, format_layers
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INNER = (0.25, 0.75)
@@ -126,7 +126,7 @@ def load_task(name: str, targets: int = 1, test_csv: str | None = None) -> Task:
 def check_fits(task: Task, sizes) -> None:
     if sizes[0] != task.n_in or sizes[-1] != task.n_out:
         raise UsageError(
-            f"layers {'-'.join(map(str, sizes))} do not fit task {task.name!r}, "
+            f"layers {format_layers(sizes)} do not fit task {task.name!r}, "
             f"which has {_count(task.n_in, 'input')} and {_count(task.n_out, 'output')}")
 
 
