@@ -205,9 +205,50 @@ def cmd_tuples(args):
     return 0
 
 
-def cmd_study(args):
-    from . import study
-    return getattr(study, f"cmd_{args.verb}")(args)
+def cmd_compare(args):
+    from .files import check_writable, write_json
+    from .study import chosen_experiments, run_study, stats_table
+    exps = chosen_experiments(args)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if args.json:
+        check_writable(args.json)
+    _, results, _ = run_study(exps, modes, args.seeds)
+    text, table = stats_table(exps, modes, results)
+    print(text)
+    if args.json:
+        write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
+    return 0
+
+
+def _ratio_cell(c) -> str:
+    ratio = "—" if c["ratio"] is None else f"{c['ratio']:.3f}"
+    return ratio + (f" [{c['diverged']}]" if c["diverged"] else "")
+
+
+def cmd_transfer(args):
+    from .files import check_writable, write_json
+    from .study import XOR_DEEP, chosen_experiments, transfer_matrix
+    exps = chosen_experiments(args)
+    if args.json:
+        check_writable(args.json)
+    targets = exps + ([XOR_DEEP] if args.xor_deep else [])
+    rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
+    names = [f"{t.task} {format_layers(t.layers)}" for t in targets]
+    print("final J with the local rule / final J with backprop (median over seeds; diverged runs in brackets)")
+    print(f"{'rule learned from':<18}" + "".join(f"{n:>16}" for n in names))
+    for name, row in cells.items():
+        print(f"{name:<18}" + "".join(f"{_ratio_cell(c):>16}" for c in row.values()))
+    print(f"{'backprop final J':<18}" + "".join(f"{bp[t.number].median:>16.5f}" for t in targets))
+    if args.json:
+        write_json(args.json, {"seeds": args.seeds, "targets": names, "backprop": {n: bp[t.number].__dict__ for n, t in zip(names, targets)},
+                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()}})
+    return 0
+
+
+def cmd_reproduce(args):
+    from .reproduce import reproduce
+    from .study import chosen_experiments
+    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures)
 
 
 def main(argv=None) -> int:
@@ -216,8 +257,7 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv or ["reproduce"])
         if args.verb is None:
             raise UsageError("choose a verb (see --help)")
-        handler = globals().get(f"cmd_{args.verb}", cmd_study)
-        return handler(args)
+        return globals()[f"cmd_{args.verb}"](args)
     except UsageError as e:
         print(f"localrule: error: {e}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Multi-seed studies: ``compare``, ``transfer`` and ``reproduce`` (the default job).
+"""Multi-seed studies behind ``compare``, ``transfer`` and ``reproduce`` (the default job).
 
 Protocol, the same in every verb:
 1. sample one backprop run per experiment (seed ``SAMPLE_SEED``; every k-th step so that about
@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .experiments import EXPERIMENTS, Experiment, parse_experiments
-from .files import check_writable, write_json
 from .layout import UsageError, format_layers
 from .learner import Rule, learn_full, learn_local
 from .runs import Result, train, train_seeds
@@ -140,19 +139,6 @@ def chosen_experiments(args) -> list[Experiment]:
     return [replace(e, cycles=args.cycles) for e in exps] if args.cycles else exps
 
 
-def cmd_compare(args):
-    exps = chosen_experiments(args)
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    if args.json:
-        check_writable(args.json)
-    _, results, _ = run_study(exps, modes, args.seeds)
-    text, table = stats_table(exps, modes, results)
-    print(text)
-    if args.json:
-        write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
-    return 0
-
-
 def transfer_matrix(sources, targets, seeds, say=progress):
     """Rows: the local rule learned from one source's samples (or all pooled); columns: targets.
 
@@ -175,34 +161,6 @@ def transfer_matrix(sources, targets, seeds, say=progress):
             cells[name][t.number] = {"ratio": ratio, "diverged": s.diverged, "median": s.median}
         say(f"rule from {name}: trained every target")
     return rules, bp, cells
-
-
-def _ratio_cell(c) -> str:
-    ratio = "—" if c["ratio"] is None else f"{c['ratio']:.3f}"
-    return ratio + (f" [{c['diverged']}]" if c["diverged"] else "")
-
-
-def cmd_transfer(args):
-    exps = chosen_experiments(args)
-    if args.json:
-        check_writable(args.json)
-    targets = exps + ([XOR_DEEP] if args.xor_deep else [])
-    rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
-    names = [f"{t.task} {format_layers(t.layers)}" for t in targets]
-    print("final J with the local rule / final J with backprop (median over seeds; diverged runs in brackets)")
-    print(f"{'rule learned from':<18}" + "".join(f"{n:>16}" for n in names))
-    for name, row in cells.items():
-        print(f"{name:<18}" + "".join(f"{_ratio_cell(c):>16}" for c in row.values()))
-    print(f"{'backprop final J':<18}" + "".join(f"{bp[t.number].median:>16.5f}" for t in targets))
-    if args.json:
-        write_json(args.json, {"seeds": args.seeds, "targets": names, "backprop": {n: bp[t.number].__dict__ for n, t in zip(names, targets)},
-                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()}})
-    return 0
-
-
-def cmd_reproduce(args):
-    from .reproduce import reproduce
-    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures)
 
 
 def heldout_r2(rule: Rule, exps) -> dict:
