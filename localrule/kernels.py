@@ -13,6 +13,9 @@ import numpy as np
 from numba import njit, prange
 
 BACKPROP, FULL, LOCAL_RAW, LOCAL_LOG, ORACLE = 0, 1, 2, 3, 4
+#: Rule (6) form of the local rule: ℓ(w_hi, δ_h, f'_i) is link i -> h's share of δ_i, and rule (3)
+#: Δw_ij = γ δ_i x_j stays exact; its oracle plugs in f'_i w_hi δ_h.
+LOCAL6_LOG, ORACLE6 = 5, 6
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
 DIVERGENCE_BOUND = 1e4
@@ -161,11 +164,14 @@ def full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lbof
 def ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part):
     """The share of ℓ's first-layer pre-activations that depends on the link i -> h only:
     part[0, u] = θ_u + w_u1·z(w_hi) + w_u2·z(δ_h) + w_u3·z(f'_i), formed once for every source
-    j; part[1, u] is the same with -δ_h (used by the raw encoding)."""
-    if mode == LOCAL_LOG:
-        z1 = (np.log(abs(wv)) - in_shift[1]) / in_scale[1]
-        z2 = (np.log(abs(d)) - in_shift[2]) / in_scale[2]
-        z3 = (np.log(max(fp, 1e-300)) - in_shift[3]) / in_scale[3]
+    j; part[1, u] is the same with -δ_h (used by the raw encoding).  The rule (6) form has no x
+    input: its columns 0, 1, 2 are w, δ, f' and part[0] is its whole pre-activation."""
+    nin = 3 if mode == LOCAL6_LOG else 4
+    c = nin - 3
+    if mode == LOCAL_LOG or mode == LOCAL6_LOG:
+        z1 = (np.log(abs(wv)) - in_shift[c]) / in_scale[c]
+        z2 = (np.log(abs(d)) - in_shift[c + 1]) / in_scale[c + 1]
+        z3 = (np.log(max(fp, 1e-300)) - in_shift[c + 2]) / in_scale[c + 2]
         z2m = z2
     else:
         z1 = (wv - in_shift[1]) / in_scale[1]
@@ -173,8 +179,9 @@ def ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part):
         z3 = (fp - in_shift[3]) / in_scale[3]
         z2m = (-d - in_shift[2]) / in_scale[2]
     for u in range(H):
-        part[0, u] = lb[u] + lw[4 * u + 1] * z1 + lw[4 * u + 2] * z2 + lw[4 * u + 3] * z3
-        part[1, u] = lb[u] + lw[4 * u + 1] * z1 + lw[4 * u + 2] * z2m + lw[4 * u + 3] * z3
+        k = nin * u + c
+        part[0, u] = lb[u] + lw[k] * z1 + lw[k + 1] * z2 + lw[k + 2] * z3
+        part[1, u] = lb[u] + lw[k] * z1 + lw[k + 1] * z2m + lw[k + 2] * z3
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -221,6 +228,45 @@ def ell_values(mode, y, r, sign, out_shift, out_scale):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def rule6_layer(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, l, lsizes, laoff, lboff,
+                lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, part, pre, T, sums, y,
+                row_sign, dw, db):
+    """Rule (6) form on hidden layer l: δ_i = Σ_h ℓ(w_hi, δ_h, f'_i), then rule (3) exactly,
+    Δw_ij = γ δ_i x_j and Δθ_i = γ δ_i.  x_j never enters ℓ, so ℓ needs no idea of how an
+    update scales with it.  A zero w_hi or δ_h gives no share (log encoding's structural zero)."""
+    n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
+    H = lsizes[1]
+    for i in range(n):
+        a = acts[aoff[l] + i]
+        fp = a * (1.0 - a)
+        s = 0.0
+        nr = 0
+        for h in range(nup):
+            wv = w[woff[l] + h * n + i]
+            d = deltas[boff[l] + h]
+            if mode == ORACLE6:
+                s += fp * wv * d
+                continue
+            if wv == 0.0 or d == 0.0:
+                continue
+            ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part)
+            for u in range(H):
+                pre[nr, u] = part[0, u]
+            row_sign[nr] = 1.0 if (wv > 0.0) == (d > 0.0) else -1.0
+            nr += 1
+        if nr:
+            learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, pre, nr, T, sums, y)
+        for r in range(nr):
+            s += ell_values(LOCAL_LOG, y, r, row_sign[r], out_shift, out_scale)
+        deltas[boff[l - 1] + i] = s
+        d = rate * s
+        db[boff[l - 1] + i] = d
+        row = woff[l - 1] + i * ndown
+        for j in range(ndown):
+            dw[row + j] = d * acts[aoff[l - 1] + j]
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, laoff, lboff,
                   lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, part, shares, pre, T,
                   sums, y, row_j, row_sign, acc, dw, db):
@@ -236,8 +282,14 @@ def local_updates(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, lsizes, 
     nl = sizes.shape[0]
     H = lsizes[1]
     raw = mode == LOCAL_RAW
+    six = mode == LOCAL6_LOG or mode == ORACLE6
     for l in range(nl - 2, 0, -1):
         n, nup, ndown = sizes[l], sizes[l + 1], sizes[l - 1]
+        if six:
+            rule6_layer(sizes, aoff, boff, woff, w, acts, deltas, rate, mode, l, lsizes, laoff,
+                        lboff, lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, part, pre,
+                        T, sums, y, row_sign, dw, db)
+            continue
         if mode != ORACLE:  # sources j, the bias unit (x = 1) at ndown, a silent one at ndown + 1
             for j in range(ndown + 2):
                 x = acts[aoff[l - 1] + j] if j < ndown else (1.0 if j == ndown else 0.0)
@@ -423,11 +475,16 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
 
 @njit(cache=True, nogil=True)
 def ell_batch(mode, lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale, V):
-    """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, computed as ``local_updates`` applies it."""
+    """ℓ on rows (x_j, w_hi, δ_h, f'_i) of ``V``, computed as ``local_updates`` applies it: the
+    link's contribution to Δw_ij / γ (rule (6) form: x_j · ℓ(w_hi, δ_h, f'_i))."""
     out = np.zeros(V.shape[0])
     if mode == ORACLE:
         for r in range(V.shape[0]):
             out[r] = V[r, 0] * V[r, 3] * V[r, 1] * V[r, 2]
+        return out
+    if mode == ORACLE6:
+        for r in range(V.shape[0]):
+            out[r] = V[r, 0] * (V[r, 3] * V[r, 1] * V[r, 2])
         return out
     laoff, lboff, lwoff = offsets(lsizes)
     H = lsizes[1]
@@ -440,6 +497,11 @@ def ell_batch(mode, lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale, V)
         if not raw and (x == 0.0 or wv == 0.0 or d == 0.0):
             continue
         ell_parts(mode, wv, d, fp, lw, lb, in_shift, in_scale, H, part)
+        if mode == LOCAL6_LOG:  # x_j's share of Δw_ij is rule (3)'s exact product
+            learner_rows(lsizes, laoff, lboff, lwoff, lw, lb, part, 1, T, sums, y)
+            sign = 1.0 if (wv > 0.0) == (d > 0.0) else -1.0
+            out[r] = x * ell_values(LOCAL_LOG, y, 0, sign, out_shift, out_scale)
+            continue
         ell_source(mode, x, lw, in_shift, in_scale, H, shares, 0)
         ell_source(mode, 0.0, lw, in_shift, in_scale, H, shares, 1)
         rows = 0

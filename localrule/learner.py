@@ -65,20 +65,32 @@ class Rule:
             raise UsageError(f"this full-network rule was learned for a {format_layers(self.layers)} "
                              f"network and cannot train a {format_layers(sizes)} one (a local rule can)")
         if self.mode == "oracle":
-            return kernels.ORACLE, kernels.NO_LEARNER
+            return (kernels.ORACLE6 if self.form == "rule6" else kernels.ORACLE), kernels.NO_LEARNER
         mode = {"full": kernels.FULL, "log": kernels.LOCAL_LOG, "raw": kernels.LOCAL_RAW}[
             "full" if self.mode == "full" else self.meta.get("encoding", "log")]
+        if self.form == "rule6":
+            mode = kernels.LOCAL6_LOG
         return mode, (np.asarray(self.lsizes, np.int64), self.lw, self.lb, self.in_shift, self.in_scale,
                       self.out_shift, self.out_scale, "hidden" in self.features)
 
+    @property
+    def form(self) -> str | None:
+        """A local rule's form: "link" (ℓ of four inputs; files without ``form`` are this) or
+        "rule6" (ℓ(w_hi, δ_h, f'_i), x_j only through rule (3)); None for a full-network rule."""
+        return None if self.mode == "full" else self.meta.get("form", "link")
+
     @classmethod
-    def oracle(cls) -> "Rule":
-        """The local-rule path with ℓ = x_j f'(in_i) w_hi δ_h exactly: must reproduce backprop."""
+    def oracle(cls, form="link") -> "Rule":
+        """The local-rule path with the exact ℓ: x_j f'(in_i) w_hi δ_h ("link") or
+        f'(in_i) w_hi δ_h ("rule6"); either must reproduce backprop."""
+        check_form(form)
         one = np.ones(1)
-        return cls("oracle", TUPLE_FIELDS, (4, 1), one, one, one, one, one, one)
+        return cls("oracle", FORM_FEATURES[form], (len(FORM_FEATURES[form]), 1), one, one, one, one, one, one,
+                   meta={"form": form})
 
     def ell(self, x, w, delta, fprime):
-        """The local rule on arrays of neighbourhoods, exactly as the training kernel applies it."""
+        """The local rule on arrays of neighbourhoods, exactly as the training kernel applies it:
+        the link's contribution to Δw_ij / γ (for the rule (6) form, x_j · ℓ(w_hi, δ_h, f'_i))."""
         if self.mode == "full":
             raise UsageError("a full-network rule has no per-link function ℓ")
         V = np.stack(np.broadcast_arrays(x, w, delta, fprime), axis=-1).reshape(-1, 4).astype(float)
@@ -101,8 +113,13 @@ class Rule:
     def load(cls, path) -> "Rule":
         def widths(m):
             ls = check_sizes(m["lsizes"])
-            if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != 4 or ls[-1] != 1):
-                raise ValueError("not a 4-input, 1-output local rule with a known encoding")
+            form = m.get("form", "link")
+            if m["mode"] == "local" and form not in FORMS:
+                raise ValueError(f"unknown local-rule form {form!r}")
+            if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != len(FORM_FEATURES[form])
+                                         or ls[-1] != 1 or (form == "rule6" and m.get("encoding") != "log")):
+                raise ValueError(f"not a {len(FORM_FEATURES[form])}-input, 1-output {form}-form local rule "
+                                 "with a known encoding")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
                 if ls[-1] != n_weights(base) + n_biases(base):
@@ -137,21 +154,26 @@ def full_dataset(sizes, fields, features=FULL_FEATURES):
 
 
 def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scale, hidden, rate,
-        cycles, seed, layers=None, meta=None, progress=None) -> Rule:
+        cycles, seed, layers=None, meta=None, progress=None, frozen=()) -> Rule:
     """Train the learning network on scaled (inputs, targets) with online backprop.
 
     The rows are shuffled once (seeded), since consecutive samples of one run are nearly equal;
     the last ``HOLDOUT`` share is held out and its error recorded per cycle too.  With
     ``progress``, training goes in chunks of cycles and ``progress(done, J[:done+1],
     Jt[:done+1])`` is called after each (raise from it to stop); online training carries no
-    state between cycles, so the result is the same bit for bit.
+    state between cycles, so the result is the same bit for bit.  Input columns in ``frozen`` (constant
+    in the samples) are set to 0 and their weights start at 0: they never get a gradient, so the
+    weights stay exactly 0 and the learner ignores that input on new data too.
     """
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
     Z = np.ascontiguousarray((inputs[order] - in_shift) / in_scale)
+    Z[:, list(frozen)] = 0.0
     Y = np.ascontiguousarray(np.clip(0.5 + (targets[order] - out_shift) / out_scale, 0.01, 0.99))
     n_fit = inputs.shape[0] - int(HOLDOUT * inputs.shape[0])
     lsizes = check_sizes((Z.shape[1], *hidden, Y.shape[1]))
     lw, lb = init_params(lsizes, seed)
+    for k in frozen:
+        lw[k:lsizes[1] * lsizes[0]:lsizes[0]] = 0.0
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(lsizes, np.int64)
     chunk = cycles if progress is None else max(1, cycles // 40)
@@ -195,10 +217,26 @@ def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FU
 
 
 ENCODINGS = ("log", "raw")
+#: Local-rule forms and the neighbourhood each one's ℓ sees (README, "Two modes side by side").
+FORM_FEATURES = {"link": TUPLE_FIELDS, "rule6": ("w", "delta", "fprime")}
+FORMS = tuple(FORM_FEATURES)
+DEFAULT_FORM = "rule6"
+#: An input whose standardised spread in the samples is below this is constant there: frozen.
+CONSTANT_SPREAD = 1e-12
+
+
+def check_form(form):
+    if form not in FORMS:
+        raise UsageError(f"unknown local-rule form {form!r}: choose {' or '.join(FORMS)}")
+
+
+def constant_features(X) -> list[int]:
+    """Columns of ``X`` that never vary (e.g. log x_j = 0 when every source is 0 or 1)."""
+    return [k for k in range(X.shape[1]) if not (X[:, k].std() > CONSTANT_SPREAD * max(1.0, abs(X[:, k].mean())))]
 
 
 def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tuples=30000,
-                encoding="log", progress=None) -> Rule:
+                encoding="log", progress=None, form=DEFAULT_FORM) -> Rule:
     """One shared ℓ from the link tuples of any number of sample (or tuple) files.
 
     ``encoding`` "log": inputs log|x|, log|w|, log|δ|, log f' and target log|contribution|, each
@@ -206,12 +244,22 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     there by construction).  "raw": standardised raw values; signed ones (w, δ, target) are
     scaled by their root mean square but not shifted, and each tuple is also given mirrored
     (-δ -> -target) so the learner is trained on the odd function it is applied as.
+
+    ``form`` "link": ℓ(x_j, w_hi, δ_h, f'_i) is the link's contribution to Δw_ij / γ.  "rule6"
+    (log encoding only): ℓ(w_hi, δ_h, f'_i) is link i -> h's share of δ_i (target f' w δ from the
+    same tuples), and rule (3) multiplies by x_j exactly.  An input constant over the samples is
+    frozen (zero weights, listed in meta ``frozen``) so that it cannot act at random on new data.
     """
     if encoding not in ENCODINGS:
         raise UsageError(f"unknown encoding {encoding!r}: choose {' or '.join(ENCODINGS)}")
+    check_form(form)
+    if form == "rule6" and encoding != "log":
+        raise UsageError("the rule6 form has the log encoding only (--encoding raw is the link form's ablation)")
     pool, sources = tuples_from_files(sample_paths, max_tuples=max_tuples, seed=seed)
     V = np.stack([pool[k] for k in TUPLE_FIELDS], axis=1)
     t = pool["target"]
+    if form == "rule6":
+        V, t = V[:, 1:], pool["fprime"] * pool["w"] * pool["delta"]
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
@@ -224,9 +272,13 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
         X = np.vstack([V, V * np.array([1.0, 1.0, -1.0, 1.0])])
         T = np.concatenate([t, -t])[:, None]
         out_shift, out_scale = np.zeros(1), np.array([max(float(np.sqrt(np.mean(t ** 2))), 1e-15)]) / TARGET_SPREAD
+    frozen = constant_features(X)
     scale[~(scale > 1e-12)] = 1.0
+    scale[frozen] = 1.0
     out_scale[~(out_scale > 1e-12)] = 1.0
-    rule = fit("local", TUPLE_FIELDS, X, T, shift, scale, out_shift, out_scale, hidden, rate, cycles, seed,
-               meta={"sources": sources, "encoding": encoding}, progress=progress)
+    features = FORM_FEATURES[form]
+    rule = fit("local", features, X, T, shift, scale, out_shift, out_scale, hidden, rate, cycles, seed,
+               meta={"sources": sources, "encoding": encoding, "form": form,
+                     "frozen": [features[k] for k in frozen]}, progress=progress, frozen=frozen)
     rule.meta["r2_train"] = rule.r2(pool)
     return rule
