@@ -64,6 +64,12 @@ def _task_args(p, layers_default=None):
     p.add_argument("--json", help="write the run's result (J per cycle etc.) to this JSON file")
 
 
+def _form_arg(p):
+    p.add_argument("--form", choices=("rule6", "link"),
+                   help="local rule: rule6 = ℓ(w_hi, δ_h, f'_i) is a share of δ_i and rule (3) scales by x_j "
+                        "exactly (default); link = ℓ(x_j, w_hi, δ_h, f'_i) per link (the only form of --encoding raw)")
+
+
 def build_parser() -> Parser:
     top = Parser(prog="localrule", description=(
         "Teach a network to imitate backpropagation, then train networks with it. "
@@ -85,6 +91,7 @@ def build_parser() -> Parser:
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
+    _form_arg(p)
     p.add_argument("--max-tuples", type=_positive(int), help="local mode: tuples kept, a seeded subset (30000)")
     p.add_argument("--out", required=True, help="rule file to write (.npz)")
     p.add_argument("--json", help="write the learner's training error per cycle to this JSON file")
@@ -110,9 +117,13 @@ def build_parser() -> Parser:
                        help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
             p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
+        if name != "transfer":
+            _form_arg(p)
         if name == "transfer":
             p.add_argument("--xor-deep", action=argparse.BooleanOptionalAction, default=True,
                            help="also train XOR 2-8-8-1 (default on)")
+            p.add_argument("--moons", action=argparse.BooleanOptionalAction, default=True,
+                           help="also train the two-moons CSV task 2-8-1 (samples/moons_*.csv; default on)")
         if name == "reproduce":
             p.add_argument("--out", default=DEFAULT_OUT, help=f"results folder (default {DEFAULT_OUT})")
             p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
@@ -162,7 +173,7 @@ def cmd_learn(args):
     else:
         if args.max_tuples:
             given["max_tuples"] = args.max_tuples
-        rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding, **given)
+        rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding, form=args.form, **given)
     rule.save(args.out)
     J = rule.history
     if args.json:
@@ -170,7 +181,11 @@ def cmd_learn(args):
                                "cycles": rule.meta["cycles"], "J": J.tolist(), "J_holdout": rule.history_test.tolist(),
                                **{k: rule.meta[k] for k in ("r2_train",) if k in rule.meta}})
     r2 = f", R² on its tuples {rule.meta['r2_train']:.4f}" if "r2_train" in rule.meta else ""
-    print(f"learned {rule.mode} rule {format_layers(rule.lsizes)} from {rule.meta['rows']} rows: "
+    if rule.meta.get("frozen"):
+        print(f"frozen (constant in the samples, weights fixed at 0, ignored on new data): "
+              f"{', '.join(rule.meta['frozen'])}")
+    form = f" ({rule.form} form)" if rule.form else ""
+    print(f"learned {rule.mode}{form} rule {format_layers(rule.lsizes)} from {rule.meta['rows']} rows: "
           f"learner J {J[0]:.3g} -> {J[-1]:.3g} in {len(J) - 1} cycles{r2}; wrote {args.out}")
     return 0
 
@@ -212,7 +227,7 @@ def cmd_compare(args):
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.json:
         check_writable(args.json)
-    _, results, _ = run_study(exps, modes, args.seeds)
+    _, results, _ = run_study(exps, modes, args.seeds, form=args.form)
     text, table = stats_table(exps, modes, results)
     print(text)
     if args.json:
@@ -227,13 +242,16 @@ def _ratio_cell(c) -> str:
 
 def cmd_transfer(args):
     from .files import check_writable, write_json
-    from .study import XOR_DEEP, chosen_experiments, transfer_matrix
+    from dataclasses import replace
+    from pathlib import Path
+    from .study import MOONS, XOR_DEEP, chosen_experiments, transfer_matrix
     exps = chosen_experiments(args)
     if args.json:
         check_writable(args.json)
-    targets = exps + ([XOR_DEEP] if args.xor_deep else [])
+    extra = [t for t, on in ((XOR_DEEP, args.xor_deep), (MOONS, args.moons)) if on]
+    targets = exps + [replace(t, cycles=args.cycles) if args.cycles else t for t in extra]
     rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
-    names = [f"{t.task} {format_layers(t.layers)}" for t in targets]
+    names = [f"{Path(t.task).stem.removesuffix('_train')} {format_layers(t.layers)}" for t in targets]
     print("final J with the local rule / final J with backprop (median over seeds; diverged runs in brackets)")
     print(f"{'rule learned from':<18}" + "".join(f"{n:>16}" for n in names))
     for name, row in cells.items():
@@ -248,7 +266,7 @@ def cmd_transfer(args):
 def cmd_reproduce(args):
     from .reproduce import reproduce
     from .study import chosen_experiments
-    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures)
+    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures, form=args.form)
 
 
 def main(argv=None) -> int:

@@ -236,7 +236,7 @@ def constant_features(X) -> list[int]:
 
 
 def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tuples=30000,
-                encoding="log", progress=None, form=DEFAULT_FORM) -> Rule:
+                encoding="log", progress=None, form=None) -> Rule:
     """One shared ℓ from the link tuples of any number of sample (or tuple) files.
 
     ``encoding`` "log": inputs log|x|, log|w|, log|δ|, log f' and target log|contribution|, each
@@ -245,13 +245,14 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     scaled by their root mean square but not shifted, and each tuple is also given mirrored
     (-δ -> -target) so the learner is trained on the odd function it is applied as.
 
-    ``form`` "link": ℓ(x_j, w_hi, δ_h, f'_i) is the link's contribution to Δw_ij / γ.  "rule6"
+    ``form`` (None: ``DEFAULT_FORM``, or "link" for the raw encoding) "link": ℓ(x_j, w_hi, δ_h, f'_i) is the link's contribution to Δw_ij / γ.  "rule6"
     (log encoding only): ℓ(w_hi, δ_h, f'_i) is link i -> h's share of δ_i (target f' w δ from the
     same tuples), and rule (3) multiplies by x_j exactly.  An input constant over the samples is
     frozen (zero weights, listed in meta ``frozen``) so that it cannot act at random on new data.
     """
     if encoding not in ENCODINGS:
         raise UsageError(f"unknown encoding {encoding!r}: choose {' or '.join(ENCODINGS)}")
+    form = form or (DEFAULT_FORM if encoding == "log" else "link")
     check_form(form)
     if form == "rule6" and encoding != "log":
         raise UsageError("the rule6 form has the log encoding only (--encoding raw is the link form's ablation)")

@@ -36,18 +36,19 @@ def verdict(stats: dict) -> str:
     return "; ".join(parts)
 
 
-def reproduce(exps, seeds: int, out, figures: bool = True) -> int:
+def reproduce(exps, seeds: int, out, figures: bool = True, form=None) -> int:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     print(f"reproducing experiments {','.join(str(e.number) for e in exps)} with {seeds} seeds per mode into {out}/")
-    rules, results, _ = run_study(exps, MODES, seeds)
+    rules, results, _ = run_study(exps, MODES, seeds, form=form)
     r2 = heldout_r2(rules["local"], exps)
     rules["local"].save(out / "local_rule.npz")
     summary = {"seeds": seeds, "modes": list(MODES), "local_rule": {
         "learner": list(rules["local"].lsizes), "encoding": rules["local"].meta.get("encoding"),
+        "form": rules["local"].form, "frozen": rules["local"].meta.get("frozen"),
         "r2_train": rules["local"].meta.get("r2_train"), "r2_heldout": {str(k): v for k, v in r2.items()}},
         "experiments": {}}
     for e in exps:

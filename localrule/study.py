@@ -20,10 +20,10 @@ import numpy as np
 
 from .experiments import EXPERIMENTS, Experiment, parse_experiments
 from .layout import UsageError, format_layers
-from .learner import Rule, learn_full, learn_local
+from .learner import FORMS, Rule, learn_full, learn_local
 from .runs import Result, train, train_seeds
 from .samples import link_tuples
-from .tasks import load_task
+from .tasks import SAMPLES_DIR, load_task
 
 SAMPLE_SEED, HOLDOUT_SEED, FRESH_SEED0 = 0, 1, 1000
 SAMPLE_ROWS = 20000
@@ -31,6 +31,10 @@ MODES = ("backprop", "full", "local")
 #: Beyond the paper: a deeper net the local rule never saw (γ 1.0, 3000 cycles: with γ 0.23 backprop
 #: itself sits on XOR's J = 0.125 plateau for most seeds, which would compare nothing).
 XOR_DEEP = Experiment(5, "xor", (2, 8, 8, 1), 1.0, 3000, (), 0.198, 200, (), 0, 0, "")
+#: Beyond the paper: a CSV task with real-valued, signed inputs (``samples/make_moons.py``), with
+#: its testing set; a local rule that only saw binary inputs must still scale updates with x_j.
+MOONS = Experiment(6, str(SAMPLES_DIR / "moons_train.csv"), (2, 8, 1), 0.23, 2000, (), 0.198, 200, (), 0, 0, "")
+CSV_TEST = {MOONS.task: str(SAMPLES_DIR / "moons_test.csv")}
 
 
 def progress(msg: str) -> None:
@@ -47,11 +51,11 @@ def sample_run(exp: Experiment, seed: int = SAMPLE_SEED):
     return meta, res.samples
 
 
-def learn_local_rule(sets) -> Rule:
+def learn_local_rule(sets, form=None) -> Rule:
     usable = [s for s in sets if len(s[0]["layers"]) > 2]
     if not usable:
         raise UsageError("the local rule needs samples from a net with a hidden layer (not only experiment 2)")
-    return learn_local(usable, seed=SAMPLE_SEED)
+    return learn_local(usable, seed=SAMPLE_SEED, form=form)
 
 
 def learn_full_rule(exp: Experiment, sample_set) -> Rule:
@@ -60,7 +64,7 @@ def learn_full_rule(exp: Experiment, sample_set) -> Rule:
 
 
 def fresh_runs(exp: Experiment, rule: Rule | None, seeds: int) -> list[Result]:
-    task = load_task(exp.task)
+    task = load_task(exp.task, 1, CSV_TEST.get(exp.task))
     return train_seeds(task, exp.layers, exp.rate, exp.cycles, [FRESH_SEED0 + k for k in range(seeds)], rule)
 
 
@@ -89,7 +93,7 @@ class Stats:
         return f"{self.median:.5f} [{self.q25:.5f}, {self.q75:.5f}]"
 
 
-def run_study(exps, modes, seeds, say=progress):
+def run_study(exps, modes, seeds, say=progress, form=None):
     """Sample, learn and train; returns (rules, {exp: {mode: [Result]}}, sample sets)."""
     for m in modes:
         if m not in MODES:
@@ -100,7 +104,7 @@ def run_study(exps, modes, seeds, say=progress):
     if "local" in modes:
         t0 = time.perf_counter()
         others = [sample_run(e) for n, e in EXPERIMENTS.items() if n not in sets]
-        rules["local"] = learn_local_rule(list(sets.values()) + others)
+        rules["local"] = learn_local_rule(list(sets.values()) + others, form)
         say(f"learned the shared local rule in {time.perf_counter() - t0:.1f} s")
     results = {}
     for e in exps:
@@ -139,17 +143,19 @@ def chosen_experiments(args) -> list[Experiment]:
     return [replace(e, cycles=args.cycles) for e in exps] if args.cycles else exps
 
 
-def transfer_matrix(sources, targets, seeds, say=progress):
-    """Rows: the local rule learned from one source's samples (or all pooled); columns: targets.
+def transfer_matrix(sources, targets, seeds, say=progress, forms=FORMS):
+    """Rows: the local rule of each form learned from one source's samples (or all pooled);
+    columns: targets.
 
     Each cell: median final J with that rule / median final J of backprop, and diverged count.
     """
     sets = {e.number: sample_run(e) for e in sources}
     rules = {}
-    for e in sources:
-        if len(e.layers) > 2:
-            rules[f"exp{e.number}"] = learn_local_rule([sets[e.number]])
-    rules["pooled"] = learn_local_rule(list(sets.values()))
+    for form in forms:
+        for e in sources:
+            if len(e.layers) > 2:
+                rules[f"exp{e.number} {form}"] = learn_local_rule([sets[e.number]], form)
+        rules[f"pooled {form}"] = learn_local_rule(list(sets.values()), form)
     say(f"learned {len(rules)} local rules")
     bp = {t.number: Stats.of(fresh_runs(t, None, seeds)) for t in targets}
     cells = {}
