@@ -159,15 +159,15 @@ def test_same_seed_is_bit_identical_and_seeds_differ():
 
 @settings(max_examples=50, deadline=None, database=None)
 @given(topo=topologies(min_width=1), seed=st.integers(0, 2**32 - 1), n_pat=st.integers(1, 6),
-       cycles=st.integers(1, 30), rate=st.floats(0.05, 1.5))
-def test_oracle_rule_reproduces_backprop(topo, seed, n_pat, cycles, rate):
+       cycles=st.integers(1, 30), rate=st.floats(0.05, 1.5), form=st.sampled_from(["link", "rule6"]))
+def test_oracle_rule_reproduces_backprop(topo, seed, n_pat, cycles, rate, form):
     sizes = sizes_from(*topo)
     rng = np.random.default_rng(seed)
     task = random_task(rng, sizes[0], sizes[-1], n_pat)
     init = random_params(rng, sizes, 0.8)
     keep = (init[0].copy(), init[1].copy())
     bp = runs.train(task, sizes, rate, cycles, seed, init=init)
-    orc = runs.train(task, sizes, rate, cycles, seed, rule=learner.Rule.oracle(), init=init)
+    orc = runs.train(task, sizes, rate, cycles, seed, rule=learner.Rule.oracle(form), init=init)
     assert np.array_equal(init[0], keep[0]) and np.array_equal(init[1], keep[1]), "init= was modified"
     assert orc.mode == "oracle" and bp.mode == "backprop"
     assert not bp.diverged and not orc.diverged
@@ -177,10 +177,25 @@ def test_oracle_rule_reproduces_backprop(topo, seed, n_pat, cycles, rate):
     assert not np.array_equal(bp.w, init[0])
 
 
-def test_oracle_ell_is_the_exact_product():
+@pytest.mark.parametrize("form", ["link", "rule6"])
+def test_oracle_ell_is_the_exact_product(form):
     rng = np.random.default_rng(1)
     x, w, d, fp = rng.normal(size=(4, 50))
-    np.testing.assert_allclose(learner.Rule.oracle().ell(x, w, d, fp), x * fp * w * d, rtol=1e-15, atol=0)
+    np.testing.assert_allclose(learner.Rule.oracle(form).ell(x, w, d, fp), x * fp * w * d, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("form", ["link", "rule6"])
+def test_oracle_of_either_form_reproduces_backprop_on_a_deep_net_with_real_inputs(form):
+    """A fixed case beside the random ones: two hidden layers, signed real-valued inputs."""
+    rng = np.random.default_rng(3)
+    sizes = (3, 4, 3, 2)
+    task = random_task(rng, 3, 2, 5)
+    task = tasks.Task("signed", np.ascontiguousarray(2 * task.X - 1), task.Y)
+    init = random_params(rng, sizes, 0.8)
+    bp = runs.train(task, sizes, 0.7, 40, 0, init=init)
+    orc = runs.train(task, sizes, 0.7, 40, 0, rule=learner.Rule.oracle(form), init=init)
+    np.testing.assert_allclose(orc.w, bp.w, rtol=0, atol=TOL)
+    np.testing.assert_allclose(orc.b, bp.b, rtol=0, atol=TOL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,9 +243,11 @@ def and_samples():
     return {"layers": [2, 3, 1], "task": "and", "rate": 0.5, "seed": 0, "cycles": 40}, bp.samples
 
 
-@pytest.mark.parametrize("encoding", ["log", "raw"])
-def test_local_mode_kernel_applies_ell(and_samples, encoding):
-    rule = learner.learn_local([and_samples], hidden=(4,), rate=0.1, cycles=3, max_tuples=3000, encoding=encoding)
+@pytest.mark.parametrize("encoding, form", [("log", "link"), ("raw", "link"), ("log", "rule6")])
+def test_local_mode_kernel_applies_ell(and_samples, encoding, form):
+    rule = learner.learn_local([and_samples], hidden=(4,), rate=0.1, cycles=3, max_tuples=3000, encoding=encoding,
+                               form=form)
+    assert rule.form == form and rule.lsizes[0] == (3 if form == "rule6" else 4)
     sizes, rate = (2, 3, 2, 1), 0.4
     task = tasks.load_task("xor")
     res = runs.train(task, sizes, rate, 3, 2, rule=rule, sample_every=1)

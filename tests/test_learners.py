@@ -48,9 +48,15 @@ def test_full_rule_refuses_another_topology(full_rule_exp1):
         runs.train(tasks.load_task("or"), (2, 4, 1), 0.23, 5, 0, rule=full_rule_exp1)
 
 
-@pytest.mark.parametrize("mode", ["full", "local"])
-def test_rule_file_round_trip(tmp_path, full_rule_exp1, local_rule, mode):
-    rule = full_rule_exp1 if mode == "full" else local_rule
+@pytest.fixture(scope="module")
+def link_rule(sample_sets):
+    return study.learn_local_rule(list(sample_sets.values()), form="link")
+
+
+@pytest.mark.parametrize("mode", ["full", "local", "link"])
+def test_rule_file_round_trip(tmp_path, full_rule_exp1, local_rule, link_rule, mode):
+    rule = {"full": full_rule_exp1, "local": local_rule, "link": link_rule}[mode]
+    assert rule.form == {"full": None, "local": learner.DEFAULT_FORM, "link": "link"}[mode]
     rule.save(tmp_path / "r.npz")
     back = learner.Rule.load(tmp_path / "r.npz")
     assert back.mode == rule.mode and back.lsizes == rule.lsizes and back.layers == rule.layers
@@ -64,6 +70,58 @@ def test_rule_file_round_trip(tmp_path, full_rule_exp1, local_rule, mode):
     np.testing.assert_array_equal(a.J, b.J)
 
 
+def test_a_rule_file_without_form_loads_as_the_link_form(tmp_path, link_rule):
+    """Rule files written before the rule (6) form existed have no ``form``: four-input ℓ."""
+    old = learner.Rule(**{**link_rule.__dict__, "meta": {k: v for k, v in link_rule.meta.items() if k != "form"}})
+    old.save(tmp_path / "old.npz")
+    back = learner.Rule.load(tmp_path / "old.npz")
+    assert "form" not in back.meta and back.form == "link"
+    assert back.kernel_args(None)[0] == link_rule.kernel_args(None)[0]
+
+
+def test_a_rule_file_whose_form_does_not_fit_its_learner_is_refused(tmp_path, local_rule):
+    bad = learner.Rule(**{**local_rule.__dict__, "meta": {**local_rule.meta, "form": "link"}})
+    bad.save(tmp_path / "bad.npz")  # a 3-input learner claiming the four-input form
+    with pytest.raises(UsageError, match="4-input, 1-output link-form"):
+        learner.Rule.load(tmp_path / "bad.npz")
+    bad.meta["form"] = "magic"
+    bad.save(tmp_path / "bad.npz")
+    with pytest.raises(UsageError, match="unknown local-rule form 'magic'"):
+        learner.Rule.load(tmp_path / "bad.npz")
+
+
+def test_learn_refuses_an_unknown_form_or_rule6_with_the_raw_encoding(sample_sets):
+    with pytest.raises(UsageError, match="unknown local-rule form"):
+        learner.learn_local([sample_sets[1]], cycles=1, form="magic")
+    with pytest.raises(UsageError, match="log encoding only"):
+        learner.learn_local([sample_sets[1]], cycles=1, form="rule6", encoding="raw")
+    assert learner.learn_local([sample_sets[1]], cycles=1, max_tuples=500, encoding="raw").form == "link"
+
+
+def test_a_feature_constant_in_the_samples_is_frozen_at_exactly_zero(sample_sets):
+    """Experiment 1 only shows sources x_j of 1 (log x_j = 0): the link form must ignore x_j,
+    not weigh it at random; the rule (6) form has no x input, and all of its inputs vary."""
+    link = learner.learn_local([sample_sets[1]], form="link", max_tuples=5000, cycles=3)
+    assert link.meta["frozen"] == ["x"]
+    H = link.lsizes[1]
+    assert np.all(link.lw[0:4 * H:4] == 0.0) and np.all(link.lw[1:4 * H:4] != 0.0)
+    rng = np.random.default_rng(2)
+    w, d, fp = rng.normal(0, 2, 30), rng.normal(0, 0.01, 30), rng.uniform(0.01, 0.25, 30)
+    np.testing.assert_array_equal(link.ell(0.3, w, d, fp), link.ell(1.0, w, d, fp))
+    six = learner.learn_local([sample_sets[1]], form="rule6", max_tuples=5000, cycles=3)
+    assert six.meta["frozen"] == [] and np.all(six.lw != 0.0)
+    pooled = learner.learn_local([sample_sets[1], sample_sets[4]], form="link", max_tuples=5000, cycles=3)
+    assert pooled.meta["frozen"] == [], "experiment 4's real-valued inputs make x_j vary"
+
+
+def test_rule6_form_scales_with_the_source_exactly(local_rule):
+    """x_j enters only through rule (3): the contribution is x_j times ℓ(w_hi, δ_h, f'_i)."""
+    assert local_rule.form == "rule6" and local_rule.features == ("w", "delta", "fprime")
+    rng = np.random.default_rng(4)
+    x, w, d, fp = rng.uniform(-2, 2, 40), rng.normal(0, 2, 40), rng.normal(0, 0.01, 40), rng.uniform(0.01, 0.25, 40)
+    np.testing.assert_allclose(local_rule.ell(x, w, d, fp), x * local_rule.ell(1.0, w, d, fp), rtol=1e-15, atol=0)
+
+
 def test_rule_loader_rejects_a_sample_file(tmp_path, sample_sets):
     meta, fields = sample_sets[1]
     samples.save_samples(tmp_path / "s.npz", fields, meta)
@@ -72,10 +130,11 @@ def test_rule_loader_rejects_a_sample_file(tmp_path, sample_sets):
 
 
 @pytest.mark.parametrize("n", [1, 3, 4])
-def test_local_rule_imitates_unseen_runs(local_rule, n):
+def test_local_rule_imitates_unseen_runs(local_rule, link_rule, n):
     _, fields = study.sample_run(EXPERIMENTS[n], study.HOLDOUT_SEED)
-    r2 = local_rule.r2(samples.link_tuples(EXPERIMENTS[n].layers, fields))
-    assert r2 > R2_BOUND[n]
+    for rule in (local_rule, link_rule):
+        r2 = rule.r2(samples.link_tuples(EXPERIMENTS[n].layers, fields))
+        assert r2 > R2_BOUND[n], rule.form
 
 
 def test_local_rule_is_odd_in_delta_and_w_and_zero_for_a_silent_source(local_rule):

@@ -1,8 +1,13 @@
 """The multi-seed verbs end to end on small settings."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
-from localrule import cli
+import numpy as np
+
+from localrule import cli, study, tasks
 
 FIGURES = ("exp1_J.png", "exp1_learner.png", "exp4_J.png", "exp4_learner.png", "local_learner.png",
            "square_sets.png")
@@ -38,12 +43,29 @@ def test_compare_table_and_json(tmp_path, capsys):
 
 
 def test_transfer_matrix(tmp_path, capsys):
-    assert cli.main(["transfer", "--experiments", "1,2,3", "--seeds", "2", "--cycles", "200", "--no-xor-deep",
+    assert cli.main(["transfer", "--experiments", "1,2,3", "--seeds", "2", "--cycles", "60", "--no-xor-deep",
                      "--json", str(tmp_path / "t.json")]) == 0
     out = capsys.readouterr().out
-    assert "exp1" in out and "exp3" in out and "pooled" in out
-    rules = json.loads((tmp_path / "t.json").read_text())["rules"]
-    assert set(rules) == {"exp1", "exp3", "pooled"}, "experiment 2 has no hidden links to learn from"
+    assert "exp1 rule6" in out and "exp3 link" in out and "pooled rule6" in out and "moons 2-8-1" in out
+    table = json.loads((tmp_path / "t.json").read_text())
+    rules = table["rules"]
+    assert set(rules) == {f"{s} {f}" for s in ("exp1", "exp3", "pooled") for f in ("link", "rule6")}, \
+        "experiment 2 has no hidden links to learn from"
+    assert table["targets"] == ["and 2-1-1", "and 2-1", "or 2-4-1", "moons 2-8-1"]
+    for row in rules.values():
+        assert row["and 2-1"]["ratio"] == 1.0, "no hidden links: every local rule is backprop there"
+        assert all(c["diverged"] == 0 and c["ratio"] > 0 for c in row.values())
+
+
+def test_moons_csv_is_what_its_script_writes(tmp_path):
+    """The shipped two-moons task: regenerating gives the same bytes; real-valued, signed inputs."""
+    shipped = Path(tasks.SAMPLES_DIR)
+    subprocess.run([sys.executable, str(shipped / "make_moons.py"), str(tmp_path)], check=True)
+    for part in ("train", "test"):
+        assert (tmp_path / f"moons_{part}.csv").read_bytes() == (shipped / f"moons_{part}.csv").read_bytes()
+    task = tasks.load_task(study.MOONS.task, 1, study.CSV_TEST[study.MOONS.task])
+    assert task.X.shape == (100, 2) and task.X_test.shape == (200, 2)
+    assert task.X.min() < 0 and len(np.unique(task.X)) > 150 and task.Y.mean() == 0.5
 
 
 def test_study_verbs_refuse_bad_input(capsys):
