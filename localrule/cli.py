@@ -86,8 +86,8 @@ def build_parser() -> Parser:
     p.add_argument("--samples", type=_files, required=True,
                    help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
     p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
-    p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.1)")
-    p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 20)")
+    p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.5 rule6, 0.1 link)")
+    p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 200 rule6, 20 link)")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")

@@ -221,6 +221,13 @@ ENCODINGS = ("log", "raw")
 FORM_FEATURES = {"link": TUPLE_FIELDS, "rule6": ("w", "delta", "fprime")}
 FORMS = tuple(FORM_FEATURES)
 DEFAULT_FORM = "rule6"
+#: Per form: log-encoding input width and target spread, learner rate and cycles.  The rule (6)
+#: form's ℓ is linear in log space (log|f' w δ| = log f' + log|w| + log|δ|) and must extrapolate
+#: to nets whose w, δ and f' range far beyond its samples' (experiment 1's |w| barely varies), so
+#: its learner is kept deep in its linear range (inputs / 16σ, 0.00625 per target σ) and, its
+#: gradients being that much smaller, trained harder; the link form keeps today's settings.
+FORM_SETTINGS = {"link": {"width": LOG_INPUT_WIDTH, "spread": LOG_TARGET_SPREAD, "rate": 0.1, "cycles": 20},
+                 "rule6": {"width": 16.0, "spread": 0.00625, "rate": 0.5, "cycles": 200}}
 #: An input whose standardised spread in the samples is below this is constant there: frozen.
 CONSTANT_SPREAD = 1e-12
 
@@ -235,7 +242,7 @@ def constant_features(X) -> list[int]:
     return [k for k in range(X.shape[1]) if not (X[:, k].std() > CONSTANT_SPREAD * max(1.0, abs(X[:, k].mean())))]
 
 
-def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tuples=30000,
+def learn_local(sample_paths, hidden=(8,), rate=None, cycles=None, seed=0, max_tuples=30000,
                 encoding="log", progress=None, form=None) -> Rule:
     """One shared ℓ from the link tuples of any number of sample (or tuple) files.
 
@@ -244,6 +251,8 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     there by construction).  "raw": standardised raw values; signed ones (w, δ, target) are
     scaled by their root mean square but not shifted, and each tuple is also given mirrored
     (-δ -> -target) so the learner is trained on the odd function it is applied as.
+
+    ``rate`` and ``cycles`` None: the form's own (``FORM_SETTINGS``).
 
     ``form`` (None: ``DEFAULT_FORM``, or "link" for the raw encoding) "link": ℓ(x_j, w_hi, δ_h, f'_i) is the link's contribution to Δw_ij / γ.  "rule6"
     (log encoding only): ℓ(w_hi, δ_h, f'_i) is link i -> h's share of δ_i (target f' w δ from the
@@ -256,6 +265,9 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     check_form(form)
     if form == "rule6" and encoding != "log":
         raise UsageError("the rule6 form has the log encoding only (--encoding raw is the link form's ablation)")
+    cfg = FORM_SETTINGS[form]
+    rate = cfg["rate"] if rate is None else rate
+    cycles = cfg["cycles"] if cycles is None else cycles
     pool, sources = tuples_from_files(sample_paths, max_tuples=max_tuples, seed=seed)
     V = np.stack([pool[k] for k in TUPLE_FIELDS], axis=1)
     t = pool["target"]
@@ -264,8 +276,8 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
-        shift, scale = X.mean(0), LOG_INPUT_WIDTH * X.std(0)
-        out_shift, out_scale = T.mean(0), T.std(0) / LOG_TARGET_SPREAD
+        shift, scale = X.mean(0), cfg["width"] * X.std(0)
+        out_shift, out_scale = T.mean(0), T.std(0) / cfg["spread"]
     else:
         rms = np.sqrt(np.mean(V ** 2, axis=0))
         shift = np.array([V[:, 0].mean(), 0.0, 0.0, V[:, 3].mean()])
