@@ -204,3 +204,16 @@ def test_close_mid_run_stops_the_worker(qtbot, qapp):
     assert w.worker.isFinished() and not w.worker.isRunning()
 
 
+
+
+@pytest.mark.parametrize("form", ["link", "rule6"])
+def test_app_trains_with_a_local_rule_file_of_either_form(win, qtbot, tmp_path, form):
+    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500, form=form)
+    rule.save(tmp_path / f"{form}.npz")
+    assert win.load_rule(tmp_path / f"{form}.npz") and win.panel.mode_available("local")
+    assert win.rules["local"].form == form
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t >= 1)
+    a, b = win.snap["nets"]
+    assert b["name"] == "local rule" and np.all(np.isfinite(b["w"])) and not np.array_equal(a["w"], b["w"])
