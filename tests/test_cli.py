@@ -154,17 +154,32 @@ def test_learn_full_then_train(tmp_path, cli, assets):
     assert d["mode"] == "full" and d["layers"] == [2, 1, 1] and len(d["J"]) == 31
 
 
-@pytest.mark.parametrize("encoding", ["log", "raw"])
-def test_learn_local_then_train_on_other_topology(tmp_path, cli, assets, encoding):
+@pytest.mark.parametrize("encoding, form", [("log", None), ("log", "link"), ("raw", None)])
+def test_learn_local_then_train_on_other_topology(tmp_path, cli, assets, encoding, form):
     rule = tmp_path / "local.npz"
     rc, so, se = cli("learn", "--mode", "local", "--samples", f"{assets['s231']},{assets['s211']}", "--hidden", "4",
-                     "--cycles", 3, "--max-tuples", 2000, "--encoding", encoding, "--out", rule)
-    assert rc == 0 and se == "" and so.startswith("learned local rule 4-4-1 from") and "R²" in so
+                     "--cycles", 3, "--max-tuples", 2000, "--encoding", encoding, *(("--form", form) if form else ()),
+                     "--out", rule)
+    want = form or ("rule6" if encoding == "log" else "link")
+    lines = so.splitlines()
+    assert rc == 0 and se == "" and "R²" in so
+    assert lines[-1].startswith(f"learned local ({want} form) rule {'3' if want == 'rule6' else '4'}-4-1 from")
+    # AND nets show only sources of 0 or 1: the link form's log x input is constant, so frozen
+    frozen = want == "link" and encoding == "log"
+    assert (lines[0] == "frozen (constant in the samples, weights fixed at 0, ignored on new data): x") == frozen
     r = learner.Rule.load(rule)
-    assert r.mode == "local" and r.layers is None and r.meta["encoding"] == encoding
+    assert r.mode == "local" and r.layers is None and r.meta["encoding"] == encoding and r.form == want
+    assert r.meta["frozen"] == (["x"] if frozen else [])
     rc, so, se = cli("train", "--rule", rule, "--task", "xor", "--layers", "2,3,2,1", "--cycles", 20)
     assert rc == 0 and se == ""
     assert so.startswith("local xor 2-3-2-1 seed 0:") and so.count("\n") == 1
+
+
+def test_learn_refuses_a_bad_form(tmp_path, cli, assets):
+    for extra in (("--form", "magic"), ("--form", "rule6", "--encoding", "raw")):
+        rc, so, se = cli("learn", "--mode", "local", "--samples", assets["s211"], *extra, "--out", tmp_path / "r.npz")
+        assert rc == 2 and so == "" and len(se.strip().splitlines()) == 1 and se.startswith("localrule: error:")
+        assert not (tmp_path / "r.npz").exists()
 
 
 def test_tuples_verb(tmp_path, cli, assets):
