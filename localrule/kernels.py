@@ -2,7 +2,8 @@
 
 One training loop serves every learning rule so that the modes differ only in how a step's
 (Δw, Δθ) is produced: exact backprop (rules 3, 5, 6), the full-network learner (its outputs
-replace 3, 5, 6), or the local rule ℓ (replaces 6; the oracle variant plugs in the exact product).
+replace 3, 5, 6), or the local rule ℓ (replaces 6 and its use in 3, or, in the rule (6) form,
+6 only; the oracle variants plug in the exact products).
 Kernels release the GIL (``nogil``) so that the app's worker thread never starves its window.
 The per-step functions allocate nothing and are compiled without numba's reference counting
 (``_nrt=False``): passing a dozen arrays per pattern step otherwise costs ~0.3 µs of atomic

@@ -4,15 +4,17 @@ Two modes share this module:
 
 * **full** (the paper's): inputs are the whole network state (``FULL_FEATURES``), outputs every
   Δw, Δθ of one fixed topology.
-* **local** (the paper's proposal, our core): inputs are one link neighbourhood
-  (x_j, w_hi, δ_h, f'(in_i)), output that link's contribution; one shared function ℓ for any
-  topology (see ``kernels.local_updates``).
+* **local** (the paper's proposal, our core): one shared function ℓ for any topology (see
+  ``kernels.local_updates``), in one of two forms: "rule6" (default) models rule (6) alone,
+  inputs (w_hi, δ_h, f'(in_i)), output link i -> h's share of δ_i, with rule (3) kept exact;
+  "link" has inputs (x_j, w_hi, δ_h, f'(in_i)) and outputs the link's contribution to Δw_ij.
 
 Scaling.  Updates are tiny and span orders of magnitude, and a sigmoid learner outputs (0, 1),
 so inputs are standardised and a target t maps to y = 0.5 + spread·(t - μ)/σ, with μ, σ stored
 with the model.  Full mode: spread ``TARGET_SPREAD`` (±4σ -> [0.1, 0.9]).  Local mode, "log"
 encoding (default): the learner sees log|x|, log|w|, log|δ|, log f' and predicts
-log|contribution|; the sign is sign(w)·sign(δ), a symmetry of rule (6), not learned.  Local
+log|contribution|; the sign is sign(w)·sign(δ), a symmetry of rule (6), not learned (the
+rule (6) form: the same without x).  Local
 mode, "raw" encoding (the ablation): standardised raw values, with the signed ones (w, δ,
 target) only scaled, never shifted, so ℓ can be made exactly odd in δ.
 """
