@@ -26,6 +26,7 @@ def test_reproduce_writes_every_figure_and_the_results(tmp_path, capsys):
         assert set(e["modes"]) == {"backprop", "full", "local"}
         assert len(e["modes"]["local"]["final_J"]) == 2 and e["measured"]
     assert 0.9 < res["local_rule"]["r2_heldout"]["1"] <= 1
+    assert res["local_rule"]["form"] == "rule6" and res["local_rule"]["frozen"] == []
     text = capsys.readouterr().out
     assert "paper: learning network diverges" in text and "measured:" in text
     assert not list(out.glob(".*tmp*")), "no temporary files left behind"
