@@ -26,6 +26,7 @@ import numpy as np
 from . import kernels
 from .files import load_npz, save_npz
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
+from .runs import run_in_chunks
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
@@ -40,6 +41,8 @@ FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
 #: is ``Rule.history_test``.
 HOLDOUT = 0.1
+#: Fewer rows than this leave no spread to scale by (one tuple: σ = 0) nor a held-out share.
+MIN_ROWS = 10
 
 
 @dataclass
@@ -101,12 +104,23 @@ class Rule:
     def load(cls, path) -> "Rule":
         def widths(m):
             ls = check_sizes(m["lsizes"])
+            if not (isinstance(m["features"], list) and all(isinstance(f, str) for f in m["features"])):
+                raise ValueError(f"features {str(m['features'])[:40]} is not a list of names")
+            if m["mode"] == "local" and tuple(m["features"]) != TUPLE_FIELDS:
+                raise ValueError(f"a local rule's features are {','.join(TUPLE_FIELDS)}")
+            if m["mode"] == "full" and tuple(m["features"]) not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
+                raise ValueError(f"unknown full-mode features {','.join(m['features'])[:60]}")
+            if m.get("layers") is not None:
+                check_sizes(m["layers"])
             if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != 4 or ls[-1] != 1):
                 raise ValueError("not a 4-input, 1-output local rule with a known encoding")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
                 if ls[-1] != n_weights(base) + n_biases(base):
                     raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")
+                seen = sum(base[1:]) if "hidden" in m["features"] else base[-1]
+                if ls[0] != n_weights(base) + n_biases(base) + base[0] + seen + base[-1]:
+                    raise ValueError(f"{ls[0]} inputs do not fit a {format_layers(base)} net's state")
             elif m["mode"] != "local":
                 raise ValueError(f"unknown mode {m['mode']!r}")
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
@@ -142,10 +156,15 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
 
     The rows are shuffled once (seeded), since consecutive samples of one run are nearly equal;
     the last ``HOLDOUT`` share is held out and its error recorded per cycle too.  With
-    ``progress``, training goes in chunks of cycles and ``progress(done, J[:done+1],
-    Jt[:done+1])`` is called after each (raise from it to stop); online training carries no
-    state between cycles, so the result is the same bit for bit.
+    ``progress``, ``progress(done, J[:done+1], Jt[:done+1])`` is called after each chunk of
+    cycles (``runs.run_in_chunks``; raise from it to stop); online training carries no state
+    between cycles, so the result is the same bit for bit.
     """
+    if inputs.shape[0] < MIN_ROWS:
+        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {inputs.shape[0]} "
+                         f"(more samples, or a larger --max-tuples)")
+    if not (np.all(np.isfinite(inputs)) and np.all(np.isfinite(targets))):
+        raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
     Z = np.ascontiguousarray((inputs[order] - in_shift) / in_scale)
     Y = np.ascontiguousarray(np.clip(0.5 + (targets[order] - out_shift) / out_scale, 0.01, 0.99))
@@ -154,18 +173,18 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
     lw, lb = init_params(lsizes, seed)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(lsizes, np.int64)
-    chunk = cycles if progress is None else max(1, cycles // 40)
-    done = 0
-    while done < cycles:
-        n = min(chunk, cycles - done)
-        j, jt = J[done:done + n + 1], Jt[done:done + n + 1]  # views: j[0] rewrites J[done] alike
+
+    def run(done, n):  # views: j[0] rewrites J[done] alike
+        j, jt = J[done:done + n + 1], Jt[done:done + n + 1]
         div, _ = kernels.train(sz, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], float(rate), int(n),
                                kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), j, jt)
         if div >= 0:
             raise UsageError(f"the learning network itself diverged at cycle {done + div}; try a smaller rate")
-        done += n
         if progress is not None:
-            progress(done, J[:done + 1].copy(), Jt[:done + 1].copy())
+            progress(done + n, J[:done + n + 1].copy(), Jt[:done + n + 1].copy())
+        return False
+
+    run_in_chunks(cycles, run)
     meta = {**(meta or {}), "hidden": list(hidden), "rate": rate, "cycles": cycles, "seed": seed,
             "rows": int(inputs.shape[0])}
     return Rule(mode, tuple(features), lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale,
