@@ -33,11 +33,11 @@ def _positive(kind):
     return conv
 
 
-def _count(what, limit):
+def _count(limit):
     """A whole number in 1..limit (named in the message), refused before anything is allocated."""
     def conv(text):
         try:
-            return parse_count(text, what, limit)
+            return parse_count(text, "the value", limit)
         except UsageError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
     return conv
@@ -80,11 +80,11 @@ def _files(text):
 def _task_args(p, layers_default=None):
     p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
-    p.add_argument("--targets", type=_count("--targets", MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
     p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
-    p.add_argument("--cycles", type=_count("--cycles", MAX_CYCLES), default=5000,
+    p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000,
                    help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
     p.add_argument("--json", type=_text("--json"), help="write the run's result (J per cycle etc.) to this JSON file")
@@ -99,7 +99,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
     _task_args(p, "2,1,1")
     p.add_argument("--sample", type=_text("--sample"), help="record the learning process into this .npz sample file")
-    p.add_argument("--every", type=_count("--every", MAX_EVERY), default=1, help="with --sample: record every K-th step")
+    p.add_argument("--every", type=_count(MAX_EVERY), default=1, help="with --sample: record every K-th step")
 
     p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
     p.add_argument("--mode", choices=("full", "local"), required=True)
@@ -107,11 +107,11 @@ def build_parser() -> Parser:
                    help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
     p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
     p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.1)")
-    p.add_argument("--cycles", type=_count("--cycles", MAX_CYCLES), help="learner cycles (full: 200, local: 20)")
+    p.add_argument("--cycles", type=_count(MAX_CYCLES), help="learner cycles (full: 200, local: 20)")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", type=_text("--features"), help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
-    p.add_argument("--max-tuples", type=_count("--max-tuples", MAX_TUPLES),
+    p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
                    help="local mode: tuples kept, a seeded subset (30000)")
     p.add_argument("--out", type=_text("--out"), required=True, help="rule file to write (.npz)")
     p.add_argument("--json", type=_text("--json"), help="write the learner's training error per cycle to this JSON file")
@@ -122,7 +122,7 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
-    p.add_argument("--max-tuples", type=_count("--max-tuples", MAX_TUPLES),
+    p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
                    help="keep a seeded random subset of this many")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--out", type=_text("--out"), required=True, help="tuple file to write (.npz)")
@@ -132,9 +132,9 @@ def build_parser() -> Parser:
                            ("transfer", "a local rule learned on one experiment trains all the others")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--experiments", default="1,2,3,4", help="comma list of 1..4 (default all)")
-        p.add_argument("--seeds", type=_count("--seeds", MAX_SEEDS), default=20,
+        p.add_argument("--seeds", type=_count(MAX_SEEDS), default=20,
                        help="fresh networks per experiment and mode")
-        p.add_argument("--cycles", type=_count("--cycles", MAX_CYCLES),
+        p.add_argument("--cycles", type=_count(MAX_CYCLES),
                        help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
             p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import kernels
 from .files import load_npz, save_npz
-from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
+from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .runs import run_in_chunks
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
@@ -134,6 +134,12 @@ class Rule:
                        "format", "version", "mode", "features", "lsizes", "layers")})
 
 
+def _enough_rows(n: int) -> None:
+    if n < MIN_ROWS:
+        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {n} "
+                         f"(more samples, or a larger --max-tuples)")
+
+
 def r_squared(pred, true) -> float:
     ss = float(np.sum((true - np.mean(true)) ** 2))
     return float(1.0 - np.sum((pred - true) ** 2) / ss) if ss > 0 else float("nan")
@@ -160,9 +166,7 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
     cycles (``runs.run_in_chunks``; raise from it to stop); online training carries no state
     between cycles, so the result is the same bit for bit.
     """
-    if inputs.shape[0] < MIN_ROWS:
-        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {inputs.shape[0]} "
-                         f"(more samples, or a larger --max-tuples)")
+    _enough_rows(inputs.shape[0])
     if not (np.all(np.isfinite(inputs)) and np.all(np.isfinite(targets))):
         raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
@@ -170,6 +174,7 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
     Y = np.ascontiguousarray(np.clip(0.5 + (targets[order] - out_shift) / out_scale, 0.01, 0.99))
     n_fit = inputs.shape[0] - int(HOLDOUT * inputs.shape[0])
     lsizes = check_sizes((Z.shape[1], *hidden, Y.shape[1]))
+    check_budget(lsizes, cycles)
     lw, lb = init_params(lsizes, seed)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(lsizes, np.int64)
@@ -184,7 +189,7 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
             progress(done + n, J[:done + n + 1].copy(), Jt[:done + n + 1].copy())
         return False
 
-    run_in_chunks(cycles, run)
+    run_in_chunks(cycles, run, largest=None if progress is None else max(1, cycles // 40))
     meta = {**(meta or {}), "hidden": list(hidden), "rate": rate, "cycles": cycles, "seed": seed,
             "rows": int(inputs.shape[0])}
     return Rule(mode, tuple(features), lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale,
@@ -205,6 +210,9 @@ def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FU
                              f"and {format_layers(meta['layers'])}")
     parts = [full_dataset(sizes, fields, features) for _, fields in sets]
     X, T = np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+    _enough_rows(X.shape[0])
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(T))):
+        raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
     mu_x, sd_x = X.mean(0), X.std(0)
     mu_t, sd_t = T.mean(0), T.std(0)
     sd_x[sd_x < 1e-12] = 1.0
@@ -233,10 +241,12 @@ def learn_local(sample_paths, hidden=(8,), rate=0.1, cycles=20, seed=0, max_tupl
     t = pool["target"]
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
+        _enough_rows(int(keep.sum()))
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
         shift, scale = X.mean(0), LOG_INPUT_WIDTH * X.std(0)
         out_shift, out_scale = T.mean(0), T.std(0) / LOG_TARGET_SPREAD
     else:
+        _enough_rows(V.shape[0])
         rms = np.sqrt(np.mean(V ** 2, axis=0))
         shift = np.array([V[:, 0].mean(), 0.0, 0.0, V[:, 3].mean()])
         scale = np.where([True, False, False, True], V.std(0), rms)

@@ -63,14 +63,15 @@ class Result:
 #: Kernels run a chunk of cycles at a time, each about this long, so that Ctrl-C (which Python
 #: can only act on between kernel calls) stops any run within about a second.  Online training
 #: carries no state between cycles beyond (w, θ), so chunked and whole runs agree bit for bit.
-CHUNK_SECONDS = 0.2
+CHUNK_SECONDS = 0.1
 
 
-def run_in_chunks(cycles: int, run, multiple: int = 1) -> float:
+def run_in_chunks(cycles: int, run, multiple: int = 1, largest: int | None = None) -> float:
     """Call ``run(done, n)`` for consecutive chunks of ``n`` cycles (a multiple of ``multiple``
     but the last) until ``cycles`` are done or it returns True; returns the seconds spent.
 
-    Chunks start at ``multiple`` cycles and grow (at most 4x a time) to about CHUNK_SECONDS.
+    Chunks start at ``multiple`` cycles and grow (at most 4x a time) to about CHUNK_SECONDS, or
+    to ``largest`` cycles.
     """
     done, n, spent = 0, multiple, 0.0
     while done < cycles:
@@ -84,6 +85,8 @@ def run_in_chunks(cycles: int, run, multiple: int = 1) -> float:
             break
         grow = min(4.0, CHUNK_SECONDS / max(dt, 1e-6))
         n = max(multiple, int(n * grow) // multiple * multiple)
+        if largest is not None:
+            n = min(n, max(largest, 1))
     return spent
 
 

@@ -87,6 +87,9 @@ def read_csv(path, n_targets: int):
             rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read CSV {path}: {getattr(e, 'strerror', None) or e}") from None
+    except csv.Error as e:  # e.g. a cell beyond csv.field_size_limit(), or a NUL byte
+        raise UsageError(f"CSV {path} is not a table of numbers ({e}; the limit is "
+                         f"{csv.field_size_limit():,} characters a cell)") from None
     if len(rows) < 2:
         raise UsageError(f"CSV {path} needs a header row and at least one data row")
     width = len(rows[0])
