@@ -20,6 +20,13 @@ class Parser(argparse.ArgumentParser):
         verb = self.prog.split(" ", 1)[1:]
         raise UsageError(f"{verb[0]}: {message}" if verb else message)
 
+    def parse_known_args(self, args=None, namespace=None):
+        # argparse drops a "--" value silently (``--cycles=--`` would leave cycles = [])
+        for a in args or ():
+            if a.startswith("--") and a.partition("=")[2] == "--":
+                self.error(f"argument {a.partition('=')[0]}: '--' is not a value")
+        return super().parse_known_args(args, namespace)
+
 
 def _positive(kind):
     def conv(text):

@@ -213,16 +213,11 @@ def save_npz(path, kind: str, version: int, meta: dict, arrays: dict) -> Path:
 def peek_format(path) -> str | None:
     """The ``format`` named in a file's metadata record (None when it has none)."""
     try:
-        z = np.load(path, allow_pickle=False)
+        with open(path, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
+            z = np.load(fh, allow_pickle=False)
+            meta = json.loads(str(z["meta"])) if isinstance(z, np.lib.npyio.NpzFile) and "meta" in z.files else None
     except Exception:
         return None
-    if not isinstance(z, np.lib.npyio.NpzFile):
-        return None
-    with z:
-        try:
-            meta = json.loads(str(z["meta"])) if "meta" in z.files else None
-        except Exception:
-            return None
     return meta.get("format") if isinstance(meta, dict) else None
 
 
@@ -236,16 +231,13 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
     if not p.is_file():
         raise UsageError(f"{p}: no such file")
     try:
-        z = np.load(p, allow_pickle=False)
+        with open(p, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
+            z = np.load(fh, allow_pickle=False)
+            data = {k: z[k] for k in z.files} if isinstance(z, np.lib.npyio.NpzFile) else None
     except Exception as e:  # any reader failure: zip, npy header, pickled objects, truncation
         raise UsageError(f"{p}: not a readable .npz file ({e.__class__.__name__})") from None
-    if not isinstance(z, np.lib.npyio.NpzFile):
+    if data is None:
         raise UsageError(f"{p}: a bare array (np.save), not a localrule .npz file")
-    try:
-        with z:
-            data = {k: z[k] for k in z.files}
-    except Exception as e:
-        raise UsageError(f"{p}: not a readable .npz file ({e.__class__.__name__})") from None
     try:
         record = data.pop("meta")
         meta = json.loads(str(record)) if record.dtype.kind == "U" and record.ndim == 0 else None

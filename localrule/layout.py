@@ -39,7 +39,7 @@ def parse_count(text, what: str, limit: int, minimum: int = 1) -> int:
     if not (t.isascii() and t.isdigit()):
         raise UsageError(f"{what} must be a whole number >= {minimum}, got {str(text)[:40]!r}")
     if len(t.lstrip("0")) > len(str(limit)) or int(t) > limit:
-        raise UsageError(f"{what} is at most {limit:,}, got {t[:40]}{'…' if len(t) > 40 else ''}")
+        raise UsageError(f"{what} {t[:40]}{'…' if len(t) > 40 else ''} is more than the limit of {limit:,}")
     if int(t) < minimum:
         raise UsageError(f"{what} must be >= {minimum}, got {t}")
     return int(t)
