@@ -617,3 +617,70 @@ def test_infinite_error_is_a_diverged_result(A, tmp_path):
     d = json.loads((tmp_path / "r.json").read_text(), parse_constant=no_constants)
     assert d["diverged"] is True and d["diverged_at"] == 0 and d["final_J"] is None
 
+
+
+# ---------------------------------------------------------------------------------------------
+# interrupts: Ctrl-C and SIGTERM stop a long run within a second and leave earlier files intact
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_a_long_run(tmp_path, sig, code):
+    old_json, old_sample = tmp_path / "r.json", tmp_path / "s.npz"
+    old_json.write_text('{"old": true}\n')
+    old_sample.write_bytes(b"an earlier sample file")
+    before = snapshot(tmp_path)
+    # about a minute of work on 2 cores; the signal comes after ~1.5 s (numba loads in ~0.5 s)
+    p = _start(["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--json", old_json,
+                "--sample", old_sample, "--every", "1000"], tmp_path)
+    time.sleep(1.5)
+    assert p.poll() is None, p.communicate()
+    t0 = time.perf_counter()
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=30)
+    took = time.perf_counter() - t0
+    assert p.returncode == code and took < 2.0, (p.returncode, took, err)
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and out == ""
+    assert snapshot(tmp_path) == before          # old outputs intact, no temporary file left
+
+
+def test_an_interrupt_while_writing_keeps_the_finished_run(tmp_path, monkeypatch):
+    """Ctrl-C after training has ended waits for the outputs, then reports (exit 130)."""
+    from localrule import files
+    real = files.write_json
+
+    def interrupted_write(path, obj):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(path, obj)
+    monkeypatch.setattr(files, "write_json", interrupted_write)
+    out = tmp_path / "r.json"
+    rc, so, se = run_cli(["backprop", "--layers", "2,1,1", "--cycles", "20", "--json", out, "--sample",
+                          tmp_path / "s.npz"])
+    assert rc == 130 and len(se.splitlines()) == 1 and "outputs were written" in se
+    assert json.loads(out.read_text())["cycles"] == 20 and (tmp_path / "s.npz").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "s.npz"]
+
+
+def test_sigterm_during_a_save(tmp_path, monkeypatch):
+    """In the CLI a finished run's save completes (exit 143); elsewhere (the API, with the handler
+    installed) the save is abandoned, its temporary file removed and the old file kept."""
+    from localrule import files
+    real = np.savez_compressed
+
+    def killed_save(f, **arrays):
+        os.kill(os.getpid(), signal.SIGTERM)   # the handler acts here, mid-write
+        f.write(b"half a file")
+        return real(f, **arrays)
+    monkeypatch.setattr(files.np, "savez_compressed", killed_save)
+    old = tmp_path / "s.npz"
+    old.write_bytes(b"an earlier sample file")
+    try:
+        rc, so, se = run_cli(["backprop", "--layers", "2,1,1", "--cycles", "5", "--sample", old])
+        assert rc == 143 and len(se.splitlines()) == 1 and "outputs were written" in se
+        assert [p.name for p in tmp_path.iterdir()] == ["s.npz"] and old.read_bytes() != b"an earlier sample file"
+        old.write_bytes(b"an earlier sample file")
+        files.install_terminate_handler()
+        with pytest.raises(files.Terminated):
+            files.save_npz(old, "localrule-samples", 1, {}, {"x": np.zeros(3)})
+        assert [p.name for p in tmp_path.iterdir()] == ["s.npz"] and old.read_bytes() == b"an earlier sample file"
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
