@@ -253,7 +253,7 @@ def _check_study(exps, n_modes, seeds):
     """A study's runs all stay in memory: refuse one beyond the limits before sampling anything."""
     from .layout import check_budget
     for e in exps:
-        check_budget(e.layers, e.cycles, runs=seeds * n_modes * len(exps))
+        check_budget(e.layers, e.cycles, runs=seeds, batches=n_modes * len(exps))
 
 
 def _modes(text):

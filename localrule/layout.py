@@ -45,8 +45,11 @@ def parse_count(text, what: str, limit: int, minimum: int = 1) -> int:
     return int(t)
 
 
-def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, row_width: int = 0) -> None:
-    """Refuse a run whose arrays would exceed the named limits, before allocating them."""
+def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, row_width: int = 0,
+                 batches: int = 1) -> None:
+    """Refuse a run whose arrays would exceed the named limits, before allocating them.
+
+    ``runs`` networks train together; a study keeps ``batches`` such batches in memory."""
     sizes = check_sizes(sizes)
     if max(sizes) > MAX_NEURONS:
         raise UsageError(f"a layer of {max(sizes):,} neurons is more than the limit of {MAX_NEURONS:,}")
@@ -57,7 +60,8 @@ def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, ro
         raise UsageError(f"{cycles:,} cycles is more than the limit of {MAX_CYCLES:,}")
     if runs > MAX_SEEDS:
         raise UsageError(f"{runs:,} runs is more than the limit of {MAX_SEEDS:,} seeds")
-    values = 2 * runs * (cycles + 1) + runs * (n_weights(sizes) + n_biases(sizes)) + sample_rows * row_width
+    values = (batches * runs * (2 * (cycles + 1) + n_weights(sizes) + n_biases(sizes))
+              + sample_rows * row_width)
     if values > MAX_VALUES:
         raise UsageError(f"this run needs {values:,} stored values (J curves, weights, samples), more than "
                          f"the limit of {MAX_VALUES:,} (fewer --cycles or seeds, or a larger --every)")

@@ -583,10 +583,17 @@ def _subprocess_cases(A):
     ]
 
 
+def _default_sigint():
+    """A shell's background job inherits SIGINT ignored (and Python then keeps it so); a user's
+    foreground command does not.  Tests start commands as the latter."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(argv, cwd):
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     return subprocess.Popen([sys.executable, "-m", "localrule", *map(str, argv)], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
 
 
 def test_refusals_in_real_processes(A, tmp_path):
