@@ -34,6 +34,8 @@ def check_writable(path) -> Path:
         raise UsageError(f"output file name {p.name[:40]}… is too long")
     if p.is_dir():
         raise UsageError(f"output path {p} is a directory")
+    if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
+        raise UsageError(f"output path {p} exists and is not a regular file")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"output folder {parent} does not exist")
@@ -229,7 +231,7 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
     """
     p = Path(path)
     if not p.is_file():
-        raise UsageError(f"{p}: no such file")
+        raise UsageError(f"{p}: {'not a regular file' if p.exists() else 'no such file'}")
     try:
         with open(p, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
             z = np.load(fh, allow_pickle=False)

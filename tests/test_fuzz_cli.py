@@ -542,12 +542,26 @@ def test_two_outputs_on_one_file(A, k, pair, sample_json):
 
 @pytest.mark.parametrize("option", ["--json", "--sample"])
 @pytest.mark.parametrize("where", ["folder", "missing folder", "under a file", "empty", "blank", "long name",
-                                   "input folder"])
-def test_bad_output_paths(A, option, where):
+                                   "input folder", "fifo"])
+def test_bad_output_paths(A, option, where, tmp_path):
+    fifo = tmp_path / "fifo"     # like /dev/null: renaming a file over it would replace the device
+    os.mkfifo(fifo)
     path = {"folder": A["folder"], "missing folder": A["dir"] / "nope" / "r.out",
             "under a file": A["plain"] / "r.out", "empty": "", "blank": "  ", "long name": "x" * 300,
-            "input folder": A["dir"]}[where]
-    refused(["backprop", "--layers", "2,1,1", "--cycles", "2", option, path], A["dir"], ".")
+            "input folder": A["dir"], "fifo": fifo}[where]
+    refused(["backprop", "--layers", "2,1,1", "--cycles", "2", option, path], A["dir"])
+    assert fifo.is_fifo()
+
+
+def test_special_files_as_outputs_of_every_verb(A, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for argv in (["learn", "--mode", "local", "--samples", A["s231"], "--out", fifo],
+                 ["tuples", "--samples", A["s231"], "--out", fifo],
+                 ["train", "--rule", A["local"], "--layers", "2,3,1", "--json", fifo],
+                 ["compare", "--json", fifo], ["transfer", "--json", fifo], ["reproduce", "--out", fifo]):
+        refused(argv, A["dir"])
+        assert fifo.is_fifo()
 
 
 @pytest.mark.parametrize("argv", [
@@ -598,7 +612,11 @@ def _start(argv, cwd):
 
 def test_refusals_in_real_processes(A, tmp_path):
     csv = bad_file(A, ".csv", b"a,t\n" + b"1" * 200000 + b",1\n")
-    cases = _subprocess_cases(A) + [["backprop", "--task", csv, "--layers", "1,1,1"]]
+    fifo = tmp_path.parent / f"{tmp_path.name}.fifo"   # reading it would wait for a writer forever
+    os.mkfifo(fifo)
+    cases = _subprocess_cases(A) + [["backprop", "--task", csv, "--layers", "1,1,1"],
+                                    ["backprop", "--task", "/dev/zero", "--layers", "1,1,1"],
+                                    ["backprop", "--task", fifo, "--layers", "1,1,1"]]
     before = snapshot(A["dir"])
     procs = [(argv, _start(argv, tmp_path)) for argv in cases]
     for argv, p in procs:
