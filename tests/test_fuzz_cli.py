@@ -709,3 +709,41 @@ def test_sigterm_during_a_save(tmp_path, monkeypatch):
         assert [p.name for p in tmp_path.iterdir()] == ["s.npz"] and old.read_bytes() == b"an earlier sample file"
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def test_reproduce_swaps_its_folder_in_whole_or_not_at_all(tmp_path, monkeypatch):
+    from dataclasses import replace
+    from localrule import reproduce as rep
+    from localrule.experiments import EXPERIMENTS
+    exps = [replace(EXPERIMENTS[1], cycles=20)]
+    out = tmp_path / "paper"
+    assert rep.reproduce(exps, 2, out, figures=False) == 0
+    first = snapshot(out)
+    assert {Path(p).name for p in first} == {"results.json", "local_rule.npz", "exp1_full_rule.npz"}
+    # a second run interrupted while writing its results: the first run's folder stays as it was
+    monkeypatch.setattr(rep, "write_json", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        rep.reproduce(exps, 3, out, figures=False)
+    assert snapshot(out) == first and sorted(p.name for p in tmp_path.iterdir()) == ["paper"]
+    monkeypatch.undo()
+    # a completed second run replaces it as a whole
+    (out / "stale.png").write_bytes(b"from an older run")
+    assert rep.reproduce(exps, 3, out, figures=False) == 0
+    assert not (out / "stale.png").exists() and json.loads((out / "results.json").read_text())["seeds"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper"]
+
+
+def test_unwritable_folders_are_refused_before_any_work(A, tmp_path, monkeypatch):
+    """Root ignores permissions, so the check itself (os.access) is denied here for ``ro``."""
+    from localrule import files
+    ro = tmp_path / "ro"
+    (ro / "old").mkdir(parents=True)
+    (ro / "old" / "results.json").write_text("{}\n")
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False if Path(p).name in ("ro", "old") else real(p, mode))
+    t0 = time.perf_counter()
+    for argv in (["reproduce", "--out", ro / "paper"], ["reproduce", "--out", ro / "old"],
+                 ["reproduce", "--out", ro / "new" / "deeper"], ["backprop", "--layers", "2,1,1", "--json", ro / "r.json"],
+                 ["learn", "--mode", "local", "--samples", A["s231"], "--out", ro / "r.npz"]):
+        refused(argv, A["dir"], tmp_path)
+    assert time.perf_counter() - t0 < 5
