@@ -566,7 +566,8 @@ def test_special_files_as_outputs_of_every_verb(A, tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ["compare", "--modes", ","], ["compare", "--modes", "backprop,backprop"], ["compare", "--modes", "bp"],
-    ["compare", "--experiments", ""], ["compare", "--experiments", "5"], ["compare", "--experiments", "9" * 5000],
+    ["compare", "--experiments", ""], ["compare", "--experiments", "5"], ["compare", "--experiments", "1,1"],
+    ["reproduce", "--experiments", "4,2,4"], ["compare", "--experiments", "9" * 5000],
     ["transfer", "--json", ""], ["reproduce", "--out", ""], ["backprop", "--task", ""],
     ["backprop", "--sample", ""], ["train", "--rule", ""], ["learn", "--mode", "full", "--samples", "{s211}",
                                                              "--features", "", "--out", "r.npz"],
