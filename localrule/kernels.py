@@ -353,15 +353,12 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     lins = np.empty(lboff[-1])
     feats = np.empty((1, lsizes[0]))
     acc = np.empty(aoff[-1] + 1)
-    # the local rule's scratch, only in its modes (plain backprop stays O(weights + patterns))
+    # the local rule's scratch only in its modes: plain backprop stays O(weights + patterns)
     local = mode == LOCAL_RAW or mode == LOCAL_LOG
-    H = lsizes[1]
+    H, nmax = lsizes[1], sizes.max() if local else 0
     part = np.empty((2, H))
-    shares = np.empty((sizes.max() + 2 if local else 1, H))
-    rmax = 1
-    if local:  # learner rows per hidden neuron: (±δ) x outgoing links x (sources, bias, silent)
-        for l in range(1, sizes.shape[0] - 1):
-            rmax = max(rmax, 2 * sizes[l + 1] * (sizes[l - 1] + 2))
+    shares = np.empty((nmax + 2, H))
+    rmax = max(1, 2 * nmax * (nmax + 2))  # learner rows per hidden neuron: (±δ) x outgoing links x sources
     pre = np.empty((rmax, H))
     T = np.empty((rmax, laoff[-1] - laoff[1]))
     sums, y, row_sign = np.empty(rmax), np.empty(rmax), np.empty(rmax)
