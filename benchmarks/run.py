@@ -356,6 +356,56 @@ def bench_cold_start(quick, out):
     out["cold_start"] = {"s": t, "runs": ts[1:]}
 
 
+RSS_SNIPPET = textwrap.dedent("""
+    import resource, subprocess, sys
+    p = subprocess.run([sys.executable, "-m", "localrule", *sys.argv[1:]], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)   # KiB on Linux
+""")
+
+
+def peak_rss_mib(*argv) -> float:
+    """Peak resident memory of one ``python -m localrule ...`` process (its own child's maxrss,
+    so nothing of this benchmark process is counted)."""
+    p = subprocess.run([sys.executable, "-c", RSS_SNIPPET, *map(str, argv)], cwd=ROOT, check=True,
+                       capture_output=True, text=True)
+    return int(p.stdout.split()[-1]) / 1024
+
+
+def bench_memory(out):
+    head("Memory: peak RSS of one process (plain backprop needs O(weights + patterns))")
+    res = {}
+    for n in (20, 20000):
+        res[n] = peak_rss_mib("backprop", "--task", "square", "--layers", f"2,{n},2", "--cycles", 1)
+        row(f"backprop --layers 2,{n},2 --cycles 1", f"{res[n]:.0f} MiB")
+    row("difference (80,000 weights more)", f"{res[20000] - res[20]:.1f} MiB")
+    out["memory"] = {"peak_rss_mib": {str(k): v for k, v in res.items()}}
+
+
+def bench_startup(quick, out):
+    head("Process start-up: python -m localrule backprop (exp. 1) in a fresh process")
+    reps = 3 if quick else 7
+    cmd = [sys.executable, "-m", "localrule", "backprop", "--task", "and", "--layers", "2,1,1", "--cycles", "5000"]
+    ts, imp = [], []
+    for _ in range(reps + 1):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+        ts.append(time.perf_counter() - t0)
+        p = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import numba; "
+                            "print(time.perf_counter() - t)"], cwd=ROOT, check=True, capture_output=True, text=True)
+        imp.append(float(p.stdout))
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(cmd + ["--json", f"{d}/r.json"], cwd=ROOT, check=True, capture_output=True)
+        r = json.loads(Path(f"{d}/r.json").read_text())
+    res = {"wall_s": float(np.median(ts[1:])), "import_numba_s": float(np.median(imp[1:])),
+           "load_seconds": r["load_seconds"], "seconds": r["seconds"]}
+    row("whole process", fmt_t(res["wall_s"]), f"median of {reps}")
+    row("… of which importing numba", fmt_t(res["import_numba_s"]))
+    row("… loading the kernels (JSON load_seconds)", fmt_t(res["load_seconds"]))
+    row("… training (JSON seconds)", fmt_t(res["seconds"]))
+    out["startup"] = res
+
+
 def bench_compile(out):
     head("numba compile time (fresh process, empty cache) and cache load (same, cache filled)")
     c = compile_times()
@@ -398,7 +448,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, cycles and seeds (about 1 min)")
     ap.add_argument("--json", default=str(HERE / "results.json"), help="where to write the results")
+    ap.add_argument("--only", choices=("startup", "memory"),
+                    help="measure only this (a few seconds) and print it; writes no file")
     args = ap.parse_args(argv)
+    if args.only:
+        part = {}
+        {"startup": lambda: bench_startup(True, part), "memory": lambda: bench_memory(part)}[args.only]()
+        return
     R = 7 if args.quick else 31
     import numba
     out = {"machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
@@ -418,6 +474,8 @@ def main(argv=None):
     bench_scaling(local, args.quick, out)
     bench_throughput(full, local, args.quick, out)
     bench_cold_start(args.quick, out)
+    bench_startup(args.quick, out)
+    bench_memory(out)
     check_targets(out)
     out["machine"]["load_after"] = os.getloadavg()
     out["total_s"] = time.perf_counter() - t_all

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import signal
 import sys
 
-from .layout import UsageError, format_layers, parse_layers
+from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, parse_count,
+                     parse_layers)
 
 DEFAULT_OUT = "runs/paper"
 
@@ -17,6 +19,13 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         verb = self.prog.split(" ", 1)[1:]
         raise UsageError(f"{verb[0]}: {message}" if verb else message)
+
+    def parse_known_args(self, args=None, namespace=None):
+        # argparse drops a "--" value silently (``--cycles=--`` would leave cycles = [])
+        for a in args or ():
+            if a.startswith("--") and a.partition("=")[2] == "--":
+                self.error(f"argument {a.partition('=')[0]}: '--' is not a value")
+        return super().parse_known_args(args, namespace)
 
 
 def _positive(kind):
@@ -31,9 +40,19 @@ def _positive(kind):
     return conv
 
 
+def _count(limit):
+    """A whole number in 1..limit (named in the message), refused before anything is allocated."""
+    def conv(text):
+        try:
+            return parse_count(text, "the value", limit)
+        except UsageError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    return conv
+
+
 def _seed(text):
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, got {text!r}")
+    if not (text.isascii() and text.isdigit()) or len(text) > 20 or int(text) >= 2**63:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to 2**63-1, got {text[:40]!r}")
     return int(text)
 
 
@@ -41,8 +60,21 @@ def _hidden(text):
     """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``"0"`` or ``""`` -> () (no hidden layer)."""
     parts = [p.strip() for p in str(text).split(",") if p.strip()]
     if not all(p.isascii() and p.isdigit() for p in parts):
-        raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text!r}")
-    return tuple(int(p) for p in parts if int(p) > 0)
+        raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text[:40]!r}")
+    try:
+        sizes = [parse_count(p, "a hidden size", MAX_NEURONS, minimum=0) for p in parts]
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return tuple(s for s in sizes if s > 0)
+
+
+def _text(what):
+    """A non-empty string (an empty ``--json ""`` would otherwise be silently ignored)."""
+    def conv(text):
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what} must not be empty")
+        return text
+    return conv
 
 
 def _files(text):
@@ -53,15 +85,16 @@ def _files(text):
 
 
 def _task_args(p, layers_default=None):
-    p.add_argument("--task", help="and, or, xor, square, or a CSV file (header row); default and "
+    p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
-    p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
-    p.add_argument("--test-csv", help="CSV task: a separate testing set")
-    p.add_argument("--layers", default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
+    p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
+    p.add_argument("--layers", type=_text("--layers"), default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
     p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
-    p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
+    p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000,
+                   help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
-    p.add_argument("--json", help="write the run's result (J per cycle etc.) to this JSON file")
+    p.add_argument("--json", type=_text("--json"), help="write the run's result (J per cycle etc.) to this JSON file")
 
 
 def _form_arg(p):
@@ -78,8 +111,8 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
     _task_args(p, "2,1,1")
-    p.add_argument("--sample", help="record the learning process into this .npz sample file")
-    p.add_argument("--every", type=_positive(int), default=1, help="with --sample: record every K-th step")
+    p.add_argument("--sample", type=_text("--sample"), help="record the learning process into this .npz sample file")
+    p.add_argument("--every", type=_count(MAX_EVERY), default=1, help="with --sample: record every K-th step")
 
     p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
     p.add_argument("--mode", choices=("full", "local"), required=True)
@@ -87,33 +120,35 @@ def build_parser() -> Parser:
                    help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
     p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
     p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.5 rule6, 0.1 link)")
-    p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 200 rule6, 20 link)")
+    p.add_argument("--cycles", type=_count(MAX_CYCLES), help="learner cycles (full: 200, local: 200 rule6, 20 link)")
     p.add_argument("--seed", type=_seed, default=0)
-    p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
+    p.add_argument("--features", type=_text("--features"), help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
     _form_arg(p)
-    p.add_argument("--max-tuples", type=_positive(int), help="local mode: tuples kept, a seeded subset (30000)")
-    p.add_argument("--out", required=True, help="rule file to write (.npz)")
-    p.add_argument("--json", help="write the learner's training error per cycle to this JSON file")
+    p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
+                   help="local mode: tuples kept, a seeded subset (30000)")
+    p.add_argument("--out", type=_text("--out"), required=True, help="rule file to write (.npz)")
+    p.add_argument("--json", type=_text("--json"), help="write the learner's training error per cycle to this JSON file")
 
     p = sub.add_parser("train", help="train a fresh network with a learned rule")
-    p.add_argument("--rule", required=True, help="rule file from `learn`")
+    p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file from `learn`")
     _task_args(p)
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
-    p.add_argument("--max-tuples", type=_positive(int), help="keep a seeded random subset of this many")
+    p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
+                   help="keep a seeded random subset of this many")
     p.add_argument("--seed", type=_seed, default=0)
-    p.add_argument("--out", required=True, help="tuple file to write (.npz)")
+    p.add_argument("--out", type=_text("--out"), required=True, help="tuple file to write (.npz)")
 
     for name, helptext in (("compare", "train every mode from the same initial weights, per experiment"),
                            ("reproduce", "the paper's experiments in every mode, with figures"),
                            ("transfer", "a local rule learned on one experiment trains all the others")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--experiments", default="1,2,3,4", help="comma list of 1..4 (default all)")
-        p.add_argument("--seeds", type=_positive(int), default=20,
+        p.add_argument("--seeds", type=_count(MAX_SEEDS), default=20,
                        help="fresh networks per experiment and mode")
-        p.add_argument("--cycles", type=_positive(int),
+        p.add_argument("--cycles", type=_count(MAX_CYCLES),
                        help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
             p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
@@ -125,10 +160,10 @@ def build_parser() -> Parser:
             p.add_argument("--moons", action=argparse.BooleanOptionalAction, default=True,
                            help="also train the two-moons CSV task 2-8-1 (samples/moons_*.csv; default on)")
         if name == "reproduce":
-            p.add_argument("--out", default=DEFAULT_OUT, help=f"results folder (default {DEFAULT_OUT})")
+            p.add_argument("--out", type=_text("--out"), default=DEFAULT_OUT, help=f"results folder (default {DEFAULT_OUT})")
             p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
         else:
-            p.add_argument("--json", help="write the table's numbers to this JSON file")
+            p.add_argument("--json", type=_text("--json"), help="write the table's numbers to this JSON file")
     return top
 
 
@@ -138,100 +173,125 @@ def _layers(args):
     return parse_layers(args.layers)
 
 
+def _task_files(args):
+    """The task's input files (a CSV task and its test CSV), for the output-is-an-input check."""
+    from .tasks import TASK_NAMES
+    task = None if args.task is None or args.task.lower() in TASK_NAMES else args.task
+    return [task, args.test_csv]
+
+
 def cmd_backprop(args):
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
     from .runs import train
     from .samples import save_samples
     from .tasks import load_task
+    check_outputs([args.json, args.sample], _task_files(args))
     task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
-    for path in (args.json, args.sample):
-        if path:
-            check_writable(path)
     res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0)
-    if args.sample:
-        meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
-                "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
-        save_samples(args.sample, res.samples, meta)
-    if args.json:
-        write_json(args.json, res.to_json())
-    print(res.summary())
+    with finish_first():
+        if args.sample:
+            meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
+                    "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
+            save_samples(args.sample, res.samples, meta)
+        if args.json:
+            write_json(args.json, res.to_json())
+        print(res.summary())
     return 0
 
 
 def cmd_learn(args):
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
     from . import learner
-    check_writable(args.out)
-    if args.json:
-        check_writable(args.json)
+    check_outputs([args.out, args.json], args.samples)
     given = {k: getattr(args, k) for k in ("hidden", "rate", "cycles") if getattr(args, k) is not None}
     if args.mode == "full":
-        if args.features:
+        if args.features is not None:
             given["features"] = tuple(f.strip() for f in args.features.split(","))
         rule = learner.learn_full(args.samples, seed=args.seed, **given)
     else:
         if args.max_tuples:
             given["max_tuples"] = args.max_tuples
         rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding, form=args.form, **given)
-    rule.save(args.out)
     J = rule.history
-    if args.json:
-        write_json(args.json, {"mode": rule.mode, "learner": list(rule.lsizes), "rate": rule.meta["rate"],
-                               "cycles": rule.meta["cycles"], "J": J.tolist(), "J_holdout": rule.history_test.tolist(),
-                               **{k: rule.meta[k] for k in ("r2_train",) if k in rule.meta}})
-    r2 = f", R² on its tuples {rule.meta['r2_train']:.4f}" if "r2_train" in rule.meta else ""
-    if rule.meta.get("frozen"):
-        print(f"frozen (constant in the samples, weights fixed at 0, ignored on new data): "
-              f"{', '.join(rule.meta['frozen'])}")
-    form = f" ({rule.form} form)" if rule.form else ""
-    print(f"learned {rule.mode}{form} rule {format_layers(rule.lsizes)} from {rule.meta['rows']} rows: "
-          f"learner J {J[0]:.3g} -> {J[-1]:.3g} in {len(J) - 1} cycles{r2}; wrote {args.out}")
+    with finish_first():
+        rule.save(args.out)
+        if args.json:
+            write_json(args.json, {"mode": rule.mode, "learner": list(rule.lsizes), "rate": rule.meta["rate"],
+                                   "cycles": rule.meta["cycles"], "J": J.tolist(),
+                                   "J_holdout": rule.history_test.tolist(),
+                                   **{k: rule.meta[k] for k in ("r2_train",) if k in rule.meta}})
+        r2 = f", R² on its tuples {rule.meta['r2_train']:.4f}" if "r2_train" in rule.meta else ""
+        if rule.meta.get("frozen"):
+            print(f"frozen (constant in the samples, weights fixed at 0, ignored on new data): "
+                  f"{', '.join(rule.meta['frozen'])}")
+        form = f" ({rule.form} form)" if rule.form else ""
+        print(f"learned {rule.mode}{form} rule {format_layers(rule.lsizes)} from {rule.meta['rows']} rows: "
+              f"learner J {J[0]:.3g} -> {J[-1]:.3g} in {len(J) - 1} cycles{r2}; wrote {args.out}")
     return 0
 
 
 def cmd_train(args):
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .runs import train
     from .tasks import load_task
+    check_outputs([args.json], [args.rule, *_task_files(args)])
     rule = Rule.load(args.rule)
     task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv)
     if args.layers is None and rule.layers is not None:
         sizes = tuple(rule.layers)
     else:
         sizes = _layers(args)
-    if args.json:
-        check_writable(args.json)
     res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule)
-    if args.json:
-        write_json(args.json, res.to_json())
-    print(res.summary())
+    with finish_first():
+        if args.json:
+            write_json(args.json, res.to_json())
+        print(res.summary())
     return 0
 
 
 def cmd_tuples(args):
-    from .files import check_writable
+    from .files import check_outputs, finish_first
     from .samples import save_tuples, tuples_from_files
-    check_writable(args.out)
+    check_outputs([args.out], args.samples)
     pool, sources = tuples_from_files(args.samples, max_tuples=args.max_tuples, seed=args.seed)
-    save_tuples(args.out, pool, sources)
-    print(f"wrote {pool['x'].shape[0]} link tuples from {len(sources)} sample file(s) to {args.out}")
+    if pool["x"].shape[0] == 0:
+        raise UsageError(f"no link tuples in {', '.join(args.samples)}; nothing written")
+    with finish_first():
+        save_tuples(args.out, pool, sources)
+        print(f"wrote {pool['x'].shape[0]} link tuples from {len(sources)} sample file(s) to {args.out}")
     return 0
 
 
+def _check_study(exps, n_modes, seeds):
+    """A study's runs all stay in memory: refuse one beyond the limits before sampling anything."""
+    from .layout import check_budget
+    for e in exps:
+        check_budget(e.layers, e.cycles, runs=seeds, batches=n_modes * len(exps))
+
+
+def _modes(text):
+    from .study import MODES
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    if not modes or any(m not in MODES for m in modes) or len(set(modes)) != len(modes):
+        raise UsageError(f"--modes must list some of {','.join(MODES)} once each, got {text[:60]!r}")
+    return modes
+
+
 def cmd_compare(args):
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
     from .study import chosen_experiments, run_study, stats_table
     exps = chosen_experiments(args)
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    if args.json:
-        check_writable(args.json)
+    modes = _modes(args.modes)
+    check_outputs([args.json])
+    _check_study(exps, len(modes), args.seeds)
     _, results, _ = run_study(exps, modes, args.seeds, form=args.form)
     text, table = stats_table(exps, modes, results)
-    print(text)
-    if args.json:
-        write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
+    with finish_first():
+        print(text)
+        if args.json:
+            write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
     return 0
 
 
@@ -241,16 +301,23 @@ def _ratio_cell(c) -> str:
 
 
 def cmd_transfer(args):
-    from .files import check_writable, write_json
     from dataclasses import replace
-    from pathlib import Path
+    from .files import check_outputs, finish_first
     from .study import MOONS, XOR_DEEP, chosen_experiments, transfer_matrix
     exps = chosen_experiments(args)
-    if args.json:
-        check_writable(args.json)
+    check_outputs([args.json])
     extra = [t for t, on in ((XOR_DEEP, args.xor_deep), (MOONS, args.moons)) if on]
     targets = exps + [replace(t, cycles=args.cycles) if args.cycles else t for t in extra]
+    _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds)  # both forms' rules and backprop
     rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
+    with finish_first():
+        _print_transfer(args, targets, bp, cells)
+    return 0
+
+
+def _print_transfer(args, targets, bp, cells):
+    from pathlib import Path
+    from .files import write_json
     names = [f"{Path(t.task).stem.removesuffix('_train')} {format_layers(t.layers)}" for t in targets]
     print("final J with the local rule / final J with backprop (median over seeds; diverged runs in brackets)")
     print(f"{'rule learned from':<18}" + "".join(f"{n:>16}" for n in names))
@@ -260,17 +327,20 @@ def cmd_transfer(args):
     if args.json:
         write_json(args.json, {"seeds": args.seeds, "targets": names, "backprop": {n: bp[t.number].__dict__ for n, t in zip(names, targets)},
                                "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()}})
-    return 0
 
 
 def cmd_reproduce(args):
     from .reproduce import reproduce
-    from .study import chosen_experiments
-    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures, form=args.form)
+    from .study import MODES, chosen_experiments
+    exps = chosen_experiments(args)
+    _check_study(exps, len(MODES), args.seeds)
+    return reproduce(exps, args.seeds, args.out, figures=not args.no_figures, form=args.form)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    from .files import LateInterrupt, Terminated, install_terminate_handler
+    install_terminate_handler()
     try:
         args = build_parser().parse_args(argv or ["reproduce"])
         if args.verb is None:
@@ -283,8 +353,15 @@ def main(argv=None) -> int:
         print(f"localrule: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     except MemoryError:
-        print("localrule: error: not enough memory for this run (fewer --cycles, or a larger --every)", file=sys.stderr)
+        print("localrule: error: not enough memory for this run (a smaller network, fewer --cycles or seeds, "
+              "or a larger --every)", file=sys.stderr)
         return 1
+    except LateInterrupt as e:
+        print("localrule: interrupted after the run had finished; its outputs were written", file=sys.stderr)
+        return 143 if e.args and e.args[0] == signal.SIGTERM else 130
+    except Terminated:
+        print("localrule: terminated; nothing was written", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
-        print("localrule: interrupted", file=sys.stderr)
+        print("localrule: interrupted; nothing was written", file=sys.stderr)
         return 130

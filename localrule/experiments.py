@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from .layout import UsageError, check_sizes
 from .tasks import SAMPLES_DIR
@@ -66,6 +65,6 @@ def parse_experiments(text: str) -> list[Experiment]:
         numbers = [int(p) for p in str(text).split(",") if p.strip()]
     except ValueError:
         numbers = []
-    if not numbers or any(n not in EXPERIMENTS for n in numbers):
-        raise UsageError(f"--experiments must list numbers from {sorted(EXPERIMENTS)}, got {text!r}")
+    if not numbers or any(n not in EXPERIMENTS for n in numbers) or len(set(numbers)) != len(numbers):
+        raise UsageError(f"--experiments must list numbers from {sorted(EXPERIMENTS)} once each, got {str(text)[:60]!r}")
     return [EXPERIMENTS[n] for n in numbers]

@@ -6,10 +6,14 @@ interrupted run never leaves half a file nor clobbers an earlier good one.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
+import shutil
+import signal
 import tempfile
-import zipfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -23,15 +27,143 @@ os.umask(_UMASK)
 
 def check_writable(path) -> Path:
     """Fail early (before any work) when ``path`` cannot become an output file."""
+    if "\0" in str(path) or not str(path).strip():
+        raise UsageError(f"output path {str(path)[:60]!r} is not a valid file name")
     p = Path(path)
+    if len(p.name.encode(errors="surrogateescape")) > 200:  # leaves room for the temporary name's affixes
+        raise UsageError(f"output file name {p.name[:40]}… is too long")
     if p.is_dir():
         raise UsageError(f"output path {p} is a directory")
+    if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
+        raise UsageError(f"output path {p} exists and is not a regular file")
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"output folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"output folder {parent} is not writable")
     return p
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except (OSError, RuntimeError):
+        return False
+
+
+def check_outputs(outputs, inputs=()) -> None:
+    """Fail early (before any work) when an output cannot be written, is the same file as one of
+    the command's inputs (it would replace it), or two outputs share one path.  ``None`` entries
+    (options not given) are skipped; every verb calls this once with all its paths."""
+    outs = [Path(o) for o in outputs if o is not None]
+    ins = [Path(i) for i in inputs if i is not None]
+    for k, o in enumerate(outs):
+        check_writable(o)
+        for i in ins:
+            if _same_file(o, i):
+                raise UsageError(f"output {o} is also an input of this command; choose another output path")
+        for other in outs[:k]:
+            if _same_file(o, other):
+                raise UsageError(f"two outputs of this command are the same file {o}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` (temporary files) runs."""
+
+
+class LateInterrupt(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM that arrived while a finished run's outputs were written (they were)."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+def install_terminate_handler() -> None:
+    """Turn SIGTERM into an exception (the default would kill the process mid-write)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+@contextlib.contextmanager
+def finish_first():
+    """Hold Ctrl-C and SIGTERM while finished work is written; re-raise them afterwards.
+
+    A run that has ended is worth its outputs: an interrupt arriving while they are written
+    (or between two of them) waits until all are in place.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got = []
+    old = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for s in old:
+        signal.signal(s, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+    if got:
+        raise LateInterrupt(got[0])
+
+
+def check_folder(path) -> Path:
+    """Fail early when ``path`` cannot become (or be replaced by) a results folder.
+
+    An existing folder is replaced as a whole, so it must be a previous results folder (holding a
+    ``results.json`` file) or empty: files this program did not write are never deleted.
+    """
+    if "\0" in str(path) or not str(path).strip():
+        raise UsageError(f"output folder {str(path)[:60]!r} is not a valid name")
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"output path {p} is a file, not a folder")
+    if p.is_dir():
+        if (p / "results.json").exists() and not (p / "results.json").is_file():
+            raise UsageError(f"{p / 'results.json'} is a folder; remove it or choose another --out")
+        if any(p.iterdir()) and not (p / "results.json").is_file():
+            raise UsageError(f"output folder {p} holds files that are not a previous run's results; "
+                             f"choose a new or empty folder")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise UsageError(f"output folder {p} is not writable")
+    ancestor = p.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"folder {ancestor} is not writable (needed for {p})")
+    return p
+
+
+@contextlib.contextmanager
+def fresh_folder(path):
+    """Yield a new temporary folder beside ``path``; on success it replaces ``path`` at once.
+
+    So a results folder always holds one run's outputs together, or the previous run's: an
+    interrupted run leaves no trace.
+    """
+    p = check_folder(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create {p.parent}: {e.strerror}") from None
+    tmp = Path(tempfile.mkdtemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp"))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o777 & ~_UMASK)
+        with finish_first():
+            old = None
+            if p.exists():
+                old = Path(tempfile.mkdtemp(dir=p.parent, prefix=f".{p.name}.", suffix=".old"))
+                os.replace(p, old / p.name)
+            os.replace(tmp, p)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _atomic(path, write) -> Path:
@@ -49,8 +181,24 @@ def _atomic(path, write) -> Path:
     return p
 
 
+def finite_json(obj):
+    """``obj`` with every non-finite float (a diverged or overflowing value) as null: JSON has no inf."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return finite_json(obj.item())
+    if isinstance(obj, np.ndarray):
+        return finite_json(obj.tolist())
+    return obj
+
+
 def write_json(path, obj) -> Path:
-    return _atomic(path, lambda f: f.write((json.dumps(obj, indent=1, allow_nan=False) + "\n").encode()))
+    text = json.dumps(finite_json(obj), indent=1, allow_nan=False) + "\n"
+    return _atomic(path, lambda f: f.write(text.encode()))
 
 
 def write_bytes(path, data: bytes) -> Path:
@@ -67,10 +215,12 @@ def save_npz(path, kind: str, version: int, meta: dict, arrays: dict) -> Path:
 def peek_format(path) -> str | None:
     """The ``format`` named in a file's metadata record (None when it has none)."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            return json.loads(str(z["meta"])).get("format") if "meta" in z.files else None
-    except (OSError, ValueError, EOFError, AttributeError, zipfile.BadZipFile):
+        with open(path, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
+            z = np.load(fh, allow_pickle=False)
+            meta = json.loads(str(z["meta"])) if isinstance(z, np.lib.npyio.NpzFile) and "meta" in z.files else None
+    except Exception:
         return None
+    return meta.get("format") if isinstance(meta, dict) else None
 
 
 def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict, dict]:
@@ -81,25 +231,33 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
     """
     p = Path(path)
     if not p.is_file():
-        raise UsageError(f"{p}: no such file")
+        raise UsageError(f"{p}: {'not a regular file' if p.exists() else 'no such file'}")
     try:
-        with np.load(p, allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        with open(p, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
+            z = np.load(fh, allow_pickle=False)
+            data = {k: z[k] for k in z.files} if isinstance(z, np.lib.npyio.NpzFile) else None
+    except Exception as e:  # any reader failure: zip, npy header, pickled objects, truncation
         raise UsageError(f"{p}: not a readable .npz file ({e.__class__.__name__})") from None
+    if data is None:
+        raise UsageError(f"{p}: a bare array (np.save), not a localrule .npz file")
     try:
-        meta = json.loads(str(data.pop("meta")))
+        record = data.pop("meta")
+        meta = json.loads(str(record)) if record.dtype.kind == "U" and record.ndim == 0 else None
     except (KeyError, ValueError):
-        raise UsageError(f"{p}: not a localrule file (no metadata record)") from None
-    if not isinstance(meta, dict) or meta.get("format") != kind:
-        found = meta.get("format") if isinstance(meta, dict) else None
-        raise UsageError(f"{p}: expected a {kind} file, found {found or 'an unknown format'}")
-    if meta.get("version") != version:
-        raise UsageError(f"{p}: {kind} format version {meta.get('version')} is not supported (need {version})")
+        meta = None
+    if not isinstance(meta, dict):
+        raise UsageError(f"{p}: not a localrule file (no metadata record)")
+    if meta.get("format") != kind:
+        found = meta.get("format")
+        raise UsageError(f"{p}: expected a {kind} file, found {str(found)[:40] if found else 'an unknown format'}")
+    v = meta.get("version")
+    if type(v) is not int or v != version:
+        shown = repr(v)[:40] if type(v) is not int else str(v)
+        raise UsageError(f"{p}: {kind} format version {shown} is not supported (need the number {version})")
     try:
         expected = widths(meta)
-    except (KeyError, TypeError, ValueError) as e:
-        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({e})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:80]})") from None
     rows = None
     for name, width in expected.items():
         a = data.get(name)
@@ -113,4 +271,6 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
         if a.ndim != ndim or (width is not None and a.shape[-1] != width) or (ndim == 2 and a.shape[0] != rows):
             shown = "(rows, " + str(width) + ")" if ndim == 2 else str(expect)
             raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected {shown}")
+    if rows == 0:
+        raise UsageError(f"{p}: holds no rows")
     return meta, data

@@ -406,10 +406,13 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     lins = np.empty(lboff[-1])
     feats = np.empty((1, lsizes[0]))
     acc = np.empty(aoff[-1] + 1)
-    H, nmax = lsizes[1], sizes.max()
+    # the local rule's scratch only in its modes: plain backprop stays O(weights + patterns)
+    link = mode == LOCAL_RAW or mode == LOCAL_LOG
+    H, nmax = lsizes[1], sizes.max() if link or mode == LOCAL6_LOG else 0
     part = np.empty((2, H))
     shares = np.empty((nmax + 2, H))
-    rmax = 2 * nmax * (nmax + 2)  # learner rows per hidden neuron: (±δ) x outgoing links x sources
+    # learner rows per hidden neuron: link form (±δ) x outgoing links x sources; rule6 outgoing links
+    rmax = max(1, 2 * nmax * (nmax + 2) if link else nmax)
     pre = np.empty((rmax, H))
     T = np.empty((rmax, laoff[-1] - laoff[1]))
     sums, y, row_sign = np.empty(rmax), np.empty(rmax), np.empty(rmax)
@@ -418,6 +421,11 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     J[0] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
     if has_test:
         Jt[0] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
+    if not np.isfinite(J[0]):  # an error too large to represent: as diverged as a run can be
+        J[:] = np.nan
+        if has_test:
+            Jt[:] = np.nan
+        return 0, 0
     step = 0
     rows = 0
     for t in range(1, cycles + 1):
@@ -460,6 +468,11 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
         J[t] = mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
         if has_test:
             Jt[t] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
+        if not np.isfinite(J[t]):
+            J[t:] = np.nan
+            if has_test:
+                Jt[t:] = np.nan
+            return t, rows
     return -1, rows
 
 

@@ -21,18 +21,67 @@ class UsageError(ValueError):
     """Bad user input; the CLI prints it as one line and exits 2."""
 
 
+#: What one command may ask for, checked before anything is allocated (a request beyond these
+#: would exhaust memory, or run for days, and fail late instead of being refused at once).
+MAX_NEURONS = 10**6          # per layer
+MAX_WEIGHTS = 5 * 10**7      # links of one network (400 MB per weight array)
+MAX_CYCLES = 10**8           # cycles of one run
+MAX_SEEDS = 10**4            # fresh networks per experiment and mode
+MAX_EVERY = 10**12           # --every
+MAX_TUPLES = 10**7           # --max-tuples
+MAX_VALUES = 2 * 10**8       # floats in the J(t) curves or sample rows of one command (1.6 GB)
+
+
+def parse_count(text, what: str, limit: int, minimum: int = 1) -> int:
+    """A whole number in [minimum, limit] from user text; refuses digit strings of any length
+    before converting them (Python refuses ints over 4300 digits with a ValueError of its own)."""
+    t = str(text).strip()
+    if not (t.isascii() and t.isdigit()):
+        raise UsageError(f"{what} must be a whole number >= {minimum}, got {str(text)[:40]!r}")
+    if len(t.lstrip("0")) > len(str(limit)) or int(t) > limit:
+        raise UsageError(f"{what} {t[:40]}{'…' if len(t) > 40 else ''} is more than the limit of {limit:,}")
+    if int(t) < minimum:
+        raise UsageError(f"{what} must be >= {minimum}, got {t}")
+    return int(t)
+
+
+def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, row_width: int = 0,
+                 batches: int = 1) -> None:
+    """Refuse a run whose arrays would exceed the named limits, before allocating them.
+
+    ``runs`` networks train together; a study keeps ``batches`` such batches in memory."""
+    sizes = check_sizes(sizes)
+    if max(sizes) > MAX_NEURONS:
+        raise UsageError(f"a layer of {max(sizes):,} neurons is more than the limit of {MAX_NEURONS:,}")
+    if n_weights(sizes) > MAX_WEIGHTS:
+        raise UsageError(f"a {format_layers(sizes)} network has {n_weights(sizes):,} weights, "
+                         f"more than the limit of {MAX_WEIGHTS:,}")
+    if cycles > MAX_CYCLES:
+        raise UsageError(f"{cycles:,} cycles is more than the limit of {MAX_CYCLES:,}")
+    if runs > MAX_SEEDS:
+        raise UsageError(f"{runs:,} runs is more than the limit of {MAX_SEEDS:,} seeds")
+    values = (batches * runs * (2 * (cycles + 1) + n_weights(sizes) + n_biases(sizes))
+              + sample_rows * row_width)
+    if values > MAX_VALUES:
+        raise UsageError(f"this run needs {values:,} stored values (J curves, weights, samples), more than "
+                         f"the limit of {MAX_VALUES:,} (fewer --cycles or seeds, or a larger --every)")
+
+
 def parse_layers(text: str) -> tuple[int, ...]:
     """``"2,5,2"`` -> ``(2, 5, 2)``; a ``0`` hidden layer means "none" (paper's 2-0-1)."""
     parts = [p.strip() for p in str(text).replace("-", ",").split(",")]
     if len(parts) < 2 or any(not (p.isascii() and p.isdigit()) for p in parts):
-        raise UsageError(f"--layers must be comma-separated whole numbers like 2,5,2, got {text!r}")
-    sizes = [int(p) for p in parts]
+        raise UsageError(f"--layers must be comma-separated whole numbers like 2,5,2, got {str(text)[:60]!r}")
+    sizes = [parse_count(p, "a layer size", MAX_NEURONS, minimum=0) for p in parts]
     if sizes[0] == 0 or sizes[-1] == 0:
         raise UsageError(f"--layers needs at least one input and one output neuron, got {text!r}")
     return check_sizes([s for s in sizes if s != 0])
 
 
 def check_sizes(sizes) -> tuple[int, ...]:
+    if isinstance(sizes, (str, bytes)) or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool)
+                                                  for s in sizes):
+        raise UsageError(f"layer sizes must be whole numbers, got {str(sizes)[:60]}")
     sizes = tuple(int(s) for s in sizes)
     if len(sizes) < 2 or min(sizes) < 1:
         raise UsageError(f"a network needs >= 2 layers of >= 1 neuron, got {sizes}")

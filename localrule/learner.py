@@ -27,7 +27,8 @@ import numpy as np
 
 from . import kernels
 from .files import load_npz, save_npz
-from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
+from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
+from .runs import run_in_chunks
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
@@ -42,6 +43,8 @@ FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
 #: is ``Rule.history_test``.
 HOLDOUT = 0.1
+#: Fewer rows than this leave no spread to scale by (one tuple: σ = 0) nor a held-out share.
+MIN_ROWS = 10
 
 
 @dataclass
@@ -115,9 +118,17 @@ class Rule:
     def load(cls, path) -> "Rule":
         def widths(m):
             ls = check_sizes(m["lsizes"])
+            if not (isinstance(m["features"], list) and all(isinstance(f, str) for f in m["features"])):
+                raise ValueError(f"features {str(m['features'])[:40]} is not a list of names")
+            if m["mode"] == "full" and tuple(m["features"]) not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
+                raise ValueError(f"unknown full-mode features {','.join(m['features'])[:60]}")
+            if m.get("layers") is not None:
+                check_sizes(m["layers"])
             form = m.get("form", "link")
             if m["mode"] == "local" and form not in FORMS:
-                raise ValueError(f"unknown local-rule form {form!r}")
+                raise ValueError(f"unknown local-rule form {str(form)[:40]!r}")
+            if m["mode"] == "local" and tuple(m["features"]) != FORM_FEATURES[form]:
+                raise ValueError(f"a {form}-form local rule's features are {','.join(FORM_FEATURES[form])}")
             if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != len(FORM_FEATURES[form])
                                          or ls[-1] != 1 or (form == "rule6" and m.get("encoding") != "log")):
                 raise ValueError(f"not a {len(FORM_FEATURES[form])}-input, 1-output {form}-form local rule "
@@ -126,6 +137,9 @@ class Rule:
                 base = check_sizes(m["layers"])
                 if ls[-1] != n_weights(base) + n_biases(base):
                     raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")
+                seen = sum(base[1:]) if "hidden" in m["features"] else base[-1]
+                if ls[0] != n_weights(base) + n_biases(base) + base[0] + seen + base[-1]:
+                    raise ValueError(f"{ls[0]} inputs do not fit a {format_layers(base)} net's state")
             elif m["mode"] != "local":
                 raise ValueError(f"unknown mode {m['mode']!r}")
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
@@ -137,6 +151,12 @@ class Rule:
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,
                    a["history"], a["history_test"], {k: v for k, v in meta.items() if k not in (
                        "format", "version", "mode", "features", "lsizes", "layers")})
+
+
+def _enough_rows(n: int) -> None:
+    if n < MIN_ROWS:
+        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {n} "
+                         f"(more samples, or a larger --max-tuples)")
 
 
 def r_squared(pred, true) -> float:
@@ -161,35 +181,39 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
 
     The rows are shuffled once (seeded), since consecutive samples of one run are nearly equal;
     the last ``HOLDOUT`` share is held out and its error recorded per cycle too.  With
-    ``progress``, training goes in chunks of cycles and ``progress(done, J[:done+1],
-    Jt[:done+1])`` is called after each (raise from it to stop); online training carries no
-    state between cycles, so the result is the same bit for bit.  Input columns in ``frozen`` (constant
+    ``progress``, ``progress(done, J[:done+1], Jt[:done+1])`` is called after each chunk of
+    cycles (``runs.run_in_chunks``; raise from it to stop); online training carries no state
+    between cycles, so the result is the same bit for bit.  Input columns in ``frozen`` (constant
     in the samples) are set to 0 and their weights start at 0: they never get a gradient, so the
     weights stay exactly 0 and the learner ignores that input on new data too.
     """
+    _enough_rows(inputs.shape[0])
+    if not (np.all(np.isfinite(inputs)) and np.all(np.isfinite(targets))):
+        raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
     Z = np.ascontiguousarray((inputs[order] - in_shift) / in_scale)
     Z[:, list(frozen)] = 0.0
     Y = np.ascontiguousarray(np.clip(0.5 + (targets[order] - out_shift) / out_scale, 0.01, 0.99))
     n_fit = inputs.shape[0] - int(HOLDOUT * inputs.shape[0])
     lsizes = check_sizes((Z.shape[1], *hidden, Y.shape[1]))
+    check_budget(lsizes, cycles)
     lw, lb = init_params(lsizes, seed)
     for k in frozen:
         lw[k:lsizes[1] * lsizes[0]:lsizes[0]] = 0.0
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(lsizes, np.int64)
-    chunk = cycles if progress is None else max(1, cycles // 40)
-    done = 0
-    while done < cycles:
-        n = min(chunk, cycles - done)
-        j, jt = J[done:done + n + 1], Jt[done:done + n + 1]  # views: j[0] rewrites J[done] alike
+
+    def run(done, n):  # views: j[0] rewrites J[done] alike
+        j, jt = J[done:done + n + 1], Jt[done:done + n + 1]
         div, _ = kernels.train(sz, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], float(rate), int(n),
                                kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), j, jt)
         if div >= 0:
             raise UsageError(f"the learning network itself diverged at cycle {done + div}; try a smaller rate")
-        done += n
         if progress is not None:
-            progress(done, J[:done + 1].copy(), Jt[:done + 1].copy())
+            progress(done + n, J[:done + n + 1].copy(), Jt[:done + n + 1].copy())
+        return False
+
+    run_in_chunks(cycles, run, largest=None if progress is None else max(1, cycles // 40))
     meta = {**(meta or {}), "hidden": list(hidden), "rate": rate, "cycles": cycles, "seed": seed,
             "rows": int(inputs.shape[0])}
     return Rule(mode, tuple(features), lsizes, lw, lb, in_shift, in_scale, out_shift, out_scale,
@@ -210,6 +234,9 @@ def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FU
                              f"and {format_layers(meta['layers'])}")
     parts = [full_dataset(sizes, fields, features) for _, fields in sets]
     X, T = np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+    _enough_rows(X.shape[0])
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(T))):
+        raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
     mu_x, sd_x = X.mean(0), X.std(0)
     mu_t, sd_t = T.mean(0), T.std(0)
     sd_x[sd_x < 1e-12] = 1.0
@@ -277,10 +304,12 @@ def learn_local(sample_paths, hidden=(8,), rate=None, cycles=None, seed=0, max_t
         V, t = V[:, 1:], pool["fprime"] * pool["w"] * pool["delta"]
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
+        _enough_rows(int(keep.sum()))
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
         shift, scale = X.mean(0), cfg["width"] * X.std(0)
         out_shift, out_scale = T.mean(0), T.std(0) / cfg["spread"]
     else:
+        _enough_rows(V.shape[0])
         rms = np.sqrt(np.mean(V ** 2, axis=0))
         shift = np.array([V[:, 0].mean(), 0.0, 0.0, V[:, 3].mean()])
         scale = np.where([True, False, False, True], V.std(0), rms)

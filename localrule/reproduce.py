@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import write_json
-from .layout import UsageError, format_layers
+from .files import fresh_folder, write_json
+from .layout import format_layers
 from .study import MODES, Stats, heldout_r2, progress, run_study, stats_table
 from .tasks import load_task
 
@@ -37,12 +37,24 @@ def verdict(stats: dict) -> str:
 
 
 def reproduce(exps, seeds: int, out, figures: bool = True, form=None) -> int:
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output path {out} is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    """Every output goes to a fresh folder that replaces ``out`` only once all are written."""
+    with fresh_folder(out) as work:
+        summary, text, r2 = _reproduce(exps, seeds, Path(out), work, figures, form)
+    print(text)
+    print("\nthe paper's claims against what we measured:")
+    for e in exps:
+        print(f"  exp {e.number} ({e.task} {format_layers(e.layers)}): paper: {e.paper_claim}\n"
+              f"      measured: {summary['experiments'][str(e.number)]['measured']}")
+    if r2:
+        print("local rule imitation R² on tuples of runs it never saw: "
+              + ", ".join(f"exp {k}: {v:.4f}" for k, v in r2.items()))
+    print(f"wrote {out}/results.json{' and figures' if figures else ''} in {summary['seconds']:.0f} s")
+    return 0
+
+
+def _reproduce(exps, seeds: int, shown: Path, out: Path, figures: bool, form=None):
     t0 = time.perf_counter()
-    print(f"reproducing experiments {','.join(str(e.number) for e in exps)} with {seeds} seeds per mode into {out}/")
+    print(f"reproducing experiments {','.join(str(e.number) for e in exps)} with {seeds} seeds per mode into {shown}/")
     rules, results, _ = run_study(exps, MODES, seeds, form=form)
     r2 = heldout_r2(rules["local"], exps)
     rules["local"].save(out / "local_rule.npz")
@@ -81,13 +93,4 @@ def reproduce(exps, seeds: int, out, figures: bool = True, form=None) -> int:
     summary["seconds"] = time.perf_counter() - t0
     write_json(out / "results.json", summary)
     text, _ = stats_table(exps, MODES, results)
-    print(text)
-    print("\nthe paper's claims against what we measured:")
-    for e in exps:
-        print(f"  exp {e.number} ({e.task} {format_layers(e.layers)}): paper: {e.paper_claim}\n"
-              f"      measured: {summary['experiments'][str(e.number)]['measured']}")
-    if r2:
-        print("local rule imitation R² on tuples of runs it never saw: "
-              + ", ".join(f"exp {k}: {v:.4f}" for k, v in r2.items()))
-    print(f"wrote {out}/results.json{' and figures' if figures else ''} in {summary['seconds']:.0f} s")
-    return 0
+    return summary, text, r2

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import kernels
-from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
+from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .samples import row_width, split_rows
 from .tasks import Task, accuracy, check_fits
 
@@ -26,11 +27,12 @@ class Result:
     J: np.ndarray
     J_test: np.ndarray | None
     diverged_at: int | None
-    seconds: float
+    seconds: float                # training only (per run, in a batch)
     w: np.ndarray
     b: np.ndarray
     accuracy: float | None = None
     samples: dict | None = field(default=None, repr=False)
+    load_seconds: float = 0.0     # loading (or compiling) the kernels, apart from ``seconds``
 
     @property
     def diverged(self) -> bool:
@@ -55,7 +57,39 @@ class Result:
         return {"task": self.task, "layers": list(self.layers), "mode": self.mode, "seed": self.seed,
                 "rate": self.rate, "cycles": self.cycles, "J": finite(self.J), "J_test": finite(self.J_test),
                 "final_J": self.final_J, "accuracy": self.accuracy, "diverged": self.diverged,
-                "diverged_at": self.diverged_at, "seconds": self.seconds}
+                "diverged_at": self.diverged_at, "seconds": self.seconds, "load_seconds": self.load_seconds}
+
+
+#: Kernels run a chunk of cycles at a time, each about this long, so that Ctrl-C (which Python
+#: can only act on between kernel calls) stops any run within about a second.  Online training
+#: carries no state between cycles beyond (w, θ), so chunked and whole runs agree bit for bit.
+#: Each chunk recomputes its first J (one error evaluation): a chunk of several cycles keeps
+#: that small even where one cycle is long (a learner on 20,000 rows: ~0.07 s a cycle).
+CHUNK_SECONDS = 0.25
+
+
+def run_in_chunks(cycles: int, run, multiple: int = 1, largest: int | None = None) -> float:
+    """Call ``run(done, n)`` for consecutive chunks of ``n`` cycles (a multiple of ``multiple``
+    but the last) until ``cycles`` are done or it returns True; returns the seconds spent.
+
+    Chunks start at ``multiple`` cycles and grow (at most 4x a time) to about CHUNK_SECONDS, or
+    to ``largest`` cycles.
+    """
+    done, n, spent = 0, multiple, 0.0
+    while done < cycles:
+        n = min(n, cycles - done)
+        t0 = time.perf_counter()
+        stop = run(done, n)
+        dt = time.perf_counter() - t0
+        spent += dt
+        done += n
+        if stop:
+            break
+        grow = min(4.0, CHUNK_SECONDS / max(dt, 1e-6))
+        n = max(multiple, int(n * grow) // multiple * multiple)
+        if largest is not None:
+            n = min(n, max(largest, 1))
+    return spent
 
 
 def _test_arrays(task: Task):
@@ -88,41 +122,84 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
         raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
     mode, largs = _rule_args(rule, sizes)
-    steps = cycles * task.X.shape[0]
-    S = np.empty(((steps + sample_every - 1) // sample_every if sample_every else 0, row_width(sizes)))
+    P = task.X.shape[0]
+    steps = cycles * P
+    n_rows = (steps + sample_every - 1) // sample_every if sample_every else 0
+    check_budget(sizes, cycles, sample_rows=n_rows, row_width=row_width(sizes))
+    S = np.empty((n_rows, row_width(sizes)))
     Xt, Yt = _test_arrays(task)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
+    sz = np.asarray(sizes, np.int64)
+    state = {"div": -1, "rows": 0}
+
+    def run(done, n):  # views: the chunk's J[0] rewrites J[done] with the same value
+        d, r = kernels.train(sz, w, b, task.X, task.Y, Xt, Yt, float(rate), int(n), mode, *largs,
+                             int(sample_every), S[state["rows"]:], J[done:done + n + 1], Jt[done:done + n + 1])
+        state["rows"] += r
+        if d >= 0:
+            state["div"] = done + d
+        return d >= 0
+
     t0 = time.perf_counter()
-    div, rows = kernels.train(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt, float(rate),
-                              int(cycles), mode, *largs, int(sample_every), S, J, Jt)
-    seconds = time.perf_counter() - t0
-    div = None if div < 0 else int(div)
+    run(0, 0)  # zero cycles: loads (or compiles) the kernel and computes J(0), timed apart
+    load_seconds = time.perf_counter() - t0
+    # sampling: a chunk must hold whole multiples of ``every`` steps (the kernel counts from 0)
+    multiple = sample_every // math.gcd(sample_every, P) if sample_every else 1
+    seconds = 0.0 if state["div"] >= 0 else run_in_chunks(cycles, run, multiple)
+    div = None if state["div"] < 0 else int(state["div"])
+    if div is not None:
+        J[div:] = np.nan
+        Jt[div:] = np.nan
     acc = None if div is not None else _accuracy(task, sizes, w, b)
     return Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(seed), float(rate),
                   int(cycles), J, Jt if task.X_test is not None else None, div, seconds, w, b, acc,
-                  split_rows(sizes, S[:rows]) if sample_every else None)
+                  split_rows(sizes, S[:state["rows"]]) if sample_every else None, load_seconds)
 
 
 def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) -> list[Result]:
     """Many seeds in one parallel numba call; identical to ``train`` seed by seed."""
     sizes = check_sizes(layers)
     check_fits(task, sizes)
+    seeds = list(seeds)
+    check_budget(sizes, cycles, runs=len(seeds))
     inits = [init_params(sizes, s) for s in seeds]
     W = np.array([i[0] for i in inits])
     B = np.array([i[1] for i in inits])
     mode, largs = _rule_args(rule, sizes)
     Xt, Yt = _test_arrays(task)
     n = len(seeds)
-    JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.empty(n, np.int64)
+    JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
     sz = np.asarray(sizes, np.int64)
+    active = np.arange(n)
+
+    def run(done, k):
+        """k cycles of the runs still going, from cycle ``done``; they are independent, so
+        running a subset in its own arrays changes nothing."""
+        nonlocal active
+        m = active.shape[0]
+        Wa, Ba, d = W[active], B[active], np.empty(m, np.int64)
+        jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))
+        kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+        W[active], B[active] = Wa, Ba
+        JJ[active, done:done + k + 1], JJt[active, done:done + k + 1] = jj, jjt
+        gone = d >= 0
+        div[active[gone]] = done + d[gone]
+        for r in active[gone]:
+            JJ[r, div[r]:] = np.nan
+            JJt[r, div[r]:] = np.nan
+        active = active[~gone]
+        return active.shape[0] == 0
+
     t0 = time.perf_counter()
-    kernels.train_batch(sz, W, B, task.X, task.Y, Xt, Yt, float(rate), int(cycles), mode, *largs, JJ, JJt, div)
-    per_run = (time.perf_counter() - t0) / max(n, 1)
+    if n:
+        run(0, 0)  # zero cycles: loads (or compiles) the kernel and computes J(0), timed apart
+    load_seconds = time.perf_counter() - t0
+    per_run = (run_in_chunks(cycles, run) if active.shape[0] else 0.0) / max(n, 1)
     out = []
     for r, s in enumerate(seeds):
         d = None if div[r] < 0 else int(div[r])
         acc = None if d is not None else _accuracy(task, sizes, W[r], B[r])
         out.append(Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(s), float(rate),
                           int(cycles), JJ[r], JJt[r] if task.X_test is not None else None, d, per_run,
-                          W[r], B[r], acc))
+                          W[r], B[r], acc, load_seconds=load_seconds))
     return out

@@ -80,13 +80,24 @@ def write_csv(path, X, Y, header):
     os.replace(tmp, path)
 
 
+#: A task's CSV is read whole into memory (as Python lists first, ~10x its size).
+MAX_CSV_BYTES = 100 * 2**20
+
+
 def read_csv(path, n_targets: int):
     """A CSV with a header row; the last ``n_targets`` columns are the targets."""
+    if os.path.exists(path) and not os.path.isfile(path):  # a folder, /dev/zero, a FIFO: never ends
+        raise UsageError(f"CSV {path} is not a regular file")
+    if os.path.isfile(path) and os.path.getsize(path) > MAX_CSV_BYTES:
+        raise UsageError(f"CSV {path} is {os.path.getsize(path):,} bytes, more than the limit of {MAX_CSV_BYTES:,}")
     try:
         with open(path, newline="") as f:
             rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read CSV {path}: {getattr(e, 'strerror', None) or e}") from None
+    except csv.Error as e:  # e.g. a cell beyond csv.field_size_limit(), or a NUL byte
+        raise UsageError(f"CSV {path} is not a table of numbers ({e}; the limit is "
+                         f"{csv.field_size_limit():,} characters a cell)") from None
     if len(rows) < 2:
         raise UsageError(f"CSV {path} needs a header row and at least one data row")
     width = len(rows[0])

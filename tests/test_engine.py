@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -248,7 +247,7 @@ def test_local_mode_kernel_applies_ell(and_samples, encoding, form):
     rule = learner.learn_local([and_samples], hidden=(4,), rate=0.1, cycles=3, max_tuples=3000, encoding=encoding,
                                form=form)
     assert rule.form == form and rule.lsizes[0] == (3 if form == "rule6" else 4)
-    sizes, rate = (2, 3, 2, 1), 0.4
+    sizes, rate = (2, 7, 5, 1), 0.4  # wider than the samples' net: every scratch row in use
     task = tasks.load_task("xor")
     res = runs.train(task, sizes, rate, 3, 2, rule=rule, sample_every=1)
     assert res.mode == "local" and not res.diverged

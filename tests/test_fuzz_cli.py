@@ -1,0 +1,750 @@
+"""Fuzzing the command line with bad input: every case must be refused cleanly.
+
+"Cleanly" means: exit code 2, exactly one line on stderr (``localrule: error: …``), nothing on
+stdout, no traceback, no warning, and every file that existed before is byte for byte the same
+(no output written, no input replaced, no temporary file left).  Most cases run ``cli.main``
+in-process (the same code path, ~100x faster than a fresh interpreter); a representative subset
+runs ``python -m localrule`` in real subprocesses, as do the signal tests.
+
+The families: numbers (huge, 5000 digits, zero, negative, fractional, non-finite, unicode digits),
+layer strings, sizes beyond the named limits, CSV shapes, ``.npz`` corruption, metadata fields,
+paths, an output that is one of the inputs, empty options, zero-row inputs.  The number of
+distinct cases is printed in pytest's summary ("fuzz: N bad inputs, all refused cleanly").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+import conftest
+from localrule import layout, learner, runs, samples, tasks
+from localrule.cli import main
+
+FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+CASES = conftest.FUZZ_CASES   # every distinct bad argv tried, counted in the summary
+
+
+# ---------------------------------------------------------------------------------------------
+# running the CLI and judging the refusal
+
+
+def run_cli(argv):
+    """``cli.main`` in-process: (exit code, stdout, stderr with any warning appended as a line)."""
+    out, err = io.StringIO(), io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, redirect_stdout(out), redirect_stderr(err):
+        warnings.simplefilter("always")
+        rc = main([str(a) for a in argv])
+    return rc, out.getvalue(), err.getvalue() + "".join(f"warning: {w.message}\n" for w in caught)
+
+
+def snapshot(*folders):
+    """{path: bytes} of every file (hidden ones too) under the folders; folders as entries too."""
+    snap = {}
+    for folder in folders:
+        for p in sorted(Path(folder).rglob("*")):
+            snap[str(p)] = p.read_bytes() if p.is_file() else "dir"
+    return snap
+
+
+def assert_refused(rc, out, err):
+    assert "Traceback" not in err, err
+    assert rc == 2, f"exit {rc}, stderr {err!r}, stdout {out[:200]!r}"
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("localrule: error: "), lines
+    assert out == ""
+
+
+def refused(argv, *watch):
+    """Run a bad command in-process and check it was refused cleanly, leaving ``watch`` intact."""
+    argv = [str(a) for a in argv]
+    CASES.add(tuple(argv))
+    before = snapshot(*watch)
+    rc, out, err = run_cli(argv)
+    assert_refused(rc, out, err)
+    assert snapshot(*watch) == before, f"files changed by {argv}"
+    return err
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+@pytest.fixture(scope="module")
+def A(tmp_path_factory):
+    """Good input files of every kind (the fuzz corrupts copies), and files that must survive."""
+    d = tmp_path_factory.mktemp("fuzz")
+    a = {"dir": d}
+    for name, task, sizes in (("s231", "and", (2, 3, 1)), ("s211", "and", (2, 1, 1)), ("s21", "and", (2, 1))):
+        r = runs.train(tasks.load_task(task), sizes, 0.5, 30, 0, sample_every=1)
+        a[name] = d / f"{name}.npz"
+        samples.save_samples(a[name], r.samples, {"layers": list(sizes), "task": task, "rate": 0.5, "seed": 0,
+                                                  "cycles": 30, "every": 1, "rows": 120})
+    a["full"] = d / "full.npz"
+    learner.learn_full([a["s211"]], hidden=(2,), cycles=3).save(a["full"])
+    a["local"] = d / "local.npz"
+    learner.learn_local([a["s231"]], hidden=(3,), cycles=2, max_tuples=500).save(a["local"])
+    a["tuples"] = d / "tuples.npz"
+    samples.save_tuples(a["tuples"], *samples.tuples_from_files([a["s231"]], max_tuples=200))
+    a["good.csv"] = d / "good.csv"
+    a["good.csv"].write_text("a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
+    a["keep.json"] = d / "keep.json"
+    a["keep.json"].write_text('{"keep": true}\n')
+    a["folder"] = d / "folder"
+    a["folder"].mkdir()
+    a["plain"] = d / "plain.txt"
+    a["plain"].write_text("a file, not a folder\n")
+    a["bad"] = d / "bad"          # corrupted files go here, one per example
+    a["bad"].mkdir()
+    return a
+
+
+@pytest.fixture(autouse=True)
+def _cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+
+def bad_file(A, suffix, data: bytes) -> Path:
+    p = A["bad"] / f"f{len(list(A['bad'].iterdir()))}{suffix}"
+    p.write_bytes(data)
+    return p
+
+
+def npz_bytes(arrays: dict) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def with_meta(path, change) -> bytes:
+    """The file at ``path`` with its metadata record changed by ``change(meta)`` (may delete keys)."""
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    change(meta)
+    arrays["meta"] = np.array(json.dumps(meta))
+    return npz_bytes(arrays)
+
+
+# ---------------------------------------------------------------------------------------------
+# the issue's cases, one by one
+
+P_HUGE = "99999999999999999999999"
+
+
+def issue_cases(A):
+    d = A["dir"]
+    return [
+        ["backprop", "--task", "and", "--layers", "2,1,1", "--cycles", P_HUGE, "--json", d / "out.json"],
+        ["learn", "--mode", "local", "--samples", A["s231"], "--cycles", P_HUGE, "--out", d / "r.npz"],
+        ["backprop", "--sample", d / "s.npz", "--every", "9999999999999999999999999"],
+        ["backprop", "--layers", f"2,{P_HUGE},1"],
+        ["backprop", "--layers", f"2,{'7' * 5000},1"],
+        ["backprop", "--cycles", "7" * 5000],
+        ["backprop", "--layers", "2,1000000000,2"],
+        ["learn", "--mode", "local", "--samples", A["s231"], "--hidden", "100000000000", "--out", d / "r.npz"],
+        ["backprop", "--cycles", "1000000000", "--sample", d / "s.npz"],
+        ["compare", "--seeds", "99999999999999999999"],
+        ["compare", "--modes", "", "--json", A["keep.json"]],
+        ["compare", "--json", ""],
+        ["tuples", "--samples", A["s231"], "--out", A["s231"]],
+        ["learn", "--mode", "local", "--samples", A["s231"], "--out", A["s231"]],
+        ["train", "--rule", A["local"], "--layers", "2,3,1", "--json", A["local"]],
+        ["backprop", "--task", A["good.csv"], "--layers", "2,1,1", "--json", A["good.csv"]],
+        ["backprop", "--layers", "2,1,1", "--sample", d / "x.npz", "--json", d / "x.npz"],
+        ["backprop", "--layers", "2,1,1", "--sample", A["keep.json"], "--json", A["keep.json"]],
+        ["reproduce", "--out", A["plain"]],
+        ["learn", "--mode", "local", "--samples", A["s231"], "--max-tuples", "1", "--out", d / "r.npz"],
+    ]
+
+
+def test_the_issues_cases(A):
+    for argv in issue_cases(A):
+        refused(argv, A["dir"])
+
+
+def test_plain_np_save_arrays_are_refused_everywhere(A):
+    buf = io.BytesIO()
+    np.save(buf, np.arange(5.0))
+    f = bad_file(A, ".npz", buf.getvalue())
+    for argv in (["train", "--rule", f, "--layers", "2,1,1"],
+                 ["learn", "--mode", "full", "--samples", f, "--out", "r.npz"],
+                 ["learn", "--mode", "local", "--samples", f, "--out", "r.npz"],
+                 ["tuples", "--samples", f, "--out", "t.npz"]):
+        assert "np.save" in refused(argv, A["dir"], ".")
+
+
+def test_broken_rule_meta_named_in_the_issue(A):
+    cases = {"features missing": lambda m: m.pop("features"), "features 5": lambda m: m.update(features=5),
+             "layers abc": lambda m: m.update(layers="abc"), "version '1'": lambda m: m.update(version="1")}
+    for name, change in cases.items():
+        f = bad_file(A, ".npz", with_meta(A["local"], change))
+        err = refused(["train", "--rule", f, "--layers", "2,3,1", "--cycles", "3"], A["dir"], ".")
+        if name == "version '1'":
+            assert "'1'" in err and "need the number 1" in err
+
+
+def zero_rows(A, path) -> Path:
+    with np.load(path) as z:
+        arrays = {k: (z[k] if k == "meta" else z[k][:0]) for k in z.files}
+    return bad_file(A, ".npz", npz_bytes(arrays))
+
+
+def test_zero_row_inputs_are_refused_before_writing(A):
+    s0, t0 = zero_rows(A, A["s231"]), zero_rows(A, A["tuples"])
+    for argv in (["learn", "--mode", "full", "--samples", s0, "--out", A["keep.json"]],
+                 ["learn", "--mode", "local", "--samples", s0, "--out", A["keep.json"]],
+                 ["learn", "--mode", "local", "--samples", t0, "--out", A["keep.json"]],
+                 ["tuples", "--samples", s0, "--out", A["keep.json"]],
+                 ["tuples", "--samples", t0, "--out", A["keep.json"]]):
+        refused(argv, A["dir"])
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 9])
+def test_too_few_tuples_for_a_learner(A, n):
+    refused(["learn", "--mode", "local", "--samples", A["s231"], "--max-tuples", n, "--out", A["keep.json"]],
+            A["dir"])
+
+
+def test_reproduce_folder_checks_come_before_the_study(A, tmp_path):
+    (tmp_path / "r1" / "results.json").mkdir(parents=True)
+    (tmp_path / "r2").mkdir()
+    (tmp_path / "r2" / "mine.txt").write_text("the user's own file\n")
+    t0 = time.perf_counter()
+    for out in (tmp_path / "r1", tmp_path / "r2", A["plain"], A["plain"] / "sub", ""):
+        refused(["reproduce", "--seeds", "2", "--out", out], A["dir"], tmp_path)
+    assert time.perf_counter() - t0 < 5, "refused only after working"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into read-only folders")
+def test_read_only_folders_are_refused(A, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (ro / "results.json").write_text("{}\n")
+    ro.chmod(0o555)
+    try:
+        refused(["reproduce", "--out", ro / "paper"], tmp_path)
+        refused(["reproduce", "--out", ro], tmp_path)
+        refused(["backprop", "--layers", "2,1,1", "--json", ro / "r.json"], tmp_path)
+    finally:
+        ro.chmod(0o755)
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+
+NUMBER_OPTIONS = {  # option: (verb argv before it, what is bad for it)
+    "--cycles": (["backprop", "--layers", "2,1,1"], "count"),
+    "--every": (["backprop", "--layers", "2,1,1", "--sample", "s.npz"], "count"),
+    "--seeds": (["compare"], "count"),
+    "--targets": (["backprop", "--layers", "2,1,1"], "count"),
+    "--max-tuples": (["tuples", "--samples", "{s231}", "--out", "t.npz"], "count"),
+    "--seed": (["backprop", "--layers", "2,1,1", "--cycles", "2"], "seed"),
+    "--rate": (["backprop", "--layers", "2,1,1", "--cycles", "2"], "rate"),
+    "--hidden": (["learn", "--mode", "local", "--samples", "{s231}", "--out", "r.npz"], "hidden"),
+}
+LIMIT = {"--cycles": layout.MAX_CYCLES, "--every": layout.MAX_EVERY, "--seeds": layout.MAX_SEEDS,
+         "--targets": layout.MAX_NEURONS, "--max-tuples": layout.MAX_TUPLES, "--hidden": layout.MAX_NEURONS}
+
+never_numbers = st.one_of(
+    st.sampled_from(["", " ", "nan", "NaN", "inf", "-inf", "1e999", "0x10", "1_000", "½", "٣", "²", "1 2",
+                     "--", "++1", "one", "1e", ".", "-", "∞", "1,5"]),
+    st.text(alphabet="abcxyz!@#$%^&*()[]{}<>?;:'\"", min_size=1, max_size=12))
+huge = st.integers(20, 6000).map(lambda n: "9" * n)
+
+
+def bad_number(option):
+    kind = NUMBER_OPTIONS[option][1]
+    if kind == "rate":
+        return st.one_of(never_numbers.filter(lambda t: t.strip() not in ("1_000",)),
+                         st.sampled_from(["0", "-0.1", "0.0", "-1e-300", "1e400", "-inf"]),
+                         st.floats(max_value=0, allow_nan=False).map(repr))
+    if kind == "seed":
+        return st.one_of(never_numbers, huge, st.integers(max_value=-1).map(str),
+                         st.integers(2**63, 2**80).map(str), st.floats(0.5, 1e6).map(repr))
+    if kind == "hidden":
+        return st.one_of(st.sampled_from(["x", "8,,y", "-1", "8.5", "1e3", "٣"]), huge,
+                         st.integers(LIMIT["--hidden"] + 1, 10**30).map(str))
+    return st.one_of(never_numbers, huge, st.just("0"), st.integers(max_value=-1).map(str),
+                     st.integers(LIMIT[option] + 1, 10**40).map(str),
+                     st.floats(0.01, 1e9).filter(lambda f: f != int(f)).map(repr))
+
+
+@pytest.mark.parametrize("option", sorted(NUMBER_OPTIONS))
+@FUZZ
+@given(data=st.data())
+def test_bad_numbers(A, option, data):
+    value = data.draw(bad_number(option))
+    before, _ = NUMBER_OPTIONS[option]
+    argv = [a.replace("{s231}", str(A["s231"])) for a in before] + [f"{option}={value}"]
+    refused(argv, A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# layer strings and sizes
+
+
+@st.composite
+def bad_layers(draw):
+    good = draw(st.lists(st.integers(1, 9), min_size=2, max_size=5))
+    parts = [str(g) for g in good]
+    how = draw(st.sampled_from(["letter", "empty part", "zero end", "huge", "5000 digits", "one layer",
+                                "sign", "float", "unicode", "spaces only", "mismatch"]))
+    k = draw(st.integers(0, len(parts) - 1))
+    if how == "letter":
+        parts[k] = draw(st.text(alphabet="abxyz.+e", min_size=1, max_size=4))
+    elif how == "empty part":
+        parts.insert(k, "")
+    elif how == "zero end":
+        parts[draw(st.sampled_from([0, -1]))] = "0"
+    elif how == "huge":
+        parts[k] = str(draw(st.integers(layout.MAX_NEURONS + 1, 10**30)))
+    elif how == "5000 digits":
+        parts[k] = "1" * 5000
+    elif how == "one layer":
+        parts = parts[:1]
+    elif how == "sign":
+        parts[k] = "-" + parts[k] if k else "+" + parts[k]
+    elif how == "float":
+        parts[k] += ".5"
+    elif how == "unicode":
+        parts[k] = "٣"
+    elif how == "spaces only":
+        return " " * draw(st.integers(1, 3))
+    else:  # fits the syntax but not the AND task (2 inputs, 1 output)
+        assume(not (good[0] == 2 and good[-1] == 1))
+    return ",".join(parts)
+
+
+@FUZZ
+@given(text=bad_layers())
+def test_bad_layer_strings(A, text):
+    refused(["backprop", "--task", "and", "--cycles", "2", f"--layers={text}", "--json", "r.json"], A["dir"], ".")
+
+
+@pytest.mark.parametrize("argv", [
+    ["backprop", "--layers", "2,5000,5000,5000,1", "--cycles", "1"],             # weights beyond MAX_WEIGHTS
+    ["backprop", "--layers", "2,1000001,1"],                                     # a layer beyond MAX_NEURONS
+    ["backprop", "--layers", "2,1,1", "--cycles", "100000000", "--sample", "s.npz"],   # sample rows
+    ["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--sample", "s.npz"],
+    ["compare", "--seeds", "10000", "--cycles", "100000"],                       # the study's J curves
+    ["transfer", "--seeds", "5000", "--cycles", "50000"],
+    ["reproduce", "--seeds", "10000", "--cycles", "10000", "--out", "p"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--hidden", "1000000,1000000", "--out", "r.npz"],
+], ids=lambda a: " ".join(a)[:50])
+def test_sizes_beyond_the_limits_are_named(A, argv):
+    err = refused([a.replace("{s211}", str(A["s211"])) for a in argv], A["dir"], ".")
+    assert "limit" in err
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV shapes
+
+
+@st.composite
+def bad_csv(draw):
+    cols = draw(st.integers(2, 5))
+    rows = draw(st.integers(1, 6))
+    cells = [[str(draw(st.integers(0, 1))) for _ in range(cols)] for _ in range(rows)]
+    header = [f"c{k}" for k in range(cols)]
+    how = draw(st.sampled_from(["ragged", "word", "non-finite", "huge cell", "header only", "empty",
+                                "binary", "nul", "one column", "blank lines only"]))
+    r, c = draw(st.integers(0, rows - 1)), draw(st.integers(0, cols - 1))
+    if how == "ragged":
+        cells[r] = cells[r][:-1] if draw(st.booleans()) else cells[r] + ["1"]
+    elif how == "word":
+        cells[r][c] = draw(st.sampled_from(["x", "1..2", "--1", "1e", "true", "0x1", " "]))
+    elif how == "non-finite":
+        cells[r][c] = draw(st.sampled_from(["nan", "inf", "-inf", "1e999", "-1e400", "9" * 400]))
+    elif how == "huge cell":
+        cells[r][c] = "1" * draw(st.integers(131073, 200000))
+    elif how == "header only":
+        cells = []
+    elif how == "empty":
+        return b""
+    elif how == "binary":
+        return bytes(draw(st.lists(st.integers(128, 255), min_size=1, max_size=40)))
+    elif how == "nul":
+        cells[r][c] = "1\x002"
+    elif how == "one column":
+        header, cells = header[:1], [row[:1] for row in cells]
+    else:
+        return b"\n  \n\n"
+    return ("\n".join(",".join(row) for row in [header, *cells]) + "\n").encode()
+
+
+@FUZZ
+@given(data=bad_csv(), as_test=st.booleans())
+def test_bad_csv_shapes(A, data, as_test):
+    f = bad_file(A, ".csv", data)
+    if as_test:
+        argv = ["backprop", "--task", A["good.csv"], "--test-csv", f, "--layers", "2,1,1", "--cycles", "2"]
+    else:
+        argv = ["backprop", "--task", f, "--layers", "2,1,1", "--cycles", "2"]
+    refused(argv + ["--json", A["keep.json"]], A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# .npz corruption and metadata fields
+
+NPZ_USES = {  # which verb reads which kind, as what
+    "rule": lambda f: ["train", "--rule", f, "--layers", "2,3,1", "--cycles", "2", "--json", "r.json"],
+    "samples": lambda f: ["learn", "--mode", "local", "--samples", f, "--cycles", "2", "--out", "r.npz"],
+    "samples-full": lambda f: ["learn", "--mode", "full", "--samples", f, "--cycles", "2", "--out", "r.npz"],
+    "tuples": lambda f: ["tuples", "--samples", f, "--out", "t.npz"],
+}
+SOURCE = {"rule": "local", "samples": "s231", "samples-full": "s211", "tuples": "tuples"}
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(frac=st.floats(0.0, 0.999))
+def test_truncated_npz(A, use, frac):
+    raw = A[SOURCE[use]].read_bytes()
+    f = bad_file(A, ".npz", raw[: int(frac * len(raw))])
+    refused(NPZ_USES[use](f), A["dir"], ".")
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False,
+                           allow_infinity=False) | st.text(max_size=6),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                        max_size=3), max_leaves=8)
+META_KEYS = {"rule": ("format", "version", "mode", "features", "lsizes", "layers", "encoding"),
+             "samples": ("format", "version", "layers"), "samples-full": ("format", "version", "layers"),
+             "tuples": ("format", "version")}
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(data=st.data())
+def test_bad_meta_fields(A, use, data):
+    key = data.draw(st.sampled_from(META_KEYS[use]))
+    with np.load(A[SOURCE[use]]) as z:
+        meta = json.loads(str(z["meta"]))
+    delete = data.draw(st.booleans()) and key != "layers"   # a local rule needs no layers
+    value = None if delete else data.draw(json_values)
+    # keep only values that are really wrong for the field
+    assume(delete or value != meta.get(key))
+    if key == "version":
+        assume(not (type(value) is int and value == 1))
+    if key == "layers" and use == "rule":
+        assume(value is not None)
+    if key == "encoding":
+        assume(value not in ("log", "raw"))
+    if key == "mode":
+        assume(value != "full")   # a "full" label on a local rule's arrays fails too, but later on
+
+    def change(m):
+        if delete:
+            m.pop(key, None)
+        else:
+            m[key] = value
+    f = bad_file(A, ".npz", with_meta(A[SOURCE[use]], change))
+    refused(NPZ_USES[use](f), A["dir"], ".")
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@pytest.mark.parametrize("how", ["no meta", "meta not JSON", "meta a list", "meta numeric", "array missing",
+                                 "ints", "wrong width", "one dimension", "object pickle"])
+def test_bad_arrays(A, use, how):
+    with np.load(A[SOURCE[use]]) as z:
+        arrays = {k: z[k] for k in z.files}
+    name = next(k for k in arrays if k != "meta")
+    if how == "no meta":
+        del arrays["meta"]
+    elif how == "meta not JSON":
+        arrays["meta"] = np.array("{format: rule")
+    elif how == "meta a list":
+        arrays["meta"] = np.array("[1, 2]")
+    elif how == "meta numeric":
+        arrays["meta"] = np.arange(3)
+    elif how == "array missing":
+        del arrays[name]
+    elif how == "ints":
+        arrays[name] = arrays[name].astype(np.int64)
+    elif how == "wrong width":
+        arrays[name] = np.concatenate([arrays[name], arrays[name][..., :1]], axis=-1)
+    elif how == "one dimension" and arrays[name].ndim > 1:
+        arrays[name] = arrays[name].ravel()
+    elif how == "one dimension":
+        arrays[name] = arrays[name][None, :]
+    if how == "object pickle":
+        buf = io.BytesIO()
+        np.savez(buf, **{**arrays, name: np.array([{"a": 1}], dtype=object)})
+        data = buf.getvalue()
+    else:
+        data = npz_bytes(arrays)
+    refused(NPZ_USES[use](bad_file(A, ".npz", data)), A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# paths, and an output that is one of the inputs
+
+
+def spellings(path: Path, here: Path):
+    """Other names of the same file: relative, with ./ and .., a symlink, a hard link."""
+    rel = os.path.relpath(path, here)
+    link, hard = here / f"link_{path.name}", here / f"hard_{path.name}"
+    if not link.exists():
+        link.symlink_to(path)
+    if not hard.exists():
+        os.link(path, hard)
+    return [str(path), rel, f"./{rel}", str(path.parent / ".." / path.parent.name / path.name), str(link), str(hard)]
+
+
+def io_pairs(A):
+    """(argv builder taking the output path, the input file it must not replace)."""
+    return [
+        (lambda o: ["tuples", "--samples", A["s231"], "--out", o], A["s231"]),
+        (lambda o: ["tuples", "--samples", f"{A['tuples']},{A['s231']}", "--out", o], A["tuples"]),
+        (lambda o: ["learn", "--mode", "local", "--samples", A["s231"], "--out", o], A["s231"]),
+        (lambda o: ["learn", "--mode", "full", "--samples", A["s211"], "--out", "r.npz", "--json", o], A["s211"]),
+        (lambda o: ["train", "--rule", A["local"], "--layers", "2,3,1", "--json", o], A["local"]),
+        (lambda o: ["train", "--rule", A["full"], "--task", A["good.csv"], "--json", o], A["good.csv"]),
+        (lambda o: ["backprop", "--task", A["good.csv"], "--layers", "2,1,1", "--json", o], A["good.csv"]),
+        (lambda o: ["backprop", "--task", A["good.csv"], "--layers", "2,1,1", "--sample", o], A["good.csv"]),
+        (lambda o: ["backprop", "--task", "and", "--test-csv", A["good.csv"], "--layers", "2,1,1", "--json", o],
+         A["good.csv"]),
+    ]
+
+
+def test_output_equal_to_an_input_is_refused(A, tmp_path):
+    for build, inp in io_pairs(A):
+        for name in spellings(Path(inp), tmp_path):
+            refused(build(name), A["dir"])
+
+
+@FUZZ
+@given(k=st.integers(0, 5), pair=st.integers(0, 8), sample_json=st.booleans())
+def test_two_outputs_on_one_file(A, k, pair, sample_json):
+    here = Path.cwd()
+    target = here / "out.x"
+    name = [str(target), "out.x", "./out.x", f"../{here.name}/out.x", str(here / "." / "out.x"),
+            str(here / "sub" / ".." / "out.x")][k]
+    (here / "sub").mkdir(exist_ok=True)
+    argv = (["backprop", "--layers", "2,1,1", "--cycles", "2", "--sample", "out.x", "--json", name] if sample_json
+            else ["learn", "--mode", "full", "--samples", A["s211"], "--out", "out.x", "--json", name])
+    refused(argv, A["dir"], here)
+
+
+@pytest.mark.parametrize("option", ["--json", "--sample"])
+@pytest.mark.parametrize("where", ["folder", "missing folder", "under a file", "empty", "blank", "long name",
+                                   "input folder", "fifo"])
+def test_bad_output_paths(A, option, where, tmp_path):
+    fifo = tmp_path / "fifo"     # like /dev/null: renaming a file over it would replace the device
+    os.mkfifo(fifo)
+    path = {"folder": A["folder"], "missing folder": A["dir"] / "nope" / "r.out",
+            "under a file": A["plain"] / "r.out", "empty": "", "blank": "  ", "long name": "x" * 300,
+            "input folder": A["dir"], "fifo": fifo}[where]
+    refused(["backprop", "--layers", "2,1,1", "--cycles", "2", option, path], A["dir"])
+    assert fifo.is_fifo()
+
+
+def test_special_files_as_outputs_of_every_verb(A, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for argv in (["learn", "--mode", "local", "--samples", A["s231"], "--out", fifo],
+                 ["tuples", "--samples", A["s231"], "--out", fifo],
+                 ["train", "--rule", A["local"], "--layers", "2,3,1", "--json", fifo],
+                 ["compare", "--json", fifo], ["transfer", "--json", fifo], ["reproduce", "--out", fifo]):
+        refused(argv, A["dir"])
+        assert fifo.is_fifo()
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", "--modes", ","], ["compare", "--modes", "backprop,backprop"], ["compare", "--modes", "bp"],
+    ["compare", "--experiments", ""], ["compare", "--experiments", "5"], ["compare", "--experiments", "1,1"],
+    ["reproduce", "--experiments", "4,2,4"], ["compare", "--experiments", "9" * 5000],
+    ["transfer", "--json", ""], ["reproduce", "--out", ""], ["backprop", "--task", ""],
+    ["backprop", "--sample", ""], ["train", "--rule", ""], ["learn", "--mode", "full", "--samples", "{s211}",
+                                                             "--features", "", "--out", "r.npz"],
+    ["tuples", "--samples", "{s231}", "--out", ""], ["backprop", "--layers", ""],
+    ["backprop", "--test-csv", ""],
+], ids=lambda a: " ".join(a)[:40])
+def test_empty_and_unknown_option_values(A, argv):
+    refused([a.replace("{s211}", str(A["s211"])).replace("{s231}", str(A["s231"])) for a in argv], A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# the same refusals from a real process (a representative subset, started together)
+
+
+def _subprocess_cases(A):
+    d = A["dir"]
+    return [
+        ["backprop", "--cycles", "7" * 5000],
+        ["backprop", "--layers", f"2,{'7' * 5000},1"],
+        ["backprop", "--layers", "2,1000000000,2"],
+        ["compare", "--seeds", "99999999999999999999"],
+        ["compare", "--modes", "", "--json", A["keep.json"]],
+        ["train", "--rule", A["s231"], "--layers", "2,3,1"],
+        ["tuples", "--samples", A["s231"], "--out", A["s231"]],
+        ["learn", "--mode", "local", "--samples", A["s231"], "--max-tuples", "1", "--out", d / "r.npz"],
+        ["backprop", "--task", A["good.csv"], "--layers", "2,1,1", "--json", A["good.csv"]],
+        ["reproduce", "--out", A["plain"]],
+    ]
+
+
+def _default_sigint():
+    """A shell's background job inherits SIGINT ignored (and Python then keeps it so); a user's
+    foreground command does not.  Tests start commands as the latter."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start(argv, cwd):
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    return subprocess.Popen([sys.executable, "-m", "localrule", *map(str, argv)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)
+
+
+def test_refusals_in_real_processes(A, tmp_path):
+    csv = bad_file(A, ".csv", b"a,t\n" + b"1" * 200000 + b",1\n")
+    fifo = tmp_path.parent / f"{tmp_path.name}.fifo"   # reading it would wait for a writer forever
+    os.mkfifo(fifo)
+    cases = _subprocess_cases(A) + [["backprop", "--task", csv, "--layers", "1,1,1"],
+                                    ["backprop", "--task", "/dev/zero", "--layers", "1,1,1"],
+                                    ["backprop", "--task", fifo, "--layers", "1,1,1"]]
+    before = snapshot(A["dir"])
+    procs = [(argv, _start(argv, tmp_path)) for argv in cases]
+    for argv, p in procs:
+        out, err = p.communicate(timeout=120)
+        CASES.add(tuple(map(str, argv)))
+        assert_refused(p.returncode, out, err)
+    assert snapshot(A["dir"]) == before and list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# not bad input: overflowing error and divergence are results, and JSON never holds inf
+
+
+def test_infinite_error_is_a_diverged_result(A, tmp_path):
+    csv = tmp_path / "big.csv"
+    csv.write_text("a,t\n1,1e200\n2,1e200\n")
+    rc, out, err = run_cli(["backprop", "--task", csv, "--layers", "1,1,1", "--rate", "1e-300", "--cycles", "5",
+                            "--json", tmp_path / "r.json"])
+    assert rc == 0 and err == "" and "diverged at cycle 0" in out
+
+    def no_constants(c):
+        raise ValueError(c)
+    d = json.loads((tmp_path / "r.json").read_text(), parse_constant=no_constants)
+    assert d["diverged"] is True and d["diverged_at"] == 0 and d["final_J"] is None
+
+
+
+# ---------------------------------------------------------------------------------------------
+# interrupts: Ctrl-C and SIGTERM stop a long run within a second and leave earlier files intact
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_a_long_run(tmp_path, sig, code):
+    old_json, old_sample = tmp_path / "r.json", tmp_path / "s.npz"
+    old_json.write_text('{"old": true}\n')
+    old_sample.write_bytes(b"an earlier sample file")
+    before = snapshot(tmp_path)
+    # about a minute of work on 2 cores; the signal comes after ~1.5 s (numba loads in ~0.5 s)
+    p = _start(["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--json", old_json,
+                "--sample", old_sample, "--every", "1000"], tmp_path)
+    time.sleep(1.5)
+    assert p.poll() is None, p.communicate()
+    t0 = time.perf_counter()
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=30)
+    took = time.perf_counter() - t0
+    assert p.returncode == code and took < 2.0, (p.returncode, took, err)
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and out == ""
+    assert snapshot(tmp_path) == before          # old outputs intact, no temporary file left
+
+
+def test_an_interrupt_while_writing_keeps_the_finished_run(tmp_path, monkeypatch):
+    """Ctrl-C after training has ended waits for the outputs, then reports (exit 130)."""
+    from localrule import files
+    real = files.write_json
+
+    def interrupted_write(path, obj):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(path, obj)
+    monkeypatch.setattr(files, "write_json", interrupted_write)
+    out = tmp_path / "r.json"
+    rc, so, se = run_cli(["backprop", "--layers", "2,1,1", "--cycles", "20", "--json", out, "--sample",
+                          tmp_path / "s.npz"])
+    assert rc == 130 and len(se.splitlines()) == 1 and "outputs were written" in se
+    assert json.loads(out.read_text())["cycles"] == 20 and (tmp_path / "s.npz").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "s.npz"]
+
+
+def test_sigterm_during_a_save(tmp_path, monkeypatch):
+    """In the CLI a finished run's save completes (exit 143); elsewhere (the API, with the handler
+    installed) the save is abandoned, its temporary file removed and the old file kept."""
+    from localrule import files
+    real = np.savez_compressed
+
+    def killed_save(f, **arrays):
+        os.kill(os.getpid(), signal.SIGTERM)   # the handler acts here, mid-write
+        f.write(b"half a file")
+        return real(f, **arrays)
+    monkeypatch.setattr(files.np, "savez_compressed", killed_save)
+    old = tmp_path / "s.npz"
+    old.write_bytes(b"an earlier sample file")
+    try:
+        rc, so, se = run_cli(["backprop", "--layers", "2,1,1", "--cycles", "5", "--sample", old])
+        assert rc == 143 and len(se.splitlines()) == 1 and "outputs were written" in se
+        assert [p.name for p in tmp_path.iterdir()] == ["s.npz"] and old.read_bytes() != b"an earlier sample file"
+        old.write_bytes(b"an earlier sample file")
+        files.install_terminate_handler()
+        with pytest.raises(files.Terminated):
+            files.save_npz(old, "localrule-samples", 1, {}, {"x": np.zeros(3)})
+        assert [p.name for p in tmp_path.iterdir()] == ["s.npz"] and old.read_bytes() == b"an earlier sample file"
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def test_reproduce_swaps_its_folder_in_whole_or_not_at_all(tmp_path, monkeypatch):
+    from dataclasses import replace
+    from localrule import reproduce as rep
+    from localrule.experiments import EXPERIMENTS
+    exps = [replace(EXPERIMENTS[1], cycles=20)]
+    out = tmp_path / "paper"
+    assert rep.reproduce(exps, 2, out, figures=False) == 0
+    first = snapshot(out)
+    assert {Path(p).name for p in first} == {"results.json", "local_rule.npz", "exp1_full_rule.npz"}
+    # a second run interrupted while writing its results: the first run's folder stays as it was
+    monkeypatch.setattr(rep, "write_json", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        rep.reproduce(exps, 3, out, figures=False)
+    assert snapshot(out) == first and sorted(p.name for p in tmp_path.iterdir()) == ["paper"]
+    monkeypatch.undo()
+    # a completed second run replaces it as a whole
+    (out / "stale.png").write_bytes(b"from an older run")
+    assert rep.reproduce(exps, 3, out, figures=False) == 0
+    assert not (out / "stale.png").exists() and json.loads((out / "results.json").read_text())["seeds"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paper"]
+
+
+def test_unwritable_folders_are_refused_before_any_work(A, tmp_path, monkeypatch):
+    """Root ignores permissions, so the check itself (os.access) is denied here for ``ro``."""
+    from localrule import files
+    ro = tmp_path / "ro"
+    (ro / "old").mkdir(parents=True)
+    (ro / "old" / "results.json").write_text("{}\n")
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False if Path(p).name in ("ro", "old") else real(p, mode))
+    t0 = time.perf_counter()
+    for argv in (["reproduce", "--out", ro / "paper"], ["reproduce", "--out", ro / "old"],
+                 ["reproduce", "--out", ro / "new" / "deeper"], ["backprop", "--layers", "2,1,1", "--json", ro / "r.json"],
+                 ["learn", "--mode", "local", "--samples", A["s231"], "--out", ro / "r.npz"]):
+        refused(argv, A["dir"], tmp_path)
+    assert time.perf_counter() - t0 < 5
