@@ -127,12 +127,12 @@ class Rule:
             form = m.get("form", "link")
             if m["mode"] == "local" and form not in FORMS:
                 raise ValueError(f"unknown local-rule form {str(form)[:40]!r}")
-            if m["mode"] == "local" and tuple(m["features"]) != FORM_FEATURES[form]:
-                raise ValueError(f"a {form}-form local rule's features are {','.join(FORM_FEATURES[form])}")
             if m["mode"] == "local" and (m.get("encoding") not in ENCODINGS or ls[0] != len(FORM_FEATURES[form])
                                          or ls[-1] != 1 or (form == "rule6" and m.get("encoding") != "log")):
                 raise ValueError(f"not a {len(FORM_FEATURES[form])}-input, 1-output {form}-form local rule "
                                  "with a known encoding")
+            if m["mode"] == "local" and tuple(m["features"]) != FORM_FEATURES[form]:
+                raise ValueError(f"a {form}-form local rule's features are {','.join(FORM_FEATURES[form])}")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
                 if ls[-1] != n_weights(base) + n_biases(base):
