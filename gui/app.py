@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
 
         w = self.worker = TrainWorker()
         w.ready.connect(self.on_ready)
-        w.snapshot.connect(self.on_snapshot)
+        w.snapshot_ready.connect(self._take_snapshot)
         w.status.connect(self.status.setText)
         w.failed.connect(self.on_failed)
         w.learn_progress.connect(self.on_learn_progress)
@@ -378,29 +378,31 @@ class MainWindow(QMainWindow):
         self.worker.reset()
 
     # ---- snapshots ---------------------------------------------------------------------------
+    def _take_snapshot(self):
+        snap = self.worker.take_snapshot()
+        if snap is not None:
+            self.on_snapshot(snap)
+
     def on_snapshot(self, snap):
-        try:
-            if snap.get("gen") != self.gen:
-                return                      # from a configuration the window has left
-            self.snap = snap
-            nets = snap["nets"]
-            self.curves.update_nets(nets)
-            self._draw_network()
-            if self.maps.maps:
-                self.maps.update_nets(nets)
-                self.map_frames += 1
-            if snap["finished"] and self.panel.play.isChecked():
-                self._set_play(False)
-            t = nets[0]["t"] if nets else 0
-            rate = snap["steps_per_s"]
-            js = "   ".join(f"{n['name']}: " + (f"J {n['J'][-1]:.4g}" if n["diverged_at"] is None else
-                                                 f"diverged at {n['diverged_at']}") for n in nets)
-            state = "running" if snap["playing"] else ("done" if snap["finished"] else "paused")
-            speed = f" · {rate:,.0f} pattern steps/s" if snap["playing"] else ""
-            self.status.setText(f"{state} · cycle {t}/{snap['cycles']}{speed} · {js}")
-            self.frames += 1
-        finally:
-            self.worker.ack()
+        if snap.get("gen") != self.gen:
+            return                      # from a configuration the window has left
+        self.snap = snap
+        nets = snap["nets"]
+        self.curves.update_nets(nets)
+        self._draw_network()
+        if self.maps.maps:
+            self.maps.update_nets(nets)
+            self.map_frames += 1
+        if snap["finished"] and self.panel.play.isChecked():
+            self._set_play(False)
+        t = nets[0]["t"] if nets else 0
+        rate = snap["steps_per_s"]
+        js = "   ".join(f"{n['name']}: " + (f"J {n['J_now']:.4g}" if n["diverged_at"] is None else
+                                             f"diverged at {n['diverged_at']}") for n in nets)
+        state = "running" if snap["playing"] else ("done" if snap["finished"] else "paused")
+        speed = f" · {rate:,.0f} pattern steps/s" if snap["playing"] else ""
+        self.status.setText(f"{state} · cycle {t}/{snap['cycles']}{speed} · {js}")
+        self.frames += 1
 
     def _draw_network(self):
         if self._quiet or self.snap is None:
@@ -580,9 +582,11 @@ class MainWindow(QMainWindow):
         if self.snap is None or self.cfg is None:
             return []
         out = []
-        for n in self.snap["nets"]:
+        hist = self.worker.histories()
+        for n, (J, Jt) in zip(self.snap["nets"], hist):
             out.append(Result(self.cfg.task.name, tuple(self.cfg.sizes), n["mode"], int(self.cfg.seed),
-                              float(self.snap["rate"]), int(n["t"]), n["J"], n["Jt"], n["diverged_at"],
+                              float(self.snap["rate"]), int(n["t"]), J[:n["t"] + 1], None if Jt is None else Jt[:n["t"] + 1],
+                              n["diverged_at"],
                               float(n["seconds"]), n["w"], n["b"], n["accuracy"]))
         return out
 

@@ -42,6 +42,7 @@ class DecisionMap(pg.PlotWidget):
         self.rect = pg.QtCore.QRectF(0, 0, 1, 1)
         self.setTitle(title, size="10pt")
         self.last = None
+        self._title = None
 
     def set_task(self, task, bounds, output_name="output 0"):
         lo, hi = bounds
@@ -80,8 +81,11 @@ class DecisionMap(pg.PlotWidget):
         elif net["accuracy"] is not None:
             info = f"accuracy {net['accuracy']:.0%}"
         else:
-            info = f"J {net['J'][-1]:.3g}"
-        self.setTitle(f"<b>{net['name']}</b>: {self.output_name} · {info}", size="10pt")
+            info = f"J {net['J_now']:.3g}"
+        title = f"<b>{net['name']}</b>: {self.output_name} · {info}"
+        if title != self._title:               # a new title relayouts the plot: only on change
+            self._title = title
+            self.setTitle(title, size="10pt")
 
 
 class DecisionMaps(QWidget):

@@ -129,6 +129,7 @@ class NetworkView(pg.GraphicsLayoutWidget):
             self.vb.addItem(t)
             self.labels.append(t)
         self.state = None
+        self._brush_cols = None
         self.graph.setData(pos=self.pos, adj=self.adj, pen=self._pens(np.zeros(len(self.adj))), size=26,
                            symbolBrush=[pg.mkBrush(230, 230, 230)] * len(self.pos), symbolPen=pg.mkPen(70, 70, 70),
                            pxMode=True)
@@ -145,11 +146,17 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.state = state
         self._last_update = time.perf_counter()
         w, b, dw = state["w"], state["b"], state["dw"]
-        brushes = [pg.mkBrush(235, 235, 235)] * self.sizes[0] + [pg.mkBrush(*c) for c in signed_colors(b, 1.0)]
         self.graph.setPen(self._pens(w))           # pens and brushes only: no scatter rebuild per frame
-        self.graph.scatter.setBrush(brushes)
+        cols = signed_colors(b, 1.0)
+        if self._brush_cols is None or not np.array_equal(cols, self._brush_cols):
+            self._brush_cols = cols                # a new brush re-renders the symbols: only on change
+            self.graph.scatter.setBrush([pg.mkBrush(235, 235, 235)] * self.sizes[0] +
+                                        [pg.mkBrush(*c) for c in cols])
         for k, th in enumerate(b):
-            self.labels[self.sizes[0] + k].setText(f"θ {th:+.2f}" if np.isfinite(th) else "θ ∞")
+            label = self.labels[self.sizes[0] + k]
+            text = f"θ {th:+.2f}" if np.isfinite(th) else "θ ∞"
+            if label.textItem.toPlainText() != text:     # a new text costs a relayout: only on change
+                label.setText(text)
         mag = np.abs(np.nan_to_num(dw))
         top = mag.max() if mag.size else 0.0
         if top > 0:
