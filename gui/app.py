@@ -32,6 +32,7 @@ from localrule.tasks import check_fits, load_task
 from .controls import ControlPanel
 from .curves import ErrorCurves, LearnerCurve
 from .decision_map import DecisionMaps
+from .inputs import app_words, check_layers, parse_hidden
 from .network_view import NetworkView
 from .worker import RunConfig, TrainWorker, plane_bounds
 
@@ -41,14 +42,6 @@ MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "or
 def configure_pyqtgraph():
     """Light theme, antialiased lines: readable in screenshots and on projectors."""
     pg.setConfigOptions(antialias=True, background="w", foreground=(40, 40, 40))
-
-
-def parse_hidden(text) -> tuple:
-    """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``""`` -> () (no hidden layer)."""
-    parts = [p.strip() for p in str(text).replace("-", ",").split(",") if p.strip()]
-    if not all(p.isdigit() for p in parts):
-        raise UsageError(f"learner hidden sizes must be whole numbers like 8 or 8,8, got {text!r}")
-    return tuple(int(p) for p in parts if int(p) > 0)
 
 
 def csv_header(path) -> list[str]:
@@ -62,7 +55,7 @@ def csv_header(path) -> list[str]:
 class MainWindow(QMainWindow):
     """The app.  Public methods taking a ``path`` skip the file dialog (used by tests and CLI)."""
 
-    def __init__(self, task="square", layers="2,5,2", seed=0, cycles=5000, rate=0.23, speed=10):
+    def __init__(self, task="square", layers="2,5,2", seed=0, cycles=5000, rate=0.23, speed=10, targets=1):
         configure_pyqtgraph()
         super().__init__()
         self.setWindowTitle("localrule — backprop and the learned rule, side by side")
@@ -131,6 +124,7 @@ class MainWindow(QMainWindow):
         else:
             self.csv_path = task
             p.task.setCurrentIndex(p.task.findData("csv"))
+        p.targets.setValue(targets)
         p.layers.setText(layers)
         p.seed.setValue(seed)
         p.cycles.setValue(cycles)
@@ -149,7 +143,7 @@ class MainWindow(QMainWindow):
         w.learned.connect(self.on_learned)
 
         p.task.activated.connect(self.on_task_chosen)
-        p.targets.valueChanged.connect(lambda _: self.csv_path and self.apply_config())
+        p.targets.valueChanged.connect(lambda _: self.csv_path and self._fit_layers_and_apply())
         p.layers.editingFinished.connect(self.on_layers_edited)
         p.seed.valueChanged.connect(lambda _: self.apply_config())
         p.new_seed.clicked.connect(lambda: p.seed.setValue(p.seed.value() + 1))
@@ -181,6 +175,8 @@ class MainWindow(QMainWindow):
     # ---- messages ----------------------------------------------------------------------------
     def show_message(self, text, error=False):
         """The inline message under the panel (red for problems); never a blocking dialog."""
+        if error:
+            text = app_words(text)
         self.panel.message.setStyleSheet(f"color: {'#b00020' if error else '#1b5e20'};")
         self.panel.message.setText(text)
         self.last_error = text if error else None
@@ -192,12 +188,14 @@ class MainWindow(QMainWindow):
         self.panel.progress.setRange(0, 1)
         self.panel.progress.setFormat("learner idle")
         self._learn_after_record = False
+        self._set_learning(False)
         self.show_message(msg, error=True)
 
     def on_ready(self):
         self.ready = True
-        for b in (self.panel.play, self.panel.step, self.panel.reset, self.panel.sample_learn):
+        for b in (self.panel.play, self.panel.step, self.panel.reset):
             b.setEnabled(True)
+        self.panel.sample_learn.setEnabled(not self.learning)
 
     # ---- configuration -----------------------------------------------------------------------
     def _load_task(self):
@@ -250,7 +248,7 @@ class MainWindow(QMainWindow):
             self.show_message(str(e), error=True)
             return False
         try:
-            hidden = parse_layers(self.panel.layers.text())[1:-1]
+            hidden = check_layers(self.panel.layers.text())[1:-1]
         except UsageError:
             hidden = (5,)
         self._quiet = True
@@ -281,7 +279,7 @@ class MainWindow(QMainWindow):
         p = self.panel
         try:
             task = self._load_task()
-            sizes = parse_layers(p.layers.text())
+            sizes = check_layers(p.layers.text())
             check_fits(task, sizes)
             self.update_modes(sizes)
             mode = p.mode.currentData()
@@ -294,6 +292,15 @@ class MainWindow(QMainWindow):
         except UsageError as e:
             self.show_message(str(e), error=True)
             return False
+        if self.learning and (self.cfg is None or task.name != self.cfg.task.name or
+                              tuple(sizes) != tuple(self.cfg.sizes) or self.csv_path != self._learning_csv):
+            self.worker.cancel_learning()      # its samples would be of the settings just left
+            self._learn_after_record = False
+            self._set_learning(False)
+            self.show_message("sample & learn cancelled: the task or layers changed")
+            note = True
+        else:
+            note = False
         self.gen += 1
         self.task = task
         label = MODE_LABELS.get(rule.mode, rule.mode) if rule is not None else ""
@@ -314,14 +321,20 @@ class MainWindow(QMainWindow):
         self.snap = None
         self._set_play(False)
         self.worker.configure(self.cfg)
-        if self.last_error:
+        if self.last_error and not note:
             self.show_message("")
+        if self.network.drawing_note and not note:
+            self.show_message(f"a big network: {self.network.drawing_note}; layers over "
+                              "12 neurons have no labels (hover a neuron for its numbers)")
         return True
 
-    @staticmethod
-    def _output_names(task):
+    def _output_names(self, task):
         if task.name == "square":
             return ["inner", "outer"]
+        if self.csv_path:
+            header = csv_header(self.csv_path)
+            if len(header) >= task.n_in + task.n_out:
+                return [h.strip() or f"out {i}" for i, h in enumerate(header[-task.n_out:])]
         if task.n_out == 1:
             return ["out"]
         return [f"out {i}" for i in range(task.n_out)]
@@ -404,6 +417,10 @@ class MainWindow(QMainWindow):
         self.status.setText(f"{state} · cycle {t}/{snap['cycles']}{speed} · {js}")
         self.frames += 1
 
+    def show_neuron(self, k):
+        """Point at neuron ``k`` as a hover would: its read-out (and its map, for 2-input tasks)."""
+        self.network.show_neuron(k)
+
     def _draw_network(self):
         if self._quiet or self.snap is None:
             return
@@ -412,12 +429,26 @@ class MainWindow(QMainWindow):
         self.network.update_state(nets[i])
 
     # ---- sampling and learning ---------------------------------------------------------------
+    learning = False
+    _learning_csv = None
+
+    def _set_learning(self, on):
+        """One recording or fit at a time: its buttons are off until it ends or is cancelled."""
+        self.learning = bool(on)
+        self._learning_csv = self.csv_path if on else None
+        for b in (self.panel.sample_learn, self.panel.learn_samples, self.panel.load_samples):
+            b.setEnabled(not on and (self.ready or b is not self.panel.sample_learn))
+
     def sample_and_learn(self):
         """Record a backprop run with the current settings, then train the chosen learner on it."""
         if self.cfg is None:
             self.show_message("fix the task and layers first", error=True)
             return
+        if self.learning:
+            self.show_message("a sample & learn is already running", error=True)
+            return
         self._set_play(False)
+        self._set_learning(True)
         self._learn_after_record = True
         p = self.panel
         self.worker.record(task=self.cfg.task, sizes=self.cfg.sizes, rate=p.rate.value(),
@@ -429,8 +460,9 @@ class MainWindow(QMainWindow):
         self.show_message(f"recorded {meta['rows']} backprop steps ({meta['task']} {format_layers(meta['layers'])}, "
                           f"every {meta['every']}. step of {meta['cycles']} cycles)")
         if self._learn_after_record:
-            self._learn_after_record = False
             self.learn_from_samples()
+        else:
+            self._set_learning(False)
 
     def learn_from_samples(self):
         """Train the chosen learner (full or local) on the held samples, in the worker."""
@@ -438,12 +470,18 @@ class MainWindow(QMainWindow):
         if self.samples is None:
             self.show_message("no samples yet: press “sample & learn” or load a sample file", error=True)
             return False
+        if self.learning and not self._learn_after_record:
+            self.show_message("a learner is already being trained", error=True)
+            return False
+        self._learn_after_record = False
         kind = p.learner_kind.currentData()
         try:
             hidden = parse_hidden(p.learner_hidden.text())
         except UsageError as e:
             self.show_message(str(e), error=True)
+            self._set_learning(False)
             return False
+        self._set_learning(True)
         features = learner.FULL_FEATURES_HIDDEN if p.learner_hidden_feat.isChecked() else learner.FULL_FEATURES
         self.learner_curve.clear()
         self.worker.learn(kind=kind, sources=[self.samples], hidden=hidden, rate=p.learner_rate.value(),
@@ -453,6 +491,11 @@ class MainWindow(QMainWindow):
     def on_learn_progress(self, info):
         bar = self.panel.progress
         stage = info["stage"]
+        if stage == "cancelled":
+            bar.setRange(0, 1)
+            bar.setValue(0)
+            bar.setFormat("cancelled")
+            return
         if stage == "recording":
             bar.setRange(0, 0)
             bar.setFormat("recording a backprop run…")
@@ -469,6 +512,7 @@ class MainWindow(QMainWindow):
             self.learner_curve.update_history(info["J"], info["Jt"])
 
     def on_learned(self, rule):
+        self._set_learning(False)
         self.rules[rule.mode] = rule
         sizes = self.cfg.sizes if self.cfg else None
         self.update_modes(sizes)
@@ -616,10 +660,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _wait(app, cond, timeout=60.0):
+def _wait(app, cond, win=None, timeout=60.0):
+    """Pump events until ``cond()``; False on timeout or as soon as the window shows an error."""
     t0 = time.perf_counter()
     while not cond():
         app.processEvents()
+        if win is not None and win.last_error:
+            return False
         if time.perf_counter() - t0 > timeout:
             return False
         time.sleep(0.005)
@@ -627,58 +674,91 @@ def _wait(app, cond, timeout=60.0):
 
 
 def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
-    """Mid-training picture: learn a local rule from backprop, then run both for ``cycles``."""
+    """Mid-training picture: learn a local rule from backprop, then run both for ``cycles``.
+
+    Any error the window shows on the way (a task it cannot train, a learner that cannot learn
+    from this network) ends it at once with that message and exit code 2."""
+    def fail(what):
+        msg = win.panel.message.text() if win.last_error else what
+        print(f"gui: {msg}", file=sys.stderr)
+        return 2 if win.last_error else 1
     win.show()
-    if not _wait(app, lambda: win.ready and win.snap is not None):
-        print("gui: the worker did not get ready", file=sys.stderr)
-        return 1
+    if win.last_error:
+        return fail("")
+    if not _wait(app, lambda: win.ready and win.snap is not None, win):
+        return fail("the worker did not get ready")
     if learn:
         win.sample_and_learn()
-        if not _wait(app, lambda: len(win.snap["nets"]) == 2 if win.snap else False, 300):
-            print(f"gui: learning did not finish: {win.panel.message.text()}", file=sys.stderr)
-            return 1
+        if not _wait(app, lambda: len(win.snap["nets"]) == 2 if win.snap else False, win, 300):
+            return fail("learning did not finish")
     target = min(cycles, win.panel.cycles.value())
     win.worker.step(target)                # exactly ``target`` cycles, so the picture is reproducible
-    _wait(app, lambda: win.snap is not None and win.snap["nets"][0]["t"] >= target, 300)
+    if not _wait(app, lambda: win.snap is not None and win.snap["nets"][0]["t"] >= target, win, 300):
+        return fail("training did not get there")
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
-    net = win.network                      # show the hover read-out on the strongest link
-    q = int(np.argmax(np.abs(net.state["w"])))
-    a, b = net.pos[net.adj[q, 0]], net.pos[net.adj[q, 1]]
-    net._show_hover(*(0.6 * a + 0.4 * b))
+    net = win.network                      # show the hover read-out on a hidden neuron
+    win.show_neuron(net.sizes[0] if len(net.sizes) > 2 else len(net.pos) - 1)
     app.processEvents()
     ok = win.save_screenshot(path)
-    print(f"wrote {path}" if ok else f"gui: {win.panel.message.text()}")
+    print(f"wrote {path}" if ok else f"gui: {win.panel.message.text()}", file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def check_args(args):
+    """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2)."""
+    from localrule.tasks import check_fits, load_task
+
+    from .inputs import positive, whole
+    positive(args.rate, "--rate")
+    whole(args.seed, "--seed", 0)
+    whole(args.targets, "--targets", 1, 99)
+    if args.cycles is not None:
+        whole(args.cycles, "--cycles", 1, 10_000_000)
+    task = load_task(args.task, int(args.targets))
+    if args.layers is None:
+        hidden = {"and": "1", "or": "4", "xor": "4"}.get(args.task.lower(), "5")
+        args.layers = f"{task.n_in},{hidden},{task.n_out}"
+    parse_layers(args.layers)                  # the CLI's wording for a malformed value
+    try:
+        sizes = check_layers(args.layers)
+    except UsageError as e:
+        raise UsageError(str(e).replace("layers:", "--layers:", 1)) from None
+    check_fits(task, sizes)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gui", description="localrule desktop app")
     ap.add_argument("--task", default="square", help="and, or, xor, square or a CSV file")
-    ap.add_argument("--layers", default=None, help="layer sizes, e.g. 2,5,2 (default fits the task)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cycles", type=int, default=None, help="cycles to train (with --screenshot: cycles shown)")
-    ap.add_argument("--rate", type=float, default=0.23)
+    ap.add_argument("--targets", default="1", help="CSV task: number of target columns (the last ones)")
+    ap.add_argument("--layers", default=None, help="layer sizes, e.g. 2,5,2 (default: the task's inputs, "
+                    "5 hidden (AND 1, OR/XOR 4), the task's outputs)")
+    ap.add_argument("--seed", default="0")
+    ap.add_argument("--cycles", default=None, help="cycles to train (with --screenshot: cycles shown)")
+    ap.add_argument("--rate", default="0.23")
     ap.add_argument("--preset", type=int, choices=sorted(PRESET_FILES), help="a paper experiment 1..4")
     ap.add_argument("--rule", help="load this rule file at start")
     ap.add_argument("--screenshot", metavar="PNG", help="render offscreen mid-training to this PNG and exit")
     ap.add_argument("--no-learn", action="store_true", help="with --screenshot: backprop only")
     args = ap.parse_args(argv)
+    try:
+        check_args(args)
+    except UsageError as e:
+        print(f"gui: {e}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     locale.setlocale(locale.LC_NUMERIC, "C")   # numba's LLVM parses numbers with the C locale
-    layers = args.layers
-    if layers is None:
-        layers = {"square": "2,5,2", "and": "2,1,1", "or": "2,4,1", "xor": "2,4,1"}.get(args.task.lower(), "2,5,2")
-    total = 5000 if args.cycles is None or args.screenshot else args.cycles
-    win = MainWindow(task=args.task, layers=layers, seed=args.seed, cycles=max(total, args.cycles or 0),
-                     rate=args.rate)
+    cycles = None if args.cycles is None else int(args.cycles)
+    total = 5000 if cycles is None or args.screenshot else cycles
+    win = MainWindow(task=args.task, layers=args.layers, seed=int(args.seed), cycles=max(total, cycles or 0),
+                     rate=float(args.rate), targets=int(args.targets))
     if args.preset:
         win.apply_preset(args.preset)
     if args.rule:
         win.load_rule(args.rule)
     if args.screenshot:
-        code = take_screenshot(win, app, args.screenshot, args.cycles or 600, learn=not args.no_learn)
+        code = take_screenshot(win, app, args.screenshot, cycles or 600, learn=not args.no_learn)
         win.close()
         return code
     win.show()

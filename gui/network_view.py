@@ -319,6 +319,10 @@ class NetworkView(pg.GraphicsLayoutWidget):
         p = self.vb.mapSceneToView(scene_pos)
         self._show_hover(p.x(), p.y())
 
+    def show_neuron(self, k):
+        """Hover neuron ``k`` from code (screenshots, tests)."""
+        self._show_hover(*self.pos[k])
+
     def _show_hover(self, x, y):
         text = self.describe_at(x, y)
         self._last_hover = (x, y)

@@ -183,6 +183,7 @@ class TrainWorker(QThread):
         super().__init__(parent)
         self._q: queue.Queue = queue.Queue()
         self._stop = threading.Event()
+        self._cancel = threading.Event()     # stop the current recording/learning, keep running
         self._deadline = 0.0
         self._mail_lock = threading.Lock()
         self._mail = None                # latest snapshot not yet taken by the window
@@ -210,6 +211,14 @@ class TrainWorker(QThread):
     def set_cycles(self, cycles): self._q.put(("cycles", int(cycles)))
     def record(self, **params): self._q.put(("record", params))
     def learn(self, **params): self._q.put(("learn", params))
+
+    def cancel_learning(self):
+        """Stop a recording or learner fit at its next progress report (any thread, no queue).
+
+        Every queued record or learn command is dropped too: they belong to the settings the
+        window has just left."""
+        self._cancel.set()
+        self._q.put(("uncancel",))
 
     def take_snapshot(self):
         """The newest snapshot (a dict, see ``_snapshot``) or None; frames in between are dropped."""
@@ -299,14 +308,17 @@ class TrainWorker(QThread):
             elif kind == "cycles":
                 self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
                 self._emit(force=True)
-            elif kind == "record":
+            elif kind == "uncancel":
+                self._cancel.clear()
+            elif kind in ("record", "learn"):
+                if self._cancel.is_set():
+                    return                          # asked for before the window cancelled
                 self.playing = False
                 self._emit(force=True)
-                self._record(**cmd[1])
-            elif kind == "learn":
-                self.playing = False
-                self._emit(force=True)
-                self._learn(**cmd[1])
+                try:
+                    (self._record if kind == "record" else self._learn)(**cmd[1])
+                except Cancelled:
+                    self.learn_progress.emit({"stage": "cancelled", "done": 0, "total": 0, "J": None, "Jt": None})
         except UsageError as e:
             self.playing = False
             self.failed.emit(str(e))
@@ -442,7 +454,7 @@ class TrainWorker(QThread):
 
     # ---- sampling and learning -------------------------------------------------------------
     def _check_stop(self, *_):
-        if self._stop.is_set():
+        if self._stop.is_set() or self._cancel.is_set():
             raise Cancelled
 
     def _record(self, task, sizes, rate, cycles, seed):
@@ -451,6 +463,7 @@ class TrainWorker(QThread):
         every = max(1, -(-steps // MAX_SAMPLE_ROWS))
         self.learn_progress.emit({"stage": "recording", "done": 0, "total": cycles, "J": None, "Jt": None})
         res = train(task, sizes, rate, cycles, seed, sample_every=every)
+        self._check_stop()
         meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
                 "every": every, "rows": int(res.samples["w"].shape[0])}
         fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
@@ -465,15 +478,13 @@ class TrainWorker(QThread):
             self.learn_progress.emit({"stage": "learning", "kind": kind, "done": done, "total": cycles,
                                       "J": J, "Jt": Jt})
         self.learn_progress.emit({"stage": "learning", "kind": kind, "done": 0, "total": cycles, "J": None, "Jt": None})
-        try:
-            if kind == "full":
-                rule = learner.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
-                                           features=features, progress=progress)
-            else:
-                rule = learner.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
-                                            encoding=encoding, progress=progress)
-        except Cancelled:
-            return
+        if kind == "full":
+            rule = learner.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                       features=features, progress=progress)
+        else:
+            rule = learner.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                        encoding=encoding, progress=progress)
+        self._check_stop()
         self.learn_progress.emit({"stage": "learned", "kind": kind, "done": cycles, "total": cycles,
                                   "J": rule.history, "Jt": rule.history_test})
         self.learned.emit(rule)

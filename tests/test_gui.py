@@ -111,6 +111,7 @@ def test_hover_reads_out_link_and_neuron(win):
 
 def assert_usable(win, qtbot):
     """After an error the previous run still steps."""
+    qtbot.waitUntil(lambda: win.snap is not None, timeout=TIMEOUT)
     t = t_of(win)
     win.panel.step.click()
     wait_t(qtbot, win, lambda x: x == t + 1)
@@ -204,3 +205,121 @@ def test_close_mid_run_stops_the_worker(qtbot, qapp):
     assert w.worker.isFinished() and not w.worker.isRunning()
 
 
+
+
+# ---- bad input: every case a one-line message in the panel, and the window still steps ----------
+
+def set_layers(win, text):
+    win.panel.layers.setText(text)
+    win.panel.layers.editingFinished.emit()
+    return win.panel.message.text()
+
+
+def one_line_in_app_words(msg):
+    return msg and "\n" not in msg and "--" not in msg and "Error" not in msg
+
+
+@pytest.mark.parametrize("text", ["2,99999999999999999999,2", "2,3000000000,2", "2,5000,2", "2,999,999,999,2"])
+def test_absurd_layers_are_refused(win, qtbot, text):
+    msg = set_layers(win, text)
+    assert one_line_in_app_words(msg) and "at most" in msg, msg
+    assert win.cfg.sizes == (2, 5, 2)
+    assert_usable(win, qtbot)
+
+
+def test_big_network_degrades_drawing(win, qtbot):
+    msg = set_layers(win, "2,400,2")
+    assert win.cfg.sizes == (2, 400, 2)
+    assert win.network.drawn_links() == 300 and "300 of 1,600 links" in msg
+    assert win.network.labels[2] is None                 # crowded hidden layer: no θ labels
+    assert win.network.neuron_px < 26
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"][0]["w"]) == 1600, timeout=TIMEOUT)
+    assert_usable(win, qtbot)
+
+
+@pytest.mark.parametrize("hidden, words", [("-3", "whole numbers"), ("20000", "at most 256"), ("8,x", "whole")])
+def test_bad_learner_hidden(win, qtbot, hidden, words):
+    win.samples = small_samples()
+    win.panel.learner_hidden.setText(hidden)
+    assert not win.learn_from_samples()
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and words in msg, msg
+    assert win.panel.sample_learn.isEnabled() and not win.learning
+    assert_usable(win, qtbot)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--rate", "0"], "positive"), (["--rate", "-1"], "positive"), (["--seed", "-5"], "--seed"),
+    (["--layers", "2,99999999999999999999,2"], "at most 1,000"), (["--layers", "2,3000000000,2"], "at most"),
+    (["--task", "nonexistent"], "unknown task"), (["--cycles", "0"], "--cycles"), (["--layers", "3,5,2"], "do not fit")])
+def test_command_line_refuses_bad_values(capsys, argv, words):
+    from gui.app import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0] and "Traceback" not in err[0], err
+
+
+def test_screenshot_with_impossible_setting_fails_at_once(qapp, capsys, tmp_path):
+    import time
+    from gui.app import main
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    t0 = time.perf_counter()
+    assert main(["--task", "and", "--layers", "2,0,1", "--screenshot", str(tmp_path / "x.png")]) == 2
+    assert time.perf_counter() - t0 < 20
+    err = capsys.readouterr().err
+    assert "no hidden links" in err and not (tmp_path / "x.png").exists()
+
+
+def start_long_learning(win, qtbot):
+    win.panel.cycles.setValue(100)
+    win.panel.learner_cycles.setValue(5000)
+    win.panel.sample_learn.click()
+    qtbot.waitUntil(lambda: win.panel.progress.format().startswith("learning"), timeout=TIMEOUT)
+
+
+def test_sample_and_learn_runs_once_and_a_task_change_cancels_it(win, qtbot):
+    start_long_learning(win, qtbot)
+    assert not win.panel.sample_learn.isEnabled() and not win.panel.learn_samples.isEnabled()
+    win.sample_and_learn()                                  # a second press is refused, not queued
+    assert "already" in win.panel.message.text()
+    win.panel.task.setCurrentIndex(win.panel.task.findData("xor"))
+    win.on_task_chosen()
+    assert "cancelled" in win.panel.message.text()
+    qtbot.waitUntil(lambda: win.panel.progress.format() == "cancelled", timeout=5000)
+    assert win.panel.sample_learn.isEnabled() and win.cfg.task.name == "xor"
+    qtbot.waitUntil(lambda: win.snap is not None and win.snap["nets"][0]["w"].shape == (15,), timeout=TIMEOUT)
+    assert_usable(win, qtbot)
+    assert not win.panel.mode_available("local")
+
+
+def test_close_during_learning_is_prompt(qtbot, qapp):
+    import time
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    w = MainWindow(task="square", layers="2,5,2", cycles=100)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
+    start_long_learning(w, qtbot)
+    t0 = time.perf_counter()
+    w.close()
+    assert w.worker.isFinished() and time.perf_counter() - t0 < 1.5
+
+
+def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
+    path = tmp_path / "onehot.csv"
+    rows = ["a,b,c,yes,no"] + [f"{i % 2},{i % 3},{i % 5},{i % 2},{1 - i % 2}" for i in range(12)]
+    path.write_text("\n".join(rows) + "\n")
+    win.choose_csv(path)
+    assert win.cfg.sizes == (4, 5, 1)
+    win.panel.targets.setValue(2)                           # refits like a task change
+    assert win.cfg.sizes == (3, 5, 2), win.panel.message.text()
+    assert [win.network.names[k] for k in (8, 9)] == ["yes", "no"]
+    win.panel.targets.setValue(5)
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and "CSV targets" in msg
+    assert_usable(win, qtbot)
+    from gui.app import check_args, main  # noqa: F401
+    import argparse
+    args = argparse.Namespace(task=str(path), targets="2", layers=None, seed="0", cycles=None, rate="0.23")
+    check_args(args)
+    assert args.layers == "3,5,2"
