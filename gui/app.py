@@ -34,6 +34,7 @@ from .curves import ErrorCurves, LearnerCurve
 from .decision_map import DecisionMaps
 from .inputs import app_words, check_layers, parse_hidden
 from .network_view import NetworkView
+from .neuron_map import NeuronMap
 from .worker import RunConfig, TrainWorker, plane_bounds
 
 MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "oracle rule"}
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.panel = ControlPanel()
         self.network = NetworkView()
+        self.neuron_map = NeuronMap()
         self.curves = ErrorCurves()
         self.maps = DecisionMaps()
         self.learner_curve = LearnerCurve()
@@ -74,7 +76,10 @@ class MainWindow(QMainWindow):
         nl.setContentsMargins(0, 0, 0, 0)
         self.net_title = QLabel("<b>network</b>")
         nl.addWidget(self.net_title)
-        nl.addWidget(self.network, 1)
+        graph_row = QHBoxLayout()
+        graph_row.addWidget(self.network, 1)
+        graph_row.addWidget(self.neuron_map)
+        nl.addLayout(graph_row, 1)
         self.hover = QLabel("hover a link or neuron for its numbers")
         self.hover.setStyleSheet("color: #555;")
         nl.addWidget(self.hover)
@@ -165,6 +170,7 @@ class MainWindow(QMainWindow):
         p.load_rule.clicked.connect(lambda: self.load_rule())
         p.save_png.clicked.connect(lambda: self.save_screenshot())
         p.save_history.clicked.connect(lambda: self.export_history())
+        self.network.neuron_hovered.connect(self.show_neuron)
         self.network.hovered.connect(lambda t: self.hover.setText(t.replace("\n", "   ") or
                                                                   "hover a link or neuron for its numbers"))
         for b in (p.play, p.step, p.reset, p.sample_learn):
@@ -309,6 +315,10 @@ class MainWindow(QMainWindow):
         names = ["backprop"] + ([label] if rule is not None else [])
         out_names = self._output_names(task)
         self.network.set_network(sizes, task, out_names)
+        bounds = plane_bounds(task) if task.n_in == 2 else None
+        self.neuron_map.set_task(task, bounds, sizes)
+        self.neuron_map.neuron = sizes[0] if len(sizes) > 2 else len(self.network.pos) - 1
+        self.neuron_map.name = self.network.names.get(self.neuron_map.neuron, "")
         self.maps.set_nets(names, task, plane_bounds(task) if task.n_in == 2 else None,
                            f"output 0 ({out_names[0]})" if out_names else "output 0")
         self.curves.clear()
@@ -372,7 +382,7 @@ class MainWindow(QMainWindow):
         p.play.blockSignals(True)
         p.play.setChecked(on)
         p.play.blockSignals(False)
-        p.play.setText("⏸ pause" if on else "▶ play")
+        p.show_playing(on)
 
     def on_play(self, on):
         self._set_play(on)
@@ -418,7 +428,11 @@ class MainWindow(QMainWindow):
         self.frames += 1
 
     def show_neuron(self, k):
-        """Point at neuron ``k`` as a hover would: its read-out (and its map, for 2-input tasks)."""
+        """Neuron ``k``'s own output over the input plane in the small map (2-input tasks)."""
+        self.neuron_map.select(k, self.network.names.get(k, ""), self.network.state)
+
+    def point_at_neuron(self, k):
+        """As a hover would: the read-out beside neuron ``k`` and its map."""
         self.network.show_neuron(k)
 
     def _draw_network(self):
@@ -427,6 +441,7 @@ class MainWindow(QMainWindow):
         nets = self.snap["nets"]
         i = min(max(self.panel.show_net.currentIndex(), 0), len(nets) - 1)
         self.network.update_state(nets[i])
+        self.neuron_map.refresh(nets[i])
 
     # ---- sampling and learning ---------------------------------------------------------------
     learning = False
@@ -699,7 +714,7 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         app.processEvents()
         time.sleep(0.01)
     net = win.network                      # show the hover read-out on a hidden neuron
-    win.show_neuron(net.sizes[0] if len(net.sizes) > 2 else len(net.pos) - 1)
+    win.point_at_neuron(net.sizes[0] + 1 if len(net.sizes) > 2 and net.sizes[1] > 1 else len(net.pos) - 1)
     app.processEvents()
     ok = win.save_screenshot(path)
     print(f"wrote {path}" if ok else f"gui: {win.panel.message.text()}", file=sys.stdout if ok else sys.stderr)

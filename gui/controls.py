@@ -10,7 +10,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                              QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
-                             QVBoxLayout, QWidget)
+                             QStyle, QVBoxLayout, QWidget)
 
 from .worker import SPEEDS
 
@@ -85,7 +85,7 @@ class ControlPanel(QWidget):
             self.speed.addItem("max" if s == 0 else f"{s} cycles/frame", s)
         self.speed.setCurrentIndex(SPEEDS.index(10))
         self.speed.setToolTip("cycles per frame (a cycle is one pass over the patterns); 30 frames/s")
-        self.play = QPushButton("▶ play")
+        self.play = QPushButton("play")
         self.play.setCheckable(True)
         self.step = QPushButton("step")
         self.step.setToolTip("one cycle")
@@ -157,6 +157,14 @@ class ControlPanel(QWidget):
         lay.addWidget(self.message)
         lay.addStretch(1)
         self.set_learner_defaults("local")
+        self.show_playing(False)
+
+    def show_playing(self, on):
+        """The play button's face: the style's own media icons (a ⏸ glyph is an empty box with
+        the fonts a plain Linux install has)."""
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.play.setIcon(self.style().standardIcon(icon))
+        self.play.setText("pause" if on else "play")
 
     def set_learner_defaults(self, kind):
         hidden, rate, cycles = LEARNER_DEFAULTS[kind]

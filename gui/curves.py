@@ -26,6 +26,24 @@ def nice_ceil(v: float) -> float:
     return float(10 * e)
 
 
+def log_ticks(lo: float, hi: float):
+    """Ticks for a log10 axis from 10^lo to 10^hi: labelled decades, plus labelled 2 and 5
+    only when the range spans at most two decades; other minor ticks unlabelled (pyqtgraph's
+    own labels every minor tick, and "0.1" and "0.09" collide)."""
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))
+    major, minor = [], []
+    for e in range(lo, hi + 1):
+        major.append((float(e), f"{10.0 ** e:g}"))
+        if e < hi:
+            for m in range(2, 10):
+                v = np.log10(m) + e
+                if hi - lo <= 2 and m in (2, 5):
+                    minor.append((v, f"{m * 10.0 ** e:g}"))
+                else:
+                    minor.append((v, ""))
+    return [major, minor]
+
+
 class CurvePlot(QWidget):
     """A titled plot of named series with a log-y toggle and a hover read-out line.
 
@@ -40,7 +58,9 @@ class CurvePlot(QWidget):
         self.plot.setLabel("left", ylabel)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
+                                          brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen(190, 190, 190))
+        self.legend.setZValue(20)                 # above the curves: the dashed ones ran through its text
         self.log = QCheckBox("log y")
         self.log.setChecked(True)
         self.log.toggled.connect(self._set_log)
@@ -89,6 +109,11 @@ class CurvePlot(QWidget):
         if new != getattr(self, "_range", None):
             self._range = new
             self.plot.setRange(xRange=(0, xmax), yRange=yr, padding=0.02)
+            left = self.plot.getAxis("left")
+            if self.log.isChecked():
+                left.setTicks(log_ticks(*yr))
+            else:
+                left.setTicks(None)
 
     def clear(self):
         for item in self.series.values():

@@ -19,6 +19,16 @@ OUTPUT_MAP = pg.ColorMap([0.0, 0.5, 1.0], [(74, 125, 180), (245, 245, 245), (235
 CLASS_COLORS = {1: (200, 80, 0), 0: (30, 80, 160)}
 
 
+def caption(task, output_name) -> str:
+    """What the map shows, naming only what this task has (testing rings, the true square)."""
+    parts = [f"colour: {output_name}, blue 0 → orange 1",
+             "dots: training points" + (", rings: testing points" if task.X_test is not None else "") +
+             ", coloured by class"]
+    if task.name == "square":
+        parts.append("dashed: the true inner square")
+    return " · ".join(parts)
+
+
 class DecisionMap(pg.PlotWidget):
     """One net's output-0 heat map with the task's points over it."""
 
@@ -82,7 +92,7 @@ class DecisionMap(pg.PlotWidget):
             info = f"accuracy {net['accuracy']:.0%}"
         else:
             info = f"J {net['J_now']:.3g}"
-        title = f"<b>{net['name']}</b>: {self.output_name} · {info}"
+        title = f"<b>{net['name']}</b> · {info}"     # short: a long title got clipped at its end
         if title != self._title:               # a new title relayouts the plot: only on change
             self._title = title
             self.setTitle(title, size="10pt")
@@ -123,6 +133,7 @@ class DecisionMaps(QWidget):
             self.caption.hide()
             return
         self.note.hide()
+        self.caption.setText(caption(task, output_name))
         self.caption.show()
         for name in names:
             m = DecisionMap(name)

@@ -112,6 +112,7 @@ class NetworkView(pg.GraphicsLayoutWidget):
     """Draws one network's snapshot; ``hover_text`` holds the current read-out."""
 
     hovered = pyqtSignal(str)
+    neuron_hovered = pyqtSignal(int)       # flat index of the neuron under the mouse
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -311,6 +312,7 @@ class NetworkView(pg.GraphicsLayoutWidget):
 
     # ---- hover -------------------------------------------------------------------------------
     _last_hover = None
+    _hit = None
 
     def _mouse_moved(self, scene_pos):
         if self.sizes is None or not self.vb.sceneBoundingRect().contains(scene_pos):
@@ -324,7 +326,10 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self._show_hover(*self.pos[k])
 
     def _show_hover(self, x, y):
+        self._hit = None
         text = self.describe_at(x, y)
+        if self._hit is not None:
+            self.neuron_hovered.emit(self._hit)
         self._last_hover = (x, y)
         self._set_hover(text, (x, y))
 
@@ -332,12 +337,27 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.hover_text = text
         if text:
             self.tip.setText(text)
-            self.tip.setPos(*where)
+            self._place_tip(*where)
             self.tip.show()
         else:
             self.tip.hide()
             self._last_hover = None
         self.hovered.emit(text)
+
+    def _place_tip(self, x, y):
+        """Put the tip 14 px beside the point, towards the view's centre, then shift it so all
+        of it stays inside the view (a tip at the edge was cut off)."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        px, py = self.vb.viewPixelSize()
+        br = self.tip.textItem.boundingRect()
+        w, h = br.width() * px, br.height() * py
+        right, top = x > (x0 + x1) / 2, y > (y0 + y1) / 2
+        left_edge = x - 14 * px - w if right else x + 14 * px
+        top_edge = y - 14 * py if top else y + 14 * py + h
+        left_edge = min(max(left_edge, x0), x1 - w)
+        top_edge = max(min(top_edge, y1), y0 + h)
+        self.tip.setAnchor((0.0, 0.0))
+        self.tip.setPos(left_edge, top_edge)
 
     def describe_at(self, x, y) -> str:
         """The read-out for the neuron or link nearest the view point (x, y), or ''."""
@@ -348,6 +368,7 @@ class NetworkView(pg.GraphicsLayoutWidget):
         d = np.hypot((self.pos[:, 0] - x) / sx, (self.pos[:, 1] - y) / sy)
         k = int(np.argmin(d))
         if d[k] <= max(6, self.neuron_px / 2 + 2):
+            self._hit = k
             return self._describe_neuron(k)
         adj = self.adj[self.drawn]
         a, b = self.pos[adj[:, 0]], self.pos[adj[:, 1]]

@@ -323,3 +323,67 @@ def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
     args = argparse.Namespace(task=str(path), targets="2", layers=None, seed="0", cycles=None, rate="0.23")
     check_args(args)
     assert args.layers == "3,5,2"
+
+
+# ---- rendering: checks on what is drawn ------------------------------------------------------------
+
+def test_neuron_map_shows_the_hovered_neurons_own_output(win, qtbot):
+    net = win.network
+    k = 3                                                     # hidden 1.2 of 2-5-2
+    win.point_at_neuron(k)
+    assert "hidden 1.2" in net.hover_text and win.neuron_map.neuron == k
+    m = win.neuron_map.values
+    assert m.shape == (48, 48) and 0 <= m.min() < m.max() <= 1
+    # it is that neuron's sigmoid of w·x + θ over the plane, not the network's output
+    w, b = win.snap["nets"][0]["w"], win.snap["nets"][0]["b"]
+    x = win.neuron_map.grid[0]
+    expect = 1 / (1 + np.exp(-(w[2:4] @ x + b[1])))
+    assert m.ravel()[0] == pytest.approx(expect)
+    win.point_at_neuron(0)                                    # an input: its own value
+    assert win.neuron_map.values.ravel()[0] == pytest.approx(win.neuron_map.grid[0, 0])
+
+
+def test_tooltip_stays_inside_the_view(win):
+    net = win.network
+    for k in range(len(net.pos)):
+        net.show_neuron(k)
+        net.grab()                                            # paint: the tip's transform follows the view
+        tip = net.tip.textItem.mapRectToScene(net.tip.textItem.boundingRect())
+        view = net.vb.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+        assert view.contains(tip), (k, tip, view)
+
+
+def test_empty_plots_have_sensible_axes_and_ticks(win):
+    win.curves.clear()
+    (x0, x1), (y0, y1) = win.curves.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 0 < 10 <= x1 < 11 and -2.1 < y0 < y1 < 0.1     # 0..10 cycles, J 0.01..1 (log)
+    (x0, x1), _ = win.learner_curve.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 0 and 10 <= x1 < 11
+    from gui.curves import log_ticks
+    labels = [t for level in log_ticks(-2, 0) for _, t in level if t]
+    assert labels == ["0.01", "0.1", "1", "0.02", "0.05", "0.2", "0.5"]   # no 0.09 beside 0.1
+
+
+def test_map_caption_names_only_what_the_task_has(win):
+    assert "rings" in win.maps.caption.text() and "inner square" in win.maps.caption.text()
+    win.panel.task.setCurrentIndex(win.panel.task.findData("xor"))
+    win.on_task_chosen()
+    text = win.maps.caption.text()
+    assert "rings" not in text and "square" not in text and "training points" in text
+
+
+def test_play_button_uses_an_icon_and_the_legend_has_a_background(win):
+    assert not win.panel.play.icon().isNull() and "⏸" not in win.panel.play.text()
+    win.play()
+    assert win.panel.play.text() == "pause" and not win.panel.play.icon().isNull()
+    win.pause()
+    assert win.curves.legend.opts["brush"].color().alpha() > 200
+
+
+def test_crowded_layer_hides_labels_in_the_picture(win, qtbot):
+    set_layers(win, "2,30,2")
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"][0]["w"]) == 120, timeout=TIMEOUT)
+    hidden = [win.network.labels[k] for k in range(2, 32)]
+    assert all(t is None for t in hidden) and win.network.neuron_px <= 8
+    img = win.network.grab().toImage()
+    assert img.width() > 100                                  # it renders (no exception, no freeze)
