@@ -78,17 +78,18 @@ def measure(app, win, speed, seconds, probe):
     win.panel.speed.setCurrentIndex(win.panel.speed.findData(speed))
     win.play()
     pump(app, 0.5)                                       # settle
-    f0, s0, t0 = win.frames, win.worker.steps_total, time.perf_counter()
+    f0, s0, t0, c0 = win.frames, win.worker.steps_total, time.perf_counter(), time.thread_time()
     probe.start()
     pump(app, seconds)
     med, worst = probe.stop()
-    f1, s1, t1 = win.frames, win.worker.steps_total, time.perf_counter()
+    f1, s1, t1, c1 = win.frames, win.worker.steps_total, time.perf_counter(), time.thread_time()
     p0 = time.perf_counter()
     win.pause()
     wait(app, lambda: not win.snap["playing"])
     pause_ms = 1000 * (time.perf_counter() - p0)
     dt = t1 - t0
-    return (s1 - s0) / dt, (f1 - f0) / dt, med, worst, pause_ms
+    cpu_ms = 1000 * (c1 - c0) / max(f1 - f0, 1)      # the window thread's CPU time per frame drawn
+    return (s1 - s0) / dt, (f1 - f0) / dt, med, worst, pause_ms, cpu_ms
 
 
 def local_rule():
@@ -118,8 +119,9 @@ def main():
     print(f"start-up to first snapshot (numba cache warm): {time.perf_counter() - t0:.2f} s")
     rule = local_rule()
     probe = Probe()
+    print(f"machine load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(f"{'load':<6}{'nets':>5}{'speed':>10}{'steps/s':>12}{'frames/s':>10}{'lat med':>9}{'lat max':>9}"
-          f"{'pause ms':>10}")
+          f"{'pause ms':>10}{'cpu ms/fr':>10}")
     rows = []
     for loaded in ([False] if args.no_load else [False, True]):
         busy = subprocess.Popen([sys.executable, "-c", BUSY]) if loaded else None
@@ -135,17 +137,19 @@ def main():
                     name = "max" if speed == 0 else str(speed)
                     rows.append(("busy" if loaded else "idle", nets, name, *r))
                     print(f"{rows[-1][0]:<6}{nets:>5}{name:>10}{r[0]:>12,.0f}{r[1]:>10.1f}{r[2]:>9.1f}{r[3]:>9.1f}"
-                          f"{r[4]:>10.0f}", flush=True)
+                          f"{r[4]:>10.0f}{r[5]:>10.1f}", flush=True)
         finally:
             if busy is not None:
                 busy.kill()
                 busy.wait()
     win.close()
+    print(f"machine load average after: {os.getloadavg()[0]:.1f}")
     if args.markdown:
-        print("\n| load | networks | cycles/frame | pattern steps/s | frames/s | latency median ms | latency max ms |")
-        print("|---|---|---|---|---|---|---|")
-        for load, nets, name, steps, fps, med, worst, _ in rows:
-            print(f"| {load} | {nets} | {name} | {steps:,.0f} | {fps:.1f} | {med:.1f} | {worst:.0f} |")
+        print("\n| load | networks | cycles/frame | pattern steps/s | frames/s | latency median ms | latency max ms "
+              "| window CPU ms/frame |")
+        print("|---|---|---|---|---|---|---|---|")
+        for load, nets, name, steps, fps, med, worst, _, cpu in rows:
+            print(f"| {load} | {nets} | {name} | {steps:,.0f} | {fps:.1f} | {med:.1f} | {worst:.0f} | {cpu:.1f} |")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from .decision_map import DecisionMaps
 from .inputs import app_words, check_layers, parse_hidden
 from .network_view import NetworkView
 from .neuron_map import NeuronMap
-from .worker import RunConfig, TrainWorker, plane_bounds
+from .worker import GRID, RunConfig, TrainWorker, plane_bounds
 
 MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "oracle rule"}
 
@@ -43,6 +43,12 @@ MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "or
 def configure_pyqtgraph():
     """Light theme, antialiased lines: readable in screenshots and on projectors."""
     pg.setConfigOptions(antialias=True, background="w", foreground=(40, 40, 40))
+
+
+def map_grid(sizes) -> int:
+    """Decision-map resolution: 100x100, coarser for big nets (the worker predicts it every frame)."""
+    from localrule.layout import n_weights
+    return int(np.clip(np.sqrt(4e7 / max(n_weights(sizes), 1)), 20, GRID))
 
 
 def csv_header(path) -> list[str]:
@@ -171,6 +177,7 @@ class MainWindow(QMainWindow):
         p.save_png.clicked.connect(lambda: self.save_screenshot())
         p.save_history.clicked.connect(lambda: self.export_history())
         self.network.neuron_hovered.connect(self.show_neuron)
+        self.maps.output_changed.connect(self.worker.set_map_output)
         self.network.hovered.connect(lambda t: self.hover.setText(t.replace("\n", "   ") or
                                                                   "hover a link or neuron for its numbers"))
         for b in (p.play, p.step, p.reset, p.sample_learn):
@@ -311,7 +318,7 @@ class MainWindow(QMainWindow):
         self.task = task
         label = MODE_LABELS.get(rule.mode, rule.mode) if rule is not None else ""
         self.cfg = RunConfig(task, sizes, p.rate.value(), p.cycles.value(), p.seed.value(), rule, label,
-                             p.speed.currentData(), gen=self.gen)
+                             p.speed.currentData(), grid=map_grid(sizes), gen=self.gen)
         names = ["backprop"] + ([label] if rule is not None else [])
         out_names = self._output_names(task)
         self.network.set_network(sizes, task, out_names)
@@ -319,8 +326,7 @@ class MainWindow(QMainWindow):
         self.neuron_map.set_task(task, bounds, sizes)
         self.neuron_map.neuron = sizes[0] if len(sizes) > 2 else len(self.network.pos) - 1
         self.neuron_map.name = self.network.names.get(self.neuron_map.neuron, "")
-        self.maps.set_nets(names, task, plane_bounds(task) if task.n_in == 2 else None,
-                           f"output 0 ({out_names[0]})" if out_names else "output 0")
+        self.maps.set_nets(names, task, plane_bounds(task) if task.n_in == 2 else None, out_names)
         self.curves.clear()
         self._quiet = True
         p.show_net.clear()

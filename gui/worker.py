@@ -37,9 +37,12 @@ GRID = 100
 CURVE_POINTS = 500
 #: Niceness added to the training thread: on a busy machine the window's thread gets the CPU first.
 WORKER_NICE = 5
+#: Share of a frame period spent training; when ``speed`` cycles take longer (a big net, a busy
+#: machine) the frame shows fewer cycles rather than coming late: frames are kept, cycles dropped.
+TRAIN_SHARE = 0.75
 #: At fixed speeds a frame's training is split into kernel calls of about this long, so the
 #: worker notices commands (pause, quit) quickly.
-CHUNK_SECONDS = 0.01
+CHUNK_SECONDS = 0.004
 
 
 def decimate(y, bins=CURVE_POINTS):
@@ -199,6 +202,7 @@ class TrainWorker(QThread):
         self._last_emit = 0.0
         self._rate_window = []           # (time, steps) of recent chunks, for steps/s
         self.steps_total = 0
+        self.map_output = 0              # which output the decision maps show
 
     # ---- commands (any thread) -------------------------------------------------------------
     def configure(self, cfg: RunConfig): self._q.put(("configure", cfg))
@@ -209,6 +213,7 @@ class TrainWorker(QThread):
     def set_rate(self, rate): self._q.put(("rate", float(rate)))
     def set_speed(self, speed): self._q.put(("speed", int(speed)))
     def set_cycles(self, cycles): self._q.put(("cycles", int(cycles)))
+    def set_map_output(self, k): self._q.put(("map_output", int(k)))
     def record(self, **params): self._q.put(("record", params))
     def learn(self, **params): self._q.put(("learn", params))
 
@@ -305,6 +310,9 @@ class TrainWorker(QThread):
                 self.rate = cmd[1]
             elif kind == "speed":
                 self.speed = cmd[1]
+            elif kind == "map_output":
+                self.map_output = cmd[1]
+                self._emit(force=True)
             elif kind == "cycles":
                 self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
                 self._emit(force=True)
@@ -331,6 +339,7 @@ class TrainWorker(QThread):
         self.rate, self.cycles, self.speed = cfg.rate, cfg.cycles, cfg.speed
         self.playing = False
         self._grid = grid_points(cfg.task, cfg.grid) if cfg.task.n_in == 2 else None
+        self.map_output = min(self.map_output, cfg.task.n_out - 1)
         self._build()
         self._emit(force=True)
 
@@ -375,14 +384,15 @@ class TrainWorker(QThread):
         self._deadline = t0 + period if t0 - self._deadline > period else self._deadline + period
         chunk = max(1, int(CHUNK_SECONDS * self._cycles_per_second()))
         self._mark()
-        if self.speed > 0:
+        budget = TRAIN_SHARE * period          # the rest of the frame makes the snapshot
+        if self.speed > 0:                     # up to ``speed`` cycles: a frame is never late for them
             left = self.speed
-            while left > 0 and self._q.empty() and self._can_play():
+            while left > 0 and self._q.empty() and self._can_play() and time.perf_counter() - t0 < budget:
                 n = min(chunk, left)
                 self._train(n)
                 left -= n
-        else:                                  # as fast as possible: the whole frame
-            while time.perf_counter() - t0 < period and self._q.empty() and self._can_play():
+        else:                                  # as fast as possible: the whole budget
+            while time.perf_counter() - t0 < budget and self._q.empty() and self._can_play():
                 self._train(max(1, chunk // 2))
         finished = all(n.done(self.cycles) for n in self.nets)
         if finished:
@@ -431,7 +441,8 @@ class TrainWorker(QThread):
             m = None
             if self._grid is not None:
                 g = self.cfg.grid
-                m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, 0].reshape(g, g)
+                k = min(max(self.map_output, 0), int(n.sizes[-1]) - 1)
+                m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, k].reshape(g, g)
             acc = None
             if n.diverged_at is None:
                 X, Y = ((n.task.X_test, n.task.Y_test) if n.task.X_test is not None else (n.task.X, n.task.Y))

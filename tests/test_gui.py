@@ -387,3 +387,21 @@ def test_crowded_layer_hides_labels_in_the_picture(win, qtbot):
     assert all(t is None for t in hidden) and win.network.neuron_px <= 8
     img = win.network.grab().toImage()
     assert img.width() > 100                                  # it renders (no exception, no freeze)
+
+
+def test_map_output_selector_and_toggles(win, qtbot):
+    maps = win.maps
+    assert maps.output.count() == 2 and "inner" in maps.output.itemText(0) and "outer" in maps.output.itemText(1)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t == 1)
+    inner = win.maps.maps[0].last.copy()
+    maps.output.setCurrentIndex(1)
+    maps._output_chosen()
+    qtbot.waitUntil(lambda: not np.allclose(win.maps.maps[0].last, inner), timeout=TIMEOUT)
+    assert "outer" in maps.caption.text()
+    maps.show_test.setChecked(False)
+    assert not maps.maps[0].test_pts.isVisible()
+    maps.discrete.setChecked(True)
+    shown = maps.maps[0].image.image
+    assert set(np.unique(shown)) <= {0.0, 1.0}
+    assert_usable(win, qtbot)
