@@ -32,7 +32,7 @@ from localrule.tasks import check_fits, load_task
 from .controls import ControlPanel
 from .curves import ErrorCurves, LearnerCurve
 from .decision_map import DecisionMaps
-from .inputs import app_words, check_layers, parse_hidden
+from .inputs import app_words, check_layers, hold_out, parse_hidden
 from .network_view import NetworkView
 from .neuron_map import NeuronMap
 from .worker import GRID, RunConfig, TrainWorker, plane_bounds
@@ -62,7 +62,8 @@ def csv_header(path) -> list[str]:
 class MainWindow(QMainWindow):
     """The app.  Public methods taking a ``path`` skip the file dialog (used by tests and CLI)."""
 
-    def __init__(self, task="square", layers="2,5,2", seed=0, cycles=5000, rate=0.23, speed=10, targets=1):
+    def __init__(self, task="square", layers="2,5,2", seed=0, cycles=5000, rate=0.23, speed=10, targets=1,
+                 test_percent=0):
         configure_pyqtgraph()
         super().__init__()
         self.setWindowTitle("localrule — backprop and the learned rule, side by side")
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
             self.csv_path = task
             p.task.setCurrentIndex(p.task.findData("csv"))
         p.targets.setValue(targets)
+        p.test_share.setValue(test_percent)
         p.layers.setText(layers)
         p.seed.setValue(seed)
         p.cycles.setValue(cycles)
@@ -155,6 +157,7 @@ class MainWindow(QMainWindow):
 
         p.task.activated.connect(self.on_task_chosen)
         p.targets.valueChanged.connect(lambda _: self.csv_path and self._fit_layers_and_apply())
+        p.test_share.valueChanged.connect(lambda _: self.csv_path and self.apply_config())
         p.layers.editingFinished.connect(self.on_layers_edited)
         p.seed.valueChanged.connect(lambda _: self.apply_config())
         p.new_seed.clicked.connect(lambda: p.seed.setValue(p.seed.value() + 1))
@@ -216,7 +219,7 @@ class MainWindow(QMainWindow):
         if key == "csv":
             if not self.csv_path:
                 raise UsageError("choose a CSV file for the task")
-            return load_task(self.csv_path, self.panel.targets.value())
+            return hold_out(load_task(self.csv_path, self.panel.targets.value()), self.panel.test_share.value())
         return load_task(key)
 
     def on_task_chosen(self, _=None):
@@ -735,9 +738,10 @@ def check_args(args):
     positive(args.rate, "--rate")
     whole(args.seed, "--seed", 0)
     whole(args.targets, "--targets", 1, 99)
+    whole(getattr(args, "test_percent", "0"), "--test-percent", 0, 90)
     if args.cycles is not None:
         whole(args.cycles, "--cycles", 1, 10_000_000)
-    task = load_task(args.task, int(args.targets))
+    task = hold_out(load_task(args.task, int(args.targets)), int(getattr(args, "test_percent", "0")))
     if args.layers is None:
         hidden = {"and": "1", "or": "4", "xor": "4"}.get(args.task.lower(), "5")
         args.layers = f"{task.n_in},{hidden},{task.n_out}"
@@ -753,6 +757,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gui", description="localrule desktop app")
     ap.add_argument("--task", default="square", help="and, or, xor, square or a CSV file")
     ap.add_argument("--targets", default="1", help="CSV task: number of target columns (the last ones)")
+    ap.add_argument("--test-percent", default="0", help="CSV task: hold out this %% of rows for testing "
+                    "(seeded split; default 0)")
     ap.add_argument("--layers", default=None, help="layer sizes, e.g. 2,5,2 (default: the task's inputs, "
                     "5 hidden (AND 1, OR/XOR 4), the task's outputs)")
     ap.add_argument("--seed", default="0")
@@ -773,7 +779,7 @@ def main(argv=None) -> int:
     cycles = None if args.cycles is None else int(args.cycles)
     total = 5000 if cycles is None or args.screenshot else cycles
     win = MainWindow(task=args.task, layers=args.layers, seed=int(args.seed), cycles=max(total, cycles or 0),
-                     rate=float(args.rate), targets=int(args.targets))
+                     rate=float(args.rate), targets=int(args.targets), test_percent=int(args.test_percent))
     if args.preset:
         win.apply_preset(args.preset)
     if args.rule:

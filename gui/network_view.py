@@ -43,16 +43,21 @@ class LinkItem(pg.GraphicsObject):
     def __init__(self, antialias=True):
         super().__init__()
         self.antialias = antialias
-        self.paths = []                      # (QPen, QPainterPath)
+        self.paths = []                      # (QPen, [QLineF])
+        self._key = self._a = self._b = None
         self.rect = pg.QtCore.QRectF()
 
     def set_links(self, a, b, rgba, width):
         """Segments a[k] -> b[k] (view coordinates) with colours ``rgba`` (k, 4) and pixel widths."""
+        wq = np.round(np.asarray(width, float) * 2) / 2
+        key = np.column_stack([np.asarray(rgba, int).reshape(-1, 4), (wq * 2).astype(int)])
+        if (self._key is not None and np.array_equal(key, self._key) and np.array_equal(a, self._a)
+                and np.array_equal(b, self._b)):
+            return                           # the same pens as drawn: nothing to rebuild or repaint
+        self._key, self._a, self._b = key, np.array(a), np.array(b)
         self.prepareGeometryChange()
         self.paths = []
         if len(a):
-            wq = np.round(np.asarray(width, float) * 2) / 2
-            key = np.column_stack([np.asarray(rgba, int), (wq * 2).astype(int)])
             uniq, inv = np.unique(key, axis=0, return_inverse=True)
             inv = inv.ravel()
             for u, k in enumerate(uniq):
@@ -235,7 +240,8 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self._last_update = time.perf_counter()
         w, b, dw = state["w"], state["b"], state["dw"]
         self._set_link_pens(self._pens(w))         # pens and brushes only: no scatter rebuild per frame
-        cols = signed_colors(b, 1.0)
+        bb = np.nan_to_num(np.asarray(b, float), posinf=1e3, neginf=-1e3)
+        cols = DIVERGING.map(0.5 + 0.5 * np.round(12 * bb / (np.abs(bb) + 1.0)) / 12, mode="byte")
         if self._brush_cols is None or not np.array_equal(cols, self._brush_cols):
             self._brush_cols = cols                # a new brush re-renders the symbols: only on change
             self.neurons.setBrush([pg.mkBrush(235, 235, 235)] * self.sizes[0] +

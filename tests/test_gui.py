@@ -405,3 +405,24 @@ def test_map_output_selector_and_toggles(win, qtbot):
     shown = maps.maps[0].image.image
     assert set(np.unique(shown)) <= {0.0, 1.0}
     assert_usable(win, qtbot)
+
+
+def test_csv_test_split_is_seeded_and_checked(win, qtbot, tmp_path):
+    path = tmp_path / "twenty.csv"
+    path.write_text("a,b,t\n" + "".join(f"{i / 20},{(i * 7 % 20) / 20},{i % 2}\n" for i in range(20)))
+    win.choose_csv(path)
+    assert win.cfg.task.X_test is None
+    win.panel.test_share.setValue(25)
+    t = win.cfg.task
+    assert t.X.shape == (15, 2) and t.X_test.shape == (5, 2)
+    again = win._load_task()
+    np.testing.assert_array_equal(again.X_test, t.X_test)       # the same split every time
+    qtbot.waitUntil(lambda: win.snap is not None and win.snap["nets"][0]["Jt"] is not None, timeout=TIMEOUT)
+    assert "rings" in win.maps.caption.text()
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("a,b,t\n0,0,0\n1,1,1\n0,1,1\n")
+    win.panel.test_share.setValue(10)
+    win.choose_csv(tiny)
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and "no test row" in msg
+    assert_usable(win, qtbot)
