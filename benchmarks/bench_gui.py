@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from PyQt6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PyQt6.QtWidgets import QApplication  # noqa: E402
 
-from gui.app import MainWindow  # noqa: E402
+from gui.window import MainWindow  # noqa: E402
 from gui.worker import SPEEDS  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
 

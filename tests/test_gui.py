@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 pytest.importorskip("pytestqt")
 from PyQt6.QtCore import Qt  # noqa: E402
 
-from gui.app import MainWindow  # noqa: E402
+from gui.window import MainWindow  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
 from localrule.layout import init_params  # noqa: E402
 from localrule.samples import save_samples  # noqa: E402
@@ -318,7 +318,7 @@ def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
     msg = win.panel.message.text()
     assert one_line_in_app_words(msg) and "CSV targets" in msg
     assert_usable(win, qtbot)
-    from gui.app import check_args, main  # noqa: F401
+    from gui.app import check_args
     import argparse
     args = argparse.Namespace(task=str(path), targets="2", layers=None, seed="0", cycles=None, rate="0.23")
     check_args(args)
