@@ -63,6 +63,7 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         time.sleep(0.01)
     net = win.network                      # show the hover read-out on a hidden neuron
     win.point_at_neuron(net.sizes[0] + 1 if len(net.sizes) > 2 and net.sizes[1] > 1 else len(net.pos) - 1)
+    net.tip.hide()                         # its numbers are in the read-out line; keep the graph clear
     app.processEvents()
     ok = win.save_screenshot(path)
     print(f"wrote {path}" if ok else f"gui: {win.panel.message.text()}", file=sys.stdout if ok else sys.stderr)

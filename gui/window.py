@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import format_layers
@@ -64,10 +64,12 @@ class MainWindow(Wiring, Snapshots, FileActions, QMainWindow):
         nl.addLayout(graph_row, 1)
         self.hover = QLabel("hover a link or neuron for its numbers")
         self.hover.setStyleSheet("color: #555;")
+        self.hover.setMinimumWidth(10)      # a long read-out must not widen the graph's pane
+        self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         nl.addWidget(self.hover)
         top.addWidget(net_box)
         top.addWidget(self.curves)
-        top.setSizes([560, 510])
+        top.setSizes([640, 500])
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.maps)
         bottom.addWidget(self.learner_curve)
