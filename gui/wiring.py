@@ -339,8 +339,9 @@ class Wiring:
             bar.setFormat("cancelled")
             return
         if stage == "recording":
-            bar.setRange(0, 0)
-            bar.setFormat("recording a backprop run…")
+            bar.setRange(0, max(info["total"], 1))
+            bar.setValue(info["done"])
+            bar.setFormat(f"recording a backprop run: cycle {info['done']}/{info['total']}")
         elif stage == "recorded":
             bar.setRange(0, 1)
             bar.setValue(1)

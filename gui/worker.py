@@ -469,16 +469,44 @@ class TrainWorker(QThread):
             raise Cancelled
 
     def _record(self, task, sizes, rate, cycles, seed):
+        """A sampled backprop run, as ``localrule.runs.train`` records it, in chunks of ~0.1 s.
+
+        Why chunks: a long recording (millions of cycles) must still show progress and stop at
+        once when the window closes or the task changes.  Training is online with no state but
+        (w, b), and every chunk is a whole number of sampling periods, so the chained chunks give
+        the same rows as one call, bit for bit (a test checks it)."""
+        from math import gcd
+
         from localrule.runs import train
-        steps = cycles * task.X.shape[0]
-        every = max(1, -(-steps // MAX_SAMPLE_ROWS))
-        self.learn_progress.emit({"stage": "recording", "done": 0, "total": cycles, "J": None, "Jt": None})
-        res = train(task, sizes, rate, cycles, seed, sample_every=every)
+        n_pat = task.X.shape[0]
+        every = max(1, -(-cycles * n_pat // MAX_SAMPLE_ROWS))
+        unit = every // gcd(every, n_pat)          # cycles per whole number of sampling periods
+        init = init_params(sizes, seed)
+        parts, J, Jt = [], [], []
+        done, chunk = 0, unit
+        while done < cycles:
+            n = min(chunk, cycles - done)
+            self._check_stop()
+            self.learn_progress.emit({"stage": "recording", "done": done, "total": cycles, "J": None, "Jt": None})
+            t0 = time.perf_counter()
+            res = train(task, sizes, rate, n, seed, init=init, sample_every=every)
+            per_cycle = max(time.perf_counter() - t0, 1e-6) / n
+            chunk = unit * max(1, int(0.1 / per_cycle) // unit)
+            parts.append(res.samples)
+            J.append(res.J if not J else res.J[1:])
+            if res.J_test is not None:
+                Jt.append(res.J_test if not Jt else res.J_test[1:])
+            init = (res.w, res.b)
+            done += n
+            if res.diverged_at is not None:
+                break
         self._check_stop()
+        fields = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]}
         meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
-                "every": every, "rows": int(res.samples["w"].shape[0])}
-        fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
-        self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": res.J, "Jt": res.J_test})
+                "every": every, "rows": int(fields["w"].shape[0])}
+        J = np.concatenate(J)
+        Jt = np.concatenate(Jt) if Jt else None
+        self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": J, "Jt": Jt})
         self.recorded.emit((meta, fields))
 
     def _learn(self, kind, sources, hidden, rate, cycles, seed, features=None, encoding="log"):

@@ -426,3 +426,19 @@ def test_csv_test_split_is_seeded_and_checked(win, qtbot, tmp_path):
     msg = win.panel.message.text()
     assert one_line_in_app_words(msg) and "no test row" in msg
     assert_usable(win, qtbot)
+
+
+def test_recording_in_chunks_equals_one_run(qapp):
+    """The worker records in cancellable chunks; the samples are those of one runs.train call."""
+    from gui.worker import TrainWorker
+    w = TrainWorker()
+    got = []
+    w.recorded.connect(got.append)
+    task = tasks.load_task("square")
+    cycles = 700                                          # 28,000 steps: every 2nd is recorded
+    w._record(task, (2, 5, 2), 0.23, cycles, 4)
+    meta, fields = got[0]
+    ref = runs.train(task, (2, 5, 2), 0.23, cycles, 4, sample_every=meta["every"])
+    assert meta["every"] == 2 and meta["rows"] == ref.samples["w"].shape[0]
+    for k, v in ref.samples.items():
+        np.testing.assert_array_equal(fields[k], v)
