@@ -88,7 +88,7 @@ class NeuronMap(QWidget):
         aoff = np.concatenate(([0], np.cumsum(self.sizes)))
         layer = int(np.searchsorted(aoff, self.neuron, side="right") - 1)
         i = self.neuron - aoff[layer]
-        acts = forward_all(self.sizes, state["w"], state["b"], self.grid)
+        acts = forward_all(self.sizes[:layer + 1], state["w"], state["b"], self.grid)   # only up to its layer
         m = np.nan_to_num(acts[layer][:, i].reshape(GRID, GRID), nan=0.5)
         self.values = m
         self.image.setImage(m, autoLevels=False, levels=(0.0, 1.0))
