@@ -24,7 +24,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from PyQt6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PyQt6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PyQt6.QtWidgets import QApplication  # noqa: E402
 
 from gui.window import MainWindow  # noqa: E402
@@ -56,6 +56,7 @@ class Probe:
     def __init__(self):
         self.timer = QTimer()
         self.timer.setInterval(10)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.timeout.connect(self._tick)
         self.ticks = []
 
@@ -145,11 +146,12 @@ def main():
     win.close()
     print(f"machine load average after: {os.getloadavg()[0]:.1f}")
     if args.markdown:
-        print("\n| load | networks | cycles/frame | pattern steps/s | frames/s | latency median ms | latency max ms "
-              "| window CPU ms/frame |")
+        print("\n| second process | networks | cycles/frame | pattern steps/s | frames/s | latency median ms "
+              "| latency max ms | window CPU ms/frame |")
         print("|---|---|---|---|---|---|---|---|")
         for load, nets, name, steps, fps, med, worst, _, cpu in rows:
-            print(f"| {load} | {nets} | {name} | {steps:,.0f} | {fps:.1f} | {med:.1f} | {worst:.0f} | {cpu:.1f} |")
+            second = "busy loop" if load == "busy" else "none"
+            print(f"| {second} | {nets} | {name} | {steps:,.0f} | {fps:.1f} | {med:.1f} | {worst:.0f} | {cpu:.1f} |")
 
 
 if __name__ == "__main__":

@@ -62,9 +62,9 @@ class Snapshots:
             return []
         out = []
         hist = self.worker.histories()
-        for n, (J, Jt) in zip(self.snap["nets"], hist):
+        for n, (J, Jt) in zip(self.snap["nets"], hist):     # full histories: snapshots carry decimated ones
+            t = int(n["t"])
             out.append(Result(self.cfg.task.name, tuple(self.cfg.sizes), n["mode"], int(self.cfg.seed),
-                              float(self.snap["rate"]), int(n["t"]), J[:n["t"] + 1], None if Jt is None else Jt[:n["t"] + 1],
-                              n["diverged_at"],
-                              float(n["seconds"]), n["w"], n["b"], n["accuracy"]))
+                              float(self.snap["rate"]), t, J[:t + 1], None if Jt is None else Jt[:t + 1],
+                              n["diverged_at"], float(n["seconds"]), n["w"], n["b"], n["accuracy"]))
         return out

@@ -251,7 +251,8 @@ def test_bad_learner_hidden(win, qtbot, hidden, words):
 @pytest.mark.parametrize("argv, words", [
     (["--rate", "0"], "positive"), (["--rate", "-1"], "positive"), (["--seed", "-5"], "--seed"),
     (["--layers", "2,99999999999999999999,2"], "at most 1,000"), (["--layers", "2,3000000000,2"], "at most"),
-    (["--task", "nonexistent"], "unknown task"), (["--cycles", "0"], "--cycles"), (["--layers", "3,5,2"], "do not fit")])
+    (["--task", "nonexistent"], "unknown task"), (["--cycles", "0"], "--cycles"),
+    (["--layers", "3,5,2"], "do not fit")])
 def test_command_line_refuses_bad_values(capsys, argv, words):
     from gui.app import main
     assert main(argv) == 2
