@@ -171,15 +171,13 @@ class Wiring:
         except UsageError as e:
             self.show_message(str(e), error=True)
             return False
-        if self.learning and (self.cfg is None or task.name != self.cfg.task.name or
-                              tuple(sizes) != tuple(self.cfg.sizes) or self.csv_path != self._learning_csv):
+        cancelled = self.learning and (self.cfg is None or task.name != self.cfg.task.name or
+                                       tuple(sizes) != tuple(self.cfg.sizes) or self.csv_path != self._learning_csv)
+        if cancelled:
             self.worker.cancel_learning()      # its samples would be of the settings just left
             self._learn_after_record = False
             self._set_learning(False)
             self.show_message("sample & learn cancelled: the task or layers changed")
-            note = True
-        else:
-            note = False
         self.gen += 1
         self.task = task
         label = MODE_LABELS.get(rule.mode, rule.mode) if rule is not None else ""
@@ -189,10 +187,10 @@ class Wiring:
         out_names = self._output_names(task)
         self.network.set_network(sizes, task, out_names)
         bounds = plane_bounds(task) if task.n_in == 2 else None
-        self.neuron_map.set_task(task, bounds, sizes)
+        self.neuron_map.set_task(task, bounds, sizes)          # first hidden neuron until one is hovered
         self.neuron_map.neuron = sizes[0] if len(sizes) > 2 else len(self.network.pos) - 1
         self.neuron_map.name = self.network.names.get(self.neuron_map.neuron, "")
-        self.maps.set_nets(names, task, plane_bounds(task) if task.n_in == 2 else None, out_names)
+        self.maps.set_nets(names, task, bounds, out_names)
         self.curves.clear()
         self._quiet = True
         p.show_net.clear()
@@ -203,9 +201,9 @@ class Wiring:
         self.snap = None
         self._set_play(False)
         self.worker.configure(self.cfg)
-        if self.last_error and not note:
+        if self.last_error and not cancelled:
             self.show_message("")
-        if self.network.drawing_note and not note:
+        if self.network.drawing_note and not cancelled:
             self.show_message(f"a big network: {self.network.drawing_note}; layers over "
                               "12 neurons have no labels (hover a neuron for its numbers)")
         return True
