@@ -137,7 +137,8 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.tip.setZValue(10)
         self.tip.hide()
         self.vb.addItem(self.tip)
-        self.labels: list[pg.TextItem] = []
+        self.labels: list[pg.TextItem | None] = []
+        self.out_labels: list[pg.TextItem] = []
         self.sizes = None
         self.names = {}
         self.state = None            # the net's snapshot dict
@@ -191,8 +192,9 @@ class NetworkView(pg.GraphicsLayoutWidget):
         for l in range(1, len(self.sizes) - 1):
             for i in range(self.sizes[l]):
                 self.names[aoff[l] + i] = f"hidden {l}.{i + 1}"
-        for t in self.labels:
-            self.vb.removeItem(t)
+        for t in self.labels + self.out_labels:
+            if t is not None:
+                self.vb.removeItem(t)
         self.labels = [None] * len(self.pos)          # θ (and input) labels; None where hidden
         self.out_labels = []
         for k, (x, y) in enumerate(self.pos):

@@ -18,6 +18,7 @@ from localrule.layout import UsageError, format_layers, n_weights
 from localrule.tasks import check_fits, load_task
 
 from .inputs import check_layers, hold_out, parse_hidden
+from .network_view import CROWDED
 from .worker import GRID, RunConfig, plane_bounds
 
 MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "oracle rule"}
@@ -205,7 +206,7 @@ class Wiring:
             self.show_message("")
         if self.network.drawing_note and not cancelled:
             self.show_message(f"a big network: {self.network.drawing_note}; layers over "
-                              "12 neurons have no labels (hover a neuron for its numbers)")
+                              f"{CROWDED} neurons have no labels (hover a neuron for its numbers)")
         return True
 
     def _output_names(self, task):

@@ -443,3 +443,11 @@ def test_recording_in_chunks_equals_one_run(qapp):
     assert meta["every"] == 2 and meta["rows"] == ref.samples["w"].shape[0]
     for k, v in ref.samples.items():
         np.testing.assert_array_equal(fields[k], v)
+
+
+def test_relayout_from_crowded_to_small_removes_every_label(win, qtbot):
+    set_layers(win, "2,30,2")
+    set_layers(win, "2,3,2")                                 # crowded -> small: no stale or missing labels
+    texts = [i for i in win.network.vb.addedItems if isinstance(i, type(win.network.tip)) and i is not win.network.tip]
+    assert len(texts) == 2 + 3 + 2 + 2                       # x1 x2, three θ, two output θ, two output names
+    assert_usable(win, qtbot)
