@@ -80,17 +80,19 @@ def measure(app, win, speed, seconds, probe):
     win.play()
     pump(app, 0.5)                                       # settle
     f0, s0, t0, c0 = win.frames, win.worker.steps_total, time.perf_counter(), time.thread_time()
+    w0 = win.worker.cpu_seconds()
     probe.start()
     pump(app, seconds)
     med, worst = probe.stop()
     f1, s1, t1, c1 = win.frames, win.worker.steps_total, time.perf_counter(), time.thread_time()
+    worker_share = (win.worker.cpu_seconds() - w0) / (t1 - t0)
     p0 = time.perf_counter()
     win.pause()
     wait(app, lambda: not win.snap["playing"])
     pause_ms = 1000 * (time.perf_counter() - p0)
     dt = t1 - t0
     cpu_ms = 1000 * (c1 - c0) / max(f1 - f0, 1)      # the window thread's CPU time per frame drawn
-    return (s1 - s0) / dt, (f1 - f0) / dt, med, worst, pause_ms, cpu_ms
+    return (s1 - s0) / dt, (f1 - f0) / dt, med, worst, pause_ms, cpu_ms, 100 * worker_share
 
 
 def local_rule():
@@ -122,7 +124,7 @@ def main():
     probe = Probe()
     print(f"machine load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(f"{'load':<6}{'nets':>5}{'speed':>10}{'steps/s':>12}{'frames/s':>10}{'lat med':>9}{'lat max':>9}"
-          f"{'pause ms':>10}{'cpu ms/fr':>10}")
+          f"{'pause ms':>10}{'cpu ms/fr':>10}{'worker %':>9}")
     rows = []
     for loaded in ([False] if args.no_load else [False, True]):
         busy = subprocess.Popen([sys.executable, "-c", BUSY]) if loaded else None
@@ -138,7 +140,7 @@ def main():
                     name = "max" if speed == 0 else str(speed)
                     rows.append(("busy" if loaded else "idle", nets, name, *r))
                     print(f"{rows[-1][0]:<6}{nets:>5}{name:>10}{r[0]:>12,.0f}{r[1]:>10.1f}{r[2]:>9.1f}{r[3]:>9.1f}"
-                          f"{r[4]:>10.0f}{r[5]:>10.1f}", flush=True)
+                          f"{r[4]:>10.0f}{r[5]:>10.1f}{r[6]:>9.0f}", flush=True)
         finally:
             if busy is not None:
                 busy.kill()
@@ -149,7 +151,7 @@ def main():
         print("\n| second process | networks | cycles/frame | pattern steps/s | frames/s | latency median ms "
               "| latency max ms | window CPU ms/frame |")
         print("|---|---|---|---|---|---|---|---|")
-        for load, nets, name, steps, fps, med, worst, _, cpu in rows:
+        for load, nets, name, steps, fps, med, worst, _, cpu, _ in rows:
             second = "busy loop" if load == "busy" else "none"
             print(f"| {second} | {nets} | {name} | {steps:,.0f} | {fps:.1f} | {med:.1f} | {worst:.0f} | {cpu:.1f} |")
 

@@ -244,7 +244,17 @@ class TrainWorker(QThread):
         return self.wait(timeout_ms) if self.isRunning() else True
 
     # ---- thread ----------------------------------------------------------------------------
+    def cpu_seconds(self) -> float:
+        """CPU time this thread has used (Linux; 0 elsewhere): for the benchmark."""
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._ident))
+        except (AttributeError, OSError, TypeError):
+            return 0.0
+
+    _ident = None
+
     def run(self):
+        self._ident = threading.get_ident()
         try:      # Linux: a thread has its own niceness; training yields the CPU to the window
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
         except (AttributeError, OSError):
