@@ -10,7 +10,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                              QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
-                             QVBoxLayout, QWidget)
+                             QStyle, QVBoxLayout, QWidget)
 
 from .worker import SPEEDS
 
@@ -49,6 +49,11 @@ class ControlPanel(QWidget):
         self.targets = QSpinBox()
         self.targets.setRange(1, 99)
         self.targets.setToolTip("CSV task: how many of the last columns are targets")
+        self.test_share = QSpinBox()
+        self.test_share.setRange(0, 90)
+        self.test_share.setSuffix(" %")
+        self.test_share.setToolTip("CSV task without a test file: hold out this share of the rows as "
+                                   "testing data (a fixed, seeded split)")
         self.layers = QLineEdit("2,5,2")
         self.layers.setToolTip("layer sizes, inputs first, e.g. 2,5,2 (2,0,1: no hidden layer)")
         self.seed = QSpinBox()
@@ -61,7 +66,7 @@ class ControlPanel(QWidget):
         self.cycles.setToolTip("passes over the training patterns; play stops there")
         f.addRow("preset", self.preset)
         f.addRow("task", self.task)
-        f.addRow("CSV targets", self.targets)
+        f.addRow("CSV targets", _row(self.targets, QLabel("test"), self.test_share))
         f.addRow("layers", self.layers)
         f.addRow("seed", _row(self.seed, self.new_seed))
         f.addRow("cycles", self.cycles)
@@ -85,7 +90,7 @@ class ControlPanel(QWidget):
             self.speed.addItem("max" if s == 0 else f"{s} cycles/frame", s)
         self.speed.setCurrentIndex(SPEEDS.index(10))
         self.speed.setToolTip("cycles per frame (a cycle is one pass over the patterns); 30 frames/s")
-        self.play = QPushButton("▶ play")
+        self.play = QPushButton("play")
         self.play.setCheckable(True)
         self.step = QPushButton("step")
         self.step.setToolTip("one cycle")
@@ -157,6 +162,14 @@ class ControlPanel(QWidget):
         lay.addWidget(self.message)
         lay.addStretch(1)
         self.set_learner_defaults("local")
+        self.show_playing(False)
+
+    def show_playing(self, on):
+        """The play button's face: the style's own media icons (a ⏸ glyph is an empty box with
+        the fonts a plain Linux install has)."""
+        icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
+        self.play.setIcon(self.style().standardIcon(icon))
+        self.play.setText("pause" if on else "play")
 
     def set_learner_defaults(self, kind):
         hidden, rate, cycles = LEARNER_DEFAULTS[kind]

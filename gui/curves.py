@@ -15,8 +15,40 @@ from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 NET_COLORS = [(0, 114, 178), (230, 97, 0), (0, 158, 115), (204, 121, 167)]
 
 
+def nice_ceil(v: float) -> float:
+    """The smallest 1, 2 or 5 x 10^k that is >= v (v > 0)."""
+    if not np.isfinite(v) or v <= 0:
+        return 1.0
+    e = 10.0 ** np.floor(np.log10(v))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * e >= v * (1 - 1e-12):
+            return float(m * e)
+    return float(10 * e)
+
+
+def log_ticks(lo: float, hi: float):
+    """Ticks for a log10 axis from 10^lo to 10^hi: labelled decades, plus labelled 2 and 5
+    only when the range spans at most two decades; other minor ticks unlabelled (pyqtgraph's
+    own labels every minor tick, and "0.1" and "0.09" collide)."""
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))
+    major, minor = [], []
+    for e in range(lo, hi + 1):
+        major.append((float(e), f"{10.0 ** e:g}"))
+        if e < hi:
+            for m in range(2, 10):
+                v = np.log10(m) + e
+                if hi - lo <= 2 and m in (2, 5):
+                    minor.append((v, f"{m * 10.0 ** e:g}"))
+                else:
+                    minor.append((v, ""))
+    return [major, minor]
+
+
 class CurvePlot(QWidget):
-    """A titled plot of named series with a log-y toggle and a hover read-out line."""
+    """A titled plot of named series with a log-y toggle and a hover read-out line.
+
+    Lines are 1 px wide: Qt strokes antialiased 1-px lines on a fast path, while 2-px ones cost
+    20-40 ms per frame for four curves of ~1600 points (measured), more than a frame at 30/s."""
 
     def __init__(self, title, xlabel="cycle", ylabel="J", parent=None):
         super().__init__(parent)
@@ -26,7 +58,9 @@ class CurvePlot(QWidget):
         self.plot.setLabel("left", ylabel)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
+                                          brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen(190, 190, 190))
+        self.legend.setZValue(20)                 # above the curves: the dashed ones ran through its text
         self.log = QCheckBox("log y")
         self.log.setChecked(True)
         self.log.toggled.connect(self._set_log)
@@ -43,11 +77,43 @@ class CurvePlot(QWidget):
         lay.addLayout(top)
         self.series: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, np.ndarray] = {}
+        self.xs: dict[str, np.ndarray] = {}
         self._set_log(True)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
 
     def _set_log(self, on):
         self.plot.setLogMode(y=bool(on))
+        self.fit_range()
+
+    def fit_range(self, t=None):
+        """Axes on "nice" bounds (x to 1, 2 or 5 x 10^k; log-y to whole decades).
+
+        Why not autorange: it re-ranges after every new point, and each change relayouts the
+        axes and paints the plot twice per frame; nice bounds change rarely.  An empty plot
+        gets x 0..10 and y 0.01..1 (log) or 0..1, not pyqtgraph's -400..400 default."""
+        xs = [x[-1] for x in self.xs.values() if x.shape[0]]
+        xmax = nice_ceil(max(xs + [t or 0, 10]))
+        ys = np.concatenate([y[np.isfinite(y)] for y in self.data.values()] or [np.empty(0)])
+        vb = self.plot.getPlotItem().vb
+        vb.disableAutoRange()
+        if self.log.isChecked():
+            ys = ys[ys > 0]
+            lo, hi = (np.floor(np.log10(ys.min())), np.ceil(np.log10(ys.max()))) if ys.size else (-2.0, 0.0)
+            if hi - lo < 1:
+                hi = lo + 1
+            yr = (lo, hi)
+        else:
+            hi = ys.max() if ys.size else 1.0
+            yr = (min(0.0, ys.min() if ys.size else 0.0), nice_ceil(hi) if hi > 0 else 1.0)
+        new = (0.0, xmax, *yr)
+        if new != getattr(self, "_range", None):
+            self._range = new
+            self.plot.setRange(xRange=(0, xmax), yRange=yr, padding=0.02)
+            left = self.plot.getAxis("left")
+            if self.log.isChecked():
+                left.setTicks(log_ticks(*yr))
+            else:
+                left.setTicks(None)
 
     def clear(self):
         for item in self.series.values():
@@ -55,14 +121,16 @@ class CurvePlot(QWidget):
         self.legend.clear()
         self.series.clear()
         self.data.clear()
+        self.xs.clear()
         self.readout.setText(" ")
+        self.fit_range()
 
-    def set_series(self, name, y, color, dashed=False, width=2.0):
-        """Create or update the named curve with values y[0..t] at x = 0..t."""
+    def set_series(self, name, y, color, dashed=False, width=1.0, x=None):
+        """Create or update the named curve with values y at x (default 0..len(y)-1)."""
         y = np.asarray(y, float)
         if self.log.isChecked():
             y = np.where(y > 0, y, np.nan)       # log of 0 or a diverged run: a gap, not an error
-        x = np.arange(y.shape[0], dtype=float)
+        x = np.arange(y.shape[0], dtype=float) if x is None else np.asarray(x, float)
         item = self.series.get(name)
         if item is None:
             pen = pg.mkPen(color, width=width, style=pg.QtCore.Qt.PenStyle.DashLine if dashed else
@@ -74,12 +142,15 @@ class CurvePlot(QWidget):
         else:
             item.setData(x, y, connect="finite")
         self.data[name] = y
+        self.xs[name] = x
 
     def values_at(self, t: int) -> str:
         parts = [f"t={t}"]
         for name, y in self.data.items():
-            if 0 <= t < y.shape[0]:
-                parts.append(f"{name}: {y[t]:.4g}")
+            x = self.xs.get(name)
+            k = int(np.searchsorted(x, t)) if x is not None else t
+            if 0 <= k < y.shape[0] and (x is None or x[k] == t or k == y.shape[0] - 1):
+                parts.append(f"{name}: {y[k]:.4g}")
         return "   ".join(parts)
 
     def _mouse_moved(self, scene_pos):
@@ -94,16 +165,17 @@ class ErrorCurves(CurvePlot):
     """J(t) of the compared networks (training solid, testing dashed)."""
 
     def __init__(self, parent=None):
-        super().__init__("error J(t): backprop vs learned rule, same initial weights", parent=parent)
+        super().__init__("error J(t), both from the same initial weights", parent=parent)
 
     def update_nets(self, nets):
         for k, n in enumerate(nets):
             color = NET_COLORS[k % len(NET_COLORS)]
-            self.set_series(f"{n['name']} train", n["J"], color)
+            self.set_series(f"{n['name']} train", n["J"], color, x=n["Jx"])
             if n["Jt"] is not None:
-                self.set_series(f"{n['name']} test", n["Jt"], color, dashed=True, width=1.5)
-        last = [f"{n['name']} J={n['J'][-1]:.4g}" if n["diverged_at"] is None else
+                self.set_series(f"{n['name']} test", n["Jt"], color, dashed=True, x=n["Jx"])
+        last = [f"{n['name']} J={n['J_now']:.4g}" if n["diverged_at"] is None else
                 f"{n['name']} diverged at cycle {n['diverged_at']}" for n in nets]
+        self.fit_range()
         if not self.plot.underMouse():
             self.readout.setText(f"t={nets[0]['t']}   " + "   ".join(last) if nets else " ")
 
@@ -119,4 +191,5 @@ class LearnerCurve(CurvePlot):
             return
         self.set_series("learner fit", J, (117, 112, 179))
         if Jt is not None and len(Jt) and np.all(np.isfinite(Jt)):
-            self.set_series("learner holdout", Jt, (117, 112, 179), dashed=True, width=1.5)
+            self.set_series("learner holdout", Jt, (117, 112, 179), dashed=True)
+        self.fit_range()

@@ -21,6 +21,66 @@ PEN_DTYPE = [("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte), ("alpha
 #: Diverging map for signed values: negative blue, zero grey, positive red.
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(33, 102, 172), (205, 205, 205), (202, 0, 32)])
 GLOW = (255, 190, 0)
+#: Links drawn at most; a bigger network shows a fixed sample (drawing cost grows with links).
+MAX_DRAWN_LINKS = 300
+#: Above this many drawn links they are drawn without antialiasing (wide antialiased lines cost
+#: ~0.15 ms each in Qt's raster engine; 300 of them would take a whole frame).
+SMOOTH_LINKS = 80
+#: A layer with more neurons than this gets small neurons and no labels.
+CROWDED = 12
+LABEL_FILL = pg.mkBrush(255, 255, 255, 215)
+
+
+class LinkItem(pg.GraphicsObject):
+    """Links drawn as a few line batches, one per (colour, width) bucket.
+
+    Why not GraphItem's per-link pens: it sets a pen and strokes each link in Python, ~0.1 ms
+    per link per frame; bucketing colours (16 steps) and widths (8 steps) makes a frame a few
+    dozen ``drawLines`` calls.  (One path per bucket is far slower: Qt strokes a wide path's
+    overlapping segments as one outline.)  ``antialias=False`` suits the glow, whose
+    wide soft strokes look the same without."""
+
+    def __init__(self, antialias=True):
+        super().__init__()
+        self.antialias = antialias
+        self.paths = []                      # (QPen, [QLineF])
+        self._key = self._a = self._b = None
+        self.rect = pg.QtCore.QRectF()
+
+    def set_links(self, a, b, rgba, width):
+        """Segments a[k] -> b[k] (view coordinates) with colours ``rgba`` (k, 4) and pixel widths."""
+        wq = np.round(np.asarray(width, float) * 2) / 2
+        key = np.column_stack([np.asarray(rgba, int).reshape(-1, 4), (wq * 2).astype(int)])
+        if (self._key is not None and np.array_equal(key, self._key) and np.array_equal(a, self._a)
+                and np.array_equal(b, self._b)):
+            return                           # the same pens as drawn: nothing to rebuild or repaint
+        self._key, self._a, self._b = key, np.array(a), np.array(b)
+        self.prepareGeometryChange()
+        self.paths = []
+        if len(a):
+            uniq, inv = np.unique(key, axis=0, return_inverse=True)
+            inv = inv.ravel()
+            for u, k in enumerate(uniq):
+                sel = np.flatnonzero(inv == u)
+                QLineF = pg.QtCore.QLineF
+                lines = [QLineF(a[q, 0], a[q, 1], b[q, 0], b[q, 1]) for q in sel]
+                pen = pg.mkPen(color=tuple(int(c) for c in k[:4]), width=k[4] / 2)
+                self.paths.append((pen, lines))
+            lo = np.minimum(a.min(0), b.min(0))
+            hi = np.maximum(a.max(0), b.max(0))
+            self.rect = pg.QtCore.QRectF(lo[0], lo[1], hi[0] - lo[0], hi[1] - lo[1])
+        else:
+            self.rect = pg.QtCore.QRectF()
+        self.update()
+
+    def boundingRect(self):
+        return self.rect
+
+    def paint(self, p, *args):
+        p.setRenderHint(p.RenderHint.Antialiasing, self.antialias)
+        for pen, lines in self.paths:
+            p.setPen(pen)
+            p.drawLines(lines)             # each line stroked alone: no costly union of overlaps
 
 
 def signed_colors(values, scale=1.0):
@@ -57,22 +117,28 @@ class NetworkView(pg.GraphicsLayoutWidget):
     """Draws one network's snapshot; ``hover_text`` holds the current read-out."""
 
     hovered = pyqtSignal(str)
+    neuron_hovered = pyqtSignal(int)       # flat index of the neuron under the mouse
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumSize(320, 220)
         self.vb = self.addViewBox(lockAspect=False, enableMouse=False)
         self.vb.setMenuEnabled(False)
-        self.glow = pg.GraphItem()
-        self.graph = pg.GraphItem()
+        self.glow = LinkItem(antialias=False)
+        self.links = LinkItem()
+        self.neurons = pg.ScatterPlotItem(pxMode=True)
+        self.neurons.setZValue(2)
         self.vb.addItem(self.glow)
-        self.vb.addItem(self.graph)
+        self.vb.addItem(self.links)
+        self.vb.addItem(self.neurons)
+        self._pens_now = None
         self.tip = pg.TextItem("", color=(20, 20, 20), fill=pg.mkBrush(255, 255, 240, 235),
                                border=pg.mkPen(120, 120, 120), anchor=(0, 1))
         self.tip.setZValue(10)
         self.tip.hide()
         self.vb.addItem(self.tip)
-        self.labels: list[pg.TextItem] = []
+        self.labels: list[pg.TextItem | None] = []
+        self.out_labels: list[pg.TextItem] = []
         self.sizes = None
         self.names = {}
         self.state = None            # the net's snapshot dict
@@ -87,23 +153,36 @@ class NetworkView(pg.GraphicsLayoutWidget):
 
     # ---- structure ---------------------------------------------------------------------------
     def set_network(self, sizes, task=None, output_names=None):
-        """Lay out neurons for ``sizes`` (layer l at x = l, neurons centred on y = 0)."""
+        """Lay out neurons for ``sizes`` (layer l at x = 1.6 l, neurons centred on y = 0).
+
+        Big networks degrade instead of freezing: above ``MAX_DRAWN_LINKS`` a fixed, seeded
+        sample of links is drawn (hover still finds any drawn link), and layers of more than
+        ``CROWDED`` neurons get smaller neurons and no θ labels (hover gives the numbers)."""
         self.sizes = tuple(sizes)
         self.task = task
         aoff, _, _ = offsets(self.sizes)
+        nmax = max(self.sizes)
+        self.crowded = nmax > CROWDED
         pos = []
         for l, n in enumerate(self.sizes):
             gap = 1.0 if n <= 8 else 8.0 / n
             for i in range(n):
                 pos.append((l * 1.6, ((n - 1) / 2 - i) * gap))
         self.pos = np.array(pos, float)
-        adj = []
+        src, dst = [], []
         for l in range(len(self.sizes) - 1):
-            for i in range(self.sizes[l + 1]):
-                for j in range(self.sizes[l]):
-                    adj.append((aoff[l] + j, aoff[l + 1] + i))
-        self.adj = np.array(adj, int).reshape(-1, 2)
-        self._glow_level = np.zeros(len(self.adj))
+            i, j = np.meshgrid(np.arange(self.sizes[l + 1]), np.arange(self.sizes[l]), indexing="ij")
+            src.append(aoff[l] + j.ravel())
+            dst.append(aoff[l + 1] + i.ravel())
+        self.adj = np.stack([np.concatenate(src), np.concatenate(dst)], axis=1).astype(int)
+        n_links = len(self.adj)
+        if n_links > MAX_DRAWN_LINKS:
+            self.drawn = np.sort(np.random.default_rng(0).choice(n_links, MAX_DRAWN_LINKS, replace=False))
+        else:
+            self.drawn = np.arange(n_links)
+        self.drawing_note = (f"drawing {MAX_DRAWN_LINKS:,} of {n_links:,} links (a fixed sample)"
+                             if n_links > MAX_DRAWN_LINKS else "")
+        self._glow_level = np.zeros(len(self.drawn))
         self.names = {}
         for j in range(self.sizes[0]):
             self.names[j] = f"input x{j + 1}"
@@ -113,29 +192,46 @@ class NetworkView(pg.GraphicsLayoutWidget):
         for l in range(1, len(self.sizes) - 1):
             for i in range(self.sizes[l]):
                 self.names[aoff[l] + i] = f"hidden {l}.{i + 1}"
-        for t in self.labels:
-            self.vb.removeItem(t)
-        self.labels = []
+        for t in self.labels + self.out_labels:
+            if t is not None:
+                self.vb.removeItem(t)
+        self.labels = [None] * len(self.pos)          # θ (and input) labels; None where hidden
+        self.out_labels = []
         for k, (x, y) in enumerate(self.pos):
-            t = pg.TextItem("", color=(60, 60, 60), anchor=(0.5, -0.45))
+            layer = int(np.searchsorted(aoff, k, side="right") - 1)
+            if self.sizes[layer] > CROWDED:
+                continue
+            t = pg.TextItem("", color=(60, 60, 60), anchor=(0.5, -0.55), fill=LABEL_FILL)
+            t.setZValue(5)                          # above the links, on a light patch: links never cross it
             t.setPos(x, y)
             self.vb.addItem(t)
-            self.labels.append(t)
+            self.labels[k] = t
         for j in range(self.sizes[0]):
-            self.labels[j].setText(f"x{j + 1}")
-        for i in range(self.sizes[-1]):
-            t = pg.TextItem(outs[i] if i < len(outs) else "", color=(60, 60, 60), anchor=(-0.35, 0.5))
-            t.setPos(*self.pos[aoff[-2] + i])
-            self.vb.addItem(t)
-            self.labels.append(t)
+            if self.labels[j] is not None:
+                self.labels[j].setText(f"x{j + 1}")
+        if self.sizes[-1] <= CROWDED:
+            for i in range(self.sizes[-1]):
+                t = pg.TextItem(outs[i] if i < len(outs) else "", color=(60, 60, 60), anchor=(0, 0.5),
+                                fill=LABEL_FILL)
+                t.setZValue(5)
+                x, y = self.pos[aoff[-2] + i]
+                t.setPos(x + 0.3, y)                # clear of the neuron's disc
+                self.vb.addItem(t)
+                self.out_labels.append(t)
         self.state = None
-        self.graph.setData(pos=self.pos, adj=self.adj, pen=self._pens(np.zeros(len(self.adj))), size=26,
-                           symbolBrush=[pg.mkBrush(230, 230, 230)] * len(self.pos), symbolPen=pg.mkPen(70, 70, 70),
-                           pxMode=True)
-        self.glow.setData(pos=self.pos, adj=self.adj, pen=self._glow_pens(), size=0, symbolPen=None,
-                          symbolBrush=None)
+        self._brush_cols = None
+        self.neuron_px = 26 if nmax <= 8 else max(6, int(26 * 8 / nmax))
+        self.links.antialias = len(self.drawn) <= SMOOTH_LINKS
+        adj = self.adj[self.drawn]
+        self._a, self._b = self.pos[adj[:, 0]], self.pos[adj[:, 1]]
+        self._set_link_pens(self._pens(np.zeros(len(self.adj))))
+        self.neurons.setData(pos=self.pos, size=self.neuron_px, brush=[pg.mkBrush(230, 230, 230)] * len(self.pos),
+                             pen=pg.mkPen(70, 70, 70))
+        self._glow_shown = None
+        self._apply_glow()
         lo, hi = self.pos.min(0), self.pos.max(0)
-        self.vb.setRange(xRange=(lo[0] - 0.4, hi[0] + 0.9), yRange=(lo[1] - 0.6, hi[1] + 0.5), padding=0)
+        right = 1.2 if self.out_labels else 0.5
+        self.vb.setRange(xRange=(lo[0] - 0.4, hi[0] + right), yRange=(lo[1] - 0.6, hi[1] + 0.5), padding=0)
 
     # ---- per frame ---------------------------------------------------------------------------
     def update_state(self, state):
@@ -145,12 +241,21 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.state = state
         self._last_update = time.perf_counter()
         w, b, dw = state["w"], state["b"], state["dw"]
-        brushes = [pg.mkBrush(235, 235, 235)] * self.sizes[0] + [pg.mkBrush(*c) for c in signed_colors(b, 1.0)]
-        self.graph.setPen(self._pens(w))           # pens and brushes only: no scatter rebuild per frame
-        self.graph.scatter.setBrush(brushes)
+        self._set_link_pens(self._pens(w))         # pens and brushes only: no scatter rebuild per frame
+        bb = np.nan_to_num(np.asarray(b, float), posinf=1e3, neginf=-1e3)
+        cols = DIVERGING.map(0.5 + 0.5 * np.round(12 * bb / (np.abs(bb) + 1.0)) / 12, mode="byte")
+        if self._brush_cols is None or not np.array_equal(cols, self._brush_cols):
+            self._brush_cols = cols                # a new brush re-renders the symbols: only on change
+            self.neurons.setBrush([pg.mkBrush(235, 235, 235)] * self.sizes[0] +
+                                        [pg.mkBrush(*c) for c in cols])
         for k, th in enumerate(b):
-            self.labels[self.sizes[0] + k].setText(f"θ {th:+.2f}" if np.isfinite(th) else "θ ∞")
-        mag = np.abs(np.nan_to_num(dw))
+            label = self.labels[self.sizes[0] + k]
+            if label is None:
+                continue
+            text = f"θ {th:+.2f}" if np.isfinite(th) else "θ ∞"
+            if label.textItem.toPlainText() != text:     # a new text costs a relayout: only on change
+                label.setText(text)
+        mag = np.abs(np.nan_to_num(np.asarray(dw, float)[self.drawn]))
         top = mag.max() if mag.size else 0.0
         if top > 0:
             self._glow_level = np.maximum(self._glow_level * 0.5, np.sqrt(mag / max(top, 1e-4)))
@@ -161,24 +266,38 @@ class NetworkView(pg.GraphicsLayoutWidget):
             self._show_hover(*self._last_hover)
 
     def _pens(self, w):
-        pens = np.empty(len(self.adj), dtype=PEN_DTYPE)
-        cols = signed_colors(w, 1.0)
-        a = np.abs(np.nan_to_num(np.asarray(w, float), posinf=1e3, neginf=1e3))
+        w = np.asarray(w, float)[self.drawn]
+        pens = np.empty(len(self.drawn), dtype=PEN_DTYPE)
+        a = np.abs(np.nan_to_num(w, posinf=1e3, neginf=1e3))
+        # 12 colour steps per sign and half-pixel widths: few distinct pens, so few paths to stroke
+        t = np.round(12 * np.sign(w) * a / (a + 1.0)) / 12
+        cols = DIVERGING.map(0.5 + 0.5 * np.nan_to_num(t), mode="byte")
         pens["red"], pens["green"], pens["blue"] = cols[:, 0], cols[:, 1], cols[:, 2]
-        pens["alpha"] = 255
-        pens["width"] = 0.8 + 7.0 * a / (a + 2.0)
+        pens["alpha"] = 255 if len(self.drawn) <= 100 else 160
+        top = 7.0 if not self.crowded else 2.5
+        pens["width"] = 0.8 + top * a / (a + 2.0)
         return pens
 
-    def _glow_pens(self):
-        g = self._glow_level
-        pens = np.empty(len(self.adj), dtype=PEN_DTYPE)
-        pens["red"], pens["green"], pens["blue"] = GLOW
-        pens["alpha"] = np.clip(210 * g, 0, 255).astype(np.ubyte)
-        pens["width"] = 2.0 + 12.0 * g
-        return pens
+    def _set_link_pens(self, pens):
+        self._pens_now = pens
+        rgba = np.column_stack([pens["red"], pens["green"], pens["blue"], pens["alpha"]])
+        self.links.set_links(self._a, self._b, rgba, pens["width"])
 
     def _apply_glow(self):
-        self.glow.setPen(self._glow_pens())
+        """Only links that glow are drawn in the glow layer (an invisible wide stroke still costs)."""
+        g = self._glow_level
+        on = np.flatnonzero(g >= 0.03)
+        if on.size == 0:
+            if self._glow_shown != 0:
+                self.glow.set_links(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 4)), np.zeros(0))
+                self._glow_shown = 0
+            return
+        alpha = np.clip(210 * g[on], 0, 255)
+        alpha = np.round(alpha / 30) * 30             # few buckets: few paths
+        rgba = np.column_stack([np.full((on.size, 3), GLOW), alpha])
+        width = 2.0 + (12.0 if not self.crowded else 4.0) * np.round(g[on] * 4) / 4
+        self.glow.set_links(self._a[on], self._b[on], rgba, width)
+        self._glow_shown = on.size
 
     def _fade_step(self):
         if time.perf_counter() - self._last_update < 0.05:
@@ -191,14 +310,17 @@ class NetworkView(pg.GraphicsLayoutWidget):
 
     def edge_pens(self):
         """The link pens currently drawn (structured array: red, green, blue, alpha, width)."""
-        pen = self.graph.pen
-        return np.array(pen, copy=True) if isinstance(pen, np.ndarray) else None
+        return None if self._pens_now is None else self._pens_now.copy()
+
+    def drawn_links(self) -> int:
+        return len(self.drawn)
 
     def glow_level(self):
         return self._glow_level.copy()
 
     # ---- hover -------------------------------------------------------------------------------
     _last_hover = None
+    _hit = None
 
     def _mouse_moved(self, scene_pos):
         if self.sizes is None or not self.vb.sceneBoundingRect().contains(scene_pos):
@@ -207,8 +329,15 @@ class NetworkView(pg.GraphicsLayoutWidget):
         p = self.vb.mapSceneToView(scene_pos)
         self._show_hover(p.x(), p.y())
 
+    def show_neuron(self, k):
+        """Hover neuron ``k`` from code (screenshots, tests)."""
+        self._show_hover(*self.pos[k])
+
     def _show_hover(self, x, y):
+        self._hit = None
         text = self.describe_at(x, y)
+        if self._hit is not None:
+            self.neuron_hovered.emit(self._hit)
         self._last_hover = (x, y)
         self._set_hover(text, (x, y))
 
@@ -216,12 +345,27 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.hover_text = text
         if text:
             self.tip.setText(text)
-            self.tip.setPos(*where)
+            self._place_tip(*where)
             self.tip.show()
         else:
             self.tip.hide()
             self._last_hover = None
         self.hovered.emit(text)
+
+    def _place_tip(self, x, y):
+        """Put the tip 14 px beside the point, towards the view's centre, then shift it so all
+        of it stays inside the view (a tip at the edge was cut off)."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        px, py = self.vb.viewPixelSize()
+        br = self.tip.textItem.boundingRect()
+        w, h = br.width() * px, br.height() * py
+        right, top = x > (x0 + x1) / 2, y > (y0 + y1) / 2
+        left_edge = x - 14 * px - w if right else x + 14 * px
+        top_edge = y - 14 * py if top else y + 14 * py + h
+        left_edge = min(max(left_edge, x0), x1 - w)
+        top_edge = max(min(top_edge, y1), y0 + h)
+        self.tip.setAnchor((0.0, 0.0))
+        self.tip.setPos(left_edge, top_edge)
 
     def describe_at(self, x, y) -> str:
         """The read-out for the neuron or link nearest the view point (x, y), or ''."""
@@ -231,16 +375,18 @@ class NetworkView(pg.GraphicsLayoutWidget):
         sx, sy = max(px[0], 1e-9), max(px[1], 1e-9)
         d = np.hypot((self.pos[:, 0] - x) / sx, (self.pos[:, 1] - y) / sy)
         k = int(np.argmin(d))
-        if d[k] <= 15:
+        if d[k] <= max(6, self.neuron_px / 2 + 2):
+            self._hit = k
             return self._describe_neuron(k)
-        a, b = self.pos[self.adj[:, 0]], self.pos[self.adj[:, 1]]
+        adj = self.adj[self.drawn]
+        a, b = self.pos[adj[:, 0]], self.pos[adj[:, 1]]
         ab = (b - a) / [sx, sy]
         ap = (np.array([x, y]) - a) / [sx, sy]
         t = np.clip(np.sum(ap * ab, 1) / np.maximum(np.sum(ab * ab, 1), 1e-12), 0, 1)
         dist = np.hypot(*(ap - t[:, None] * ab).T)
         q = int(np.argmin(dist))
         if dist[q] <= 5:
-            return self._describe_link(q)
+            return self._describe_link(int(self.drawn[q]))
         return ""
 
     def _describe_link(self, q):

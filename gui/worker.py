@@ -3,13 +3,17 @@
 Why a thread of its own: a kernel call, the learner fit and numba's first compile all take
 longer than a frame, and the window must keep repainting.  The window talks to the worker only
 through a command queue (methods below) and listens to its signals; every array in a snapshot
-is a copy, so the window never sees memory the kernels are writing.  Snapshots are throttled to
-``FPS`` and only sent once the window has drawn the previous one (``ack``), so a slow window
-never builds a backlog.  Pyqtgraph items are never touched here.
+is a copy, so the window never sees memory the kernels are writing.  Snapshots are made at
+``FPS`` into a one-slot mailbox: the latest one wins, and the window is told only when the slot
+was empty, so a slow window drops frames instead of queueing them (a queue of snapshots is what
+kept the event loop from ever draining).  Training never waits for the window.  Error
+histories travel decimated to ~``CURVE_POINTS`` points (min and max per bin), so a frame's cost
+does not grow with the run's length.  Pyqtgraph items are never touched here.
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -29,6 +33,40 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 0)
 #: Sampling keeps at most about this many rows (every k-th step), like the CLI's ``--every``.
 MAX_SAMPLE_ROWS = 20000
 GRID = 100
+#: Bins of a decimated J curve (each bin sends its min and max).
+CURVE_POINTS = 500
+#: Niceness added to the training thread: on a busy machine the window's thread gets the CPU first.
+WORKER_NICE = 5
+#: Share of a frame period spent training; when ``speed`` cycles take longer (a big net, a busy
+#: machine) the frame shows fewer cycles rather than coming late: frames are kept, cycles dropped.
+TRAIN_SHARE = 0.75
+#: At fixed speeds a frame's training is split into kernel calls of about this long, so the
+#: worker notices commands (pause, quit) quickly.
+CHUNK_SECONDS = 0.004
+
+
+def decimate(y, bins=CURVE_POINTS):
+    """(x, y) of a curve with at most ~2*bins points: each bin's min and max, plus the last point.
+
+    Why: a long run has millions of cycles; drawing them all costs the window tens of ms per
+    frame, while at most a few points per pixel are visible anyway (same idea as pyqtgraph's
+    "peak" downsampling, done here in the worker so the window gets only what it draws)."""
+    y = np.asarray(y, float)
+    t = y.shape[0]
+    if t <= 2 * bins:
+        return np.arange(t, dtype=float), y.copy()
+    k = t // bins
+    m = k * bins
+    blocks = y[:m].reshape(bins, k)
+    lo = np.fmin.reduce(blocks, axis=1)        # fmin/fmax skip NaN (a log-y gap) unless all NaN
+    hi = np.fmax.reduce(blocks, axis=1)
+    starts = np.arange(bins, dtype=float) * k
+    xs = np.empty(2 * bins + 1)
+    ys = np.empty(2 * bins + 1)
+    xs[0:-1:2], xs[1:-1:2] = starts, starts + (k - 1) / 2
+    ys[0:-1:2], ys[1:-1:2] = lo, hi
+    xs[-1], ys[-1] = t - 1, y[-1]
+    return xs, ys
 
 
 class Cancelled(Exception):
@@ -86,6 +124,7 @@ class Net:
         self.diverged_at = None
         self.started = False
         self.seconds = 0.0
+        self.lock = threading.Lock()     # the worker's history lock, shared (see ``histories``)
 
     def _room(self, last):
         """Make J and Jt hold index ``last`` (doubling, so a long run costs O(n) copies)."""
@@ -104,21 +143,22 @@ class Net:
         if n <= 0 or self.diverged_at is not None:
             return 0
         j, jt = np.empty(n + 1), np.empty(n + 1)
-        self._room(self.t + n)
         t0 = time.perf_counter()
         div, _ = kernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
                                float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
         self.seconds += time.perf_counter() - t0
-        if not self.started:
-            self.J[0], self.Jt[0] = j[0], jt[0]
-            self.started = True
-        self.J[self.t + 1:self.t + n + 1] = j[1:]
-        self.Jt[self.t + 1:self.t + n + 1] = jt[1:]
-        if div >= 0:
-            self.diverged_at = self.t + int(div)
-            self.t += int(div)
-            return int(div) * self.task.X.shape[0]
-        self.t += n
+        with self.lock:
+            self._room(self.t + n)
+            if not self.started:
+                self.J[0], self.Jt[0] = j[0], jt[0]
+                self.started = True
+            self.J[self.t + 1:self.t + n + 1] = j[1:]
+            self.Jt[self.t + 1:self.t + n + 1] = jt[1:]
+            if div >= 0:
+                self.diverged_at = self.t + int(div)
+                self.t += int(div)
+                return int(div) * self.task.X.shape[0]
+            self.t += n
         return n * self.task.X.shape[0]
 
     def evaluate(self):
@@ -135,7 +175,7 @@ class TrainWorker(QThread):
     """Owns the networks being trained; controlled by queued commands, reports by signals."""
 
     ready = pyqtSignal()                 # kernels compiled (or loaded from numba's disk cache)
-    snapshot = pyqtSignal(object)        # dict, see ``_snapshot``
+    snapshot_ready = pyqtSignal()        # the mailbox holds a new snapshot: ``take_snapshot``
     status = pyqtSignal(str)
     failed = pyqtSignal(str)             # a one-line message (bad input found while working)
     learn_progress = pyqtSignal(object)  # dict(stage, done, total, J, Jt)
@@ -146,9 +186,11 @@ class TrainWorker(QThread):
         super().__init__(parent)
         self._q: queue.Queue = queue.Queue()
         self._stop = threading.Event()
+        self._cancel = threading.Event()     # stop the current recording/learning, keep running
         self._deadline = 0.0
-        self._ack = threading.Event()
-        self._ack.set()
+        self._mail_lock = threading.Lock()
+        self._mail = None                # latest snapshot not yet taken by the window
+        self._hist_lock = threading.Lock()   # guards the nets' J histories (see ``histories``)
         self.cfg: RunConfig | None = None
         self.nets: list[Net] = []
         self.playing = False
@@ -160,6 +202,7 @@ class TrainWorker(QThread):
         self._last_emit = 0.0
         self._rate_window = []           # (time, steps) of recent chunks, for steps/s
         self.steps_total = 0
+        self.map_output = 0              # which output the decision maps show
 
     # ---- commands (any thread) -------------------------------------------------------------
     def configure(self, cfg: RunConfig): self._q.put(("configure", cfg))
@@ -170,12 +213,29 @@ class TrainWorker(QThread):
     def set_rate(self, rate): self._q.put(("rate", float(rate)))
     def set_speed(self, speed): self._q.put(("speed", int(speed)))
     def set_cycles(self, cycles): self._q.put(("cycles", int(cycles)))
+    def set_map_output(self, k): self._q.put(("map_output", int(k)))
     def record(self, **params): self._q.put(("record", params))
     def learn(self, **params): self._q.put(("learn", params))
 
-    def ack(self):
-        """The window has drawn the last snapshot: the next one may be sent."""
-        self._ack.set()
+    def cancel_learning(self):
+        """Stop a recording or learner fit at its next progress report (any thread, no queue).
+
+        Every queued record or learn command is dropped too: they belong to the settings the
+        window has just left."""
+        self._cancel.set()
+        self._q.put(("uncancel",))
+
+    def take_snapshot(self):
+        """The newest snapshot (a dict, see ``_snapshot``) or None; frames in between are dropped."""
+        with self._mail_lock:
+            snap, self._mail = self._mail, None
+        return snap
+
+    def histories(self):
+        """Full (J, J_test or None) of every net, copied: for export, not for drawing."""
+        with self._hist_lock:
+            return [(n.J[:n.t + 1].copy(), n.Jt[:n.t + 1].copy() if n.task.X_test is not None else None)
+                    for n in self.nets]
 
     def shutdown(self, timeout_ms=5000) -> bool:
         """Stop training or learning at the next chunk and join the thread."""
@@ -184,7 +244,21 @@ class TrainWorker(QThread):
         return self.wait(timeout_ms) if self.isRunning() else True
 
     # ---- thread ----------------------------------------------------------------------------
+    def cpu_seconds(self) -> float:
+        """CPU time this thread has used (Linux; 0 elsewhere): for the benchmark."""
+        try:
+            return time.clock_gettime(time.pthread_getcpuclockid(self._ident))
+        except (AttributeError, OSError, TypeError):
+            return 0.0
+
+    _ident = None
+
     def run(self):
+        self._ident = threading.get_ident()
+        try:      # Linux: a thread has its own niceness; training yields the CPU to the window
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
+        except (AttributeError, OSError):
+            pass
         self.status.emit("preparing… (compiling the numba kernels)")
         try:
             self._warm()
@@ -234,6 +308,7 @@ class TrainWorker(QThread):
                 self._emit(force=True)
             elif kind == "step":
                 self.playing = False
+                self._mark()
                 self._train(cmd[1])
                 self._emit(force=True)
             elif kind == "reset":
@@ -245,17 +320,23 @@ class TrainWorker(QThread):
                 self.rate = cmd[1]
             elif kind == "speed":
                 self.speed = cmd[1]
+            elif kind == "map_output":
+                self.map_output = cmd[1]
+                self._emit(force=True)
             elif kind == "cycles":
                 self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
                 self._emit(force=True)
-            elif kind == "record":
+            elif kind == "uncancel":
+                self._cancel.clear()
+            elif kind in ("record", "learn"):
+                if self._cancel.is_set():
+                    return                          # asked for before the window cancelled
                 self.playing = False
                 self._emit(force=True)
-                self._record(**cmd[1])
-            elif kind == "learn":
-                self.playing = False
-                self._emit(force=True)
-                self._learn(**cmd[1])
+                try:
+                    (self._record if kind == "record" else self._learn)(**cmd[1])
+                except Cancelled:
+                    self.learn_progress.emit({"stage": "cancelled", "done": 0, "total": 0, "J": None, "Jt": None})
         except UsageError as e:
             self.playing = False
             self.failed.emit(str(e))
@@ -268,6 +349,7 @@ class TrainWorker(QThread):
         self.rate, self.cycles, self.speed = cfg.rate, cfg.cycles, cfg.speed
         self.playing = False
         self._grid = grid_points(cfg.task, cfg.grid) if cfg.task.n_in == 2 else None
+        self.map_output = min(self.map_output, cfg.task.n_out - 1)
         self._build()
         self._emit(force=True)
 
@@ -280,14 +362,19 @@ class TrainWorker(QThread):
             self.nets.append(Net(cfg.rule_label or cfg.rule.mode, cfg.sizes, init, mode, largs, cfg.task,
                                  self.cycles, cfg.rule.mode))
         for n in self.nets:
+            n.lock = self._hist_lock
             n.evaluate()
         self.steps_total = 0
         self._rate_window.clear()
 
+    def _mark(self):
+        """Remember the weights, so the next snapshot's Δw covers everything since (a frame, a step)."""
+        for n in self.nets:
+            n.prev_w, n.prev_b = n.w.copy(), n.b.copy()
+
     def _train(self, cycles) -> int:
         steps = 0
         for n in self.nets:
-            n.prev_w, n.prev_b = n.w.copy(), n.b.copy()
             steps += n.advance(self.rate, cycles, self.cycles)
         self.steps_total += steps
         now = time.perf_counter()
@@ -300,22 +387,27 @@ class TrainWorker(QThread):
         """One frame of play: ``speed`` cycles per network, then wait out the frame period.
 
         Frames are due on a fixed schedule (not "a period after the last one ended"), so the
-        waits' small overshoots do not add up to a lower frame rate."""
+        waits' small overshoots do not add up to a lower frame rate.  The training is split into
+        chunks of about ``CHUNK_SECONDS`` so a pause or a new setting is picked up at once."""
         t0 = time.perf_counter()
         period = 1.0 / FPS
         self._deadline = t0 + period if t0 - self._deadline > period else self._deadline + period
-        if self.speed > 0:
-            self._train(self.speed)
-        else:                                  # as fast as possible: chunks of about 5 ms
-            n = max(1, int(0.005 * self._cycles_per_second()))
-            while time.perf_counter() - t0 < 1.0 / FPS and self._q.empty() and self._can_play():
+        chunk = max(1, int(CHUNK_SECONDS * self._cycles_per_second()))
+        self._mark()
+        budget = TRAIN_SHARE * period          # the rest of the frame makes the snapshot
+        if self.speed > 0:                     # up to ``speed`` cycles: a frame is never late for them
+            left = self.speed
+            while left > 0 and self._q.empty() and self._can_play() and time.perf_counter() - t0 < budget:
+                n = min(chunk, left)
                 self._train(n)
+                left -= n
+        else:                                  # as fast as possible: the whole budget
+            while time.perf_counter() - t0 < budget and self._q.empty() and self._can_play():
+                self._train(max(1, chunk // 2))
         finished = all(n.done(self.cycles) for n in self.nets)
         if finished:
             self.playing = False
-        # a window still drawing the last frame gets until this frame's end, not a skipped frame
-        self._ack.wait(timeout=max(0.0, self._deadline - time.perf_counter()))
-        self._emit(force=finished)
+        self._emit(force=True)
         if self.speed > 0 and not finished:
             left = self._deadline - time.perf_counter()
             if left > 0:
@@ -341,14 +433,17 @@ class TrainWorker(QThread):
         return sum(s for _, s in w[1:]) / span if span > 0 else 0.0
 
     def _emit(self, force=False):
+        """Put a fresh snapshot in the mailbox; signal the window only if it had taken the last."""
         now = time.perf_counter()
-        # half a period of slack: frames paced at exactly 1/FPS would otherwise lose every
-        # emit that jitter brings in a hair early
-        if not force and (not self._ack.is_set() or now - self._last_emit < 0.5 / FPS):
+        if not force and now - self._last_emit < 0.5 / FPS:
             return
-        self._ack.clear()
         self._last_emit = now
-        self.snapshot.emit(self._snapshot())
+        snap = self._snapshot()
+        with self._mail_lock:
+            was_empty = self._mail is None
+            self._mail = snap
+        if was_empty:
+            self.snapshot_ready.emit()
 
     def _snapshot(self) -> dict:
         nets = []
@@ -356,14 +451,20 @@ class TrainWorker(QThread):
             m = None
             if self._grid is not None:
                 g = self.cfg.grid
-                m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, 0].reshape(g, g)
+                k = min(max(self.map_output, 0), int(n.sizes[-1]) - 1)
+                m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, k].reshape(g, g)
             acc = None
             if n.diverged_at is None:
                 X, Y = ((n.task.X_test, n.task.Y_test) if n.task.X_test is not None else (n.task.X, n.task.Y))
                 acc = accuracy(kernels.predict(n.sizes, n.w, n.b, X), Y)
+            with self._hist_lock:
+                jx, jy = decimate(n.J[:n.t + 1])
+                jt = decimate(n.Jt[:n.t + 1])[1] if n.task.X_test is not None else None
+                j_now = float(n.J[n.t])
+                jt_now = float(n.Jt[n.t]) if n.task.X_test is not None else None
             nets.append({"name": n.name, "t": n.t, "w": n.w.copy(), "b": n.b.copy(),
                          "dw": n.w - n.prev_w, "db": n.b - n.prev_b,
-                         "J": n.J[:n.t + 1].copy(), "Jt": n.Jt[:n.t + 1].copy() if n.task.X_test is not None else None,
+                         "Jx": jx, "J": jy, "Jt": jt, "J_now": j_now, "Jt_now": jt_now,
                          "diverged_at": n.diverged_at, "map": m, "accuracy": acc, "seconds": n.seconds,
                          "mode": n.rule_mode})
         return {"nets": nets, "gen": self.cfg.gen if self.cfg else -1, "playing": self._can_play(),
@@ -374,19 +475,48 @@ class TrainWorker(QThread):
 
     # ---- sampling and learning -------------------------------------------------------------
     def _check_stop(self, *_):
-        if self._stop.is_set():
+        if self._stop.is_set() or self._cancel.is_set():
             raise Cancelled
 
     def _record(self, task, sizes, rate, cycles, seed):
+        """A sampled backprop run, as ``localrule.runs.train`` records it, in chunks of ~0.1 s.
+
+        Why chunks: a long recording (millions of cycles) must still show progress and stop at
+        once when the window closes or the task changes.  Training is online with no state but
+        (w, b), and every chunk is a whole number of sampling periods, so the chained chunks give
+        the same rows as one call, bit for bit (a test checks it)."""
+        from math import gcd
+
         from localrule.runs import train
-        steps = cycles * task.X.shape[0]
-        every = max(1, -(-steps // MAX_SAMPLE_ROWS))
-        self.learn_progress.emit({"stage": "recording", "done": 0, "total": cycles, "J": None, "Jt": None})
-        res = train(task, sizes, rate, cycles, seed, sample_every=every)
+        n_pat = task.X.shape[0]
+        every = max(1, -(-cycles * n_pat // MAX_SAMPLE_ROWS))
+        unit = every // gcd(every, n_pat)          # cycles per whole number of sampling periods
+        init = init_params(sizes, seed)
+        parts, J, Jt = [], [], []
+        done, chunk = 0, unit
+        while done < cycles:
+            n = min(chunk, cycles - done)
+            self._check_stop()
+            self.learn_progress.emit({"stage": "recording", "done": done, "total": cycles, "J": None, "Jt": None})
+            t0 = time.perf_counter()
+            res = train(task, sizes, rate, n, seed, init=init, sample_every=every)
+            per_cycle = max(time.perf_counter() - t0, 1e-6) / n
+            chunk = unit * max(1, int(0.1 / per_cycle) // unit)
+            parts.append(res.samples)
+            J.append(res.J if not J else res.J[1:])
+            if res.J_test is not None:
+                Jt.append(res.J_test if not Jt else res.J_test[1:])
+            init = (res.w, res.b)
+            done += n
+            if res.diverged_at is not None:
+                break
+        self._check_stop()
+        fields = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]}
         meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
-                "every": every, "rows": int(res.samples["w"].shape[0])}
-        fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
-        self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": res.J, "Jt": res.J_test})
+                "every": every, "rows": int(fields["w"].shape[0])}
+        J = np.concatenate(J)
+        Jt = np.concatenate(Jt) if Jt else None
+        self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": J, "Jt": Jt})
         self.recorded.emit((meta, fields))
 
     def _learn(self, kind, sources, hidden, rate, cycles, seed, features=None, encoding="log"):
@@ -397,15 +527,13 @@ class TrainWorker(QThread):
             self.learn_progress.emit({"stage": "learning", "kind": kind, "done": done, "total": cycles,
                                       "J": J, "Jt": Jt})
         self.learn_progress.emit({"stage": "learning", "kind": kind, "done": 0, "total": cycles, "J": None, "Jt": None})
-        try:
-            if kind == "full":
-                rule = learner.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
-                                           features=features, progress=progress)
-            else:
-                rule = learner.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
-                                            encoding=encoding, progress=progress)
-        except Cancelled:
-            return
+        if kind == "full":
+            rule = learner.learn_full(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                       features=features, progress=progress)
+        else:
+            rule = learner.learn_local(sources, hidden=hidden, rate=rate, cycles=cycles, seed=seed,
+                                        encoding=encoding, progress=progress)
+        self._check_stop()
         self.learn_progress.emit({"stage": "learned", "kind": kind, "done": cycles, "total": cycles,
                                   "J": rule.history, "Jt": rule.history_test})
         self.learned.emit(rule)

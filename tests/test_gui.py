@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 pytest.importorskip("pytestqt")
 from PyQt6.QtCore import Qt  # noqa: E402
 
-from gui.app import MainWindow  # noqa: E402
+from gui.window import MainWindow  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
 from localrule.layout import init_params  # noqa: E402
 from localrule.samples import save_samples  # noqa: E402
@@ -111,6 +111,7 @@ def test_hover_reads_out_link_and_neuron(win):
 
 def assert_usable(win, qtbot):
     """After an error the previous run still steps."""
+    qtbot.waitUntil(lambda: win.snap is not None, timeout=TIMEOUT)
     t = t_of(win)
     win.panel.step.click()
     wait_t(qtbot, win, lambda x: x == t + 1)
@@ -217,3 +218,247 @@ def test_app_trains_with_a_local_rule_file_of_either_form(win, qtbot, tmp_path, 
     wait_t(qtbot, win, lambda t: t >= 1)
     a, b = win.snap["nets"]
     assert b["name"] == "local rule" and np.all(np.isfinite(b["w"])) and not np.array_equal(a["w"], b["w"])
+# ---- bad input: every case a one-line message in the panel, and the window still steps ----------
+
+def set_layers(win, text):
+    win.panel.layers.setText(text)
+    win.panel.layers.editingFinished.emit()
+    return win.panel.message.text()
+
+
+def one_line_in_app_words(msg):
+    return msg and "\n" not in msg and "--" not in msg and "Error" not in msg
+
+
+@pytest.mark.parametrize("text", ["2,99999999999999999999,2", "2,3000000000,2", "2,5000,2", "2,999,999,999,2"])
+def test_absurd_layers_are_refused(win, qtbot, text):
+    msg = set_layers(win, text)
+    assert one_line_in_app_words(msg) and "at most" in msg, msg
+    assert win.cfg.sizes == (2, 5, 2)
+    assert_usable(win, qtbot)
+
+
+def test_big_network_degrades_drawing(win, qtbot):
+    msg = set_layers(win, "2,400,2")
+    assert win.cfg.sizes == (2, 400, 2)
+    assert win.network.drawn_links() == 300 and "300 of 1,600 links" in msg
+    assert win.network.labels[2] is None                 # crowded hidden layer: no θ labels
+    assert win.network.neuron_px < 26
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"][0]["w"]) == 1600, timeout=TIMEOUT)
+    assert_usable(win, qtbot)
+
+
+@pytest.mark.parametrize("hidden, words", [("-3", "whole numbers"), ("20000", "at most 256"), ("8,x", "whole")])
+def test_bad_learner_hidden(win, qtbot, hidden, words):
+    win.samples = small_samples()
+    win.panel.learner_hidden.setText(hidden)
+    assert not win.learn_from_samples()
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and words in msg, msg
+    assert win.panel.sample_learn.isEnabled() and not win.learning
+    assert_usable(win, qtbot)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--rate", "0"], "positive"), (["--rate", "-1"], "positive"), (["--seed", "-5"], "--seed"),
+    (["--layers", "2,99999999999999999999,2"], "at most 1,000"), (["--layers", "2,3000000000,2"], "at most"),
+    (["--task", "nonexistent"], "unknown task"), (["--cycles", "0"], "--cycles"),
+    (["--layers", "3,5,2"], "do not fit")])
+def test_command_line_refuses_bad_values(capsys, argv, words):
+    from gui.app import main
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0] and "Traceback" not in err[0], err
+
+
+def test_screenshot_with_impossible_setting_fails_at_once(qapp, capsys, tmp_path):
+    import time
+    from gui.app import main
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    t0 = time.perf_counter()
+    assert main(["--task", "and", "--layers", "2,0,1", "--screenshot", str(tmp_path / "x.png")]) == 2
+    assert time.perf_counter() - t0 < 20
+    err = capsys.readouterr().err
+    assert "no hidden links" in err and not (tmp_path / "x.png").exists()
+
+
+def start_long_learning(win, qtbot):
+    win.panel.cycles.setValue(100)
+    win.panel.learner_cycles.setValue(5000)
+    win.panel.sample_learn.click()
+    qtbot.waitUntil(lambda: win.panel.progress.format().startswith("learning"), timeout=TIMEOUT)
+
+
+def test_sample_and_learn_runs_once_and_a_task_change_cancels_it(win, qtbot):
+    start_long_learning(win, qtbot)
+    assert not win.panel.sample_learn.isEnabled() and not win.panel.learn_samples.isEnabled()
+    win.sample_and_learn()                                  # a second press is refused, not queued
+    assert "already" in win.panel.message.text()
+    win.panel.task.setCurrentIndex(win.panel.task.findData("xor"))
+    win.on_task_chosen()
+    assert "cancelled" in win.panel.message.text()
+    qtbot.waitUntil(lambda: win.panel.progress.format() == "cancelled", timeout=5000)
+    assert win.panel.sample_learn.isEnabled() and win.cfg.task.name == "xor"
+    qtbot.waitUntil(lambda: win.snap is not None and win.snap["nets"][0]["w"].shape == (15,), timeout=TIMEOUT)
+    assert_usable(win, qtbot)
+    assert not win.panel.mode_available("local")
+
+
+def test_close_during_learning_is_prompt(qtbot, qapp):
+    import time
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    w = MainWindow(task="square", layers="2,5,2", cycles=100)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
+    start_long_learning(w, qtbot)
+    t0 = time.perf_counter()
+    w.close()
+    assert w.worker.isFinished() and time.perf_counter() - t0 < 1.5
+
+
+def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
+    path = tmp_path / "onehot.csv"
+    rows = ["a,b,c,yes,no"] + [f"{i % 2},{i % 3},{i % 5},{i % 2},{1 - i % 2}" for i in range(12)]
+    path.write_text("\n".join(rows) + "\n")
+    win.choose_csv(path)
+    assert win.cfg.sizes == (4, 5, 1)
+    win.panel.targets.setValue(2)                           # refits like a task change
+    assert win.cfg.sizes == (3, 5, 2), win.panel.message.text()
+    assert [win.network.names[k] for k in (8, 9)] == ["yes", "no"]
+    win.panel.targets.setValue(5)
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and "CSV targets" in msg
+    assert_usable(win, qtbot)
+    from gui.app import check_args
+    import argparse
+    args = argparse.Namespace(task=str(path), targets="2", layers=None, seed="0", cycles=None, rate="0.23")
+    check_args(args)
+    assert args.layers == "3,5,2"
+
+
+# ---- rendering: checks on what is drawn ------------------------------------------------------------
+
+def test_neuron_map_shows_the_hovered_neurons_own_output(win, qtbot):
+    net = win.network
+    k = 3                                                     # hidden 1.2 of 2-5-2
+    win.point_at_neuron(k)
+    assert "hidden 1.2" in net.hover_text and win.neuron_map.neuron == k
+    m = win.neuron_map.values
+    assert m.shape == (48, 48) and 0 <= m.min() < m.max() <= 1
+    # it is that neuron's sigmoid of w·x + θ over the plane, not the network's output
+    w, b = win.snap["nets"][0]["w"], win.snap["nets"][0]["b"]
+    x = win.neuron_map.grid[0]
+    expect = 1 / (1 + np.exp(-(w[2:4] @ x + b[1])))
+    assert m.ravel()[0] == pytest.approx(expect)
+    win.point_at_neuron(0)                                    # an input: its own value
+    assert win.neuron_map.values.ravel()[0] == pytest.approx(win.neuron_map.grid[0, 0])
+
+
+def test_tooltip_stays_inside_the_view(win):
+    net = win.network
+    for k in range(len(net.pos)):
+        net.show_neuron(k)
+        net.grab()                                            # paint: the tip's transform follows the view
+        tip = net.tip.textItem.mapRectToScene(net.tip.textItem.boundingRect())
+        view = net.vb.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+        assert view.contains(tip), (k, tip, view)
+
+
+def test_empty_plots_have_sensible_axes_and_ticks(win):
+    win.curves.clear()
+    (x0, x1), (y0, y1) = win.curves.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 0 < 10 <= x1 < 11 and -2.1 < y0 < y1 < 0.1     # 0..10 cycles, J 0.01..1 (log)
+    (x0, x1), _ = win.learner_curve.plot.getPlotItem().vb.viewRange()
+    assert x0 <= 0 and 10 <= x1 < 11
+    from gui.curves import log_ticks
+    labels = [t for level in log_ticks(-2, 0) for _, t in level if t]
+    assert labels == ["0.01", "0.1", "1", "0.02", "0.05", "0.2", "0.5"]   # no 0.09 beside 0.1
+
+
+def test_map_caption_names_only_what_the_task_has(win):
+    assert "rings" in win.maps.caption.text() and "inner square" in win.maps.caption.text()
+    win.panel.task.setCurrentIndex(win.panel.task.findData("xor"))
+    win.on_task_chosen()
+    text = win.maps.caption.text()
+    assert "rings" not in text and "square" not in text and "training points" in text
+
+
+def test_play_button_uses_an_icon_and_the_legend_has_a_background(win):
+    assert not win.panel.play.icon().isNull() and "⏸" not in win.panel.play.text()
+    win.play()
+    assert win.panel.play.text() == "pause" and not win.panel.play.icon().isNull()
+    win.pause()
+    assert win.curves.legend.opts["brush"].color().alpha() > 200
+
+
+def test_crowded_layer_hides_labels_in_the_picture(win, qtbot):
+    set_layers(win, "2,30,2")
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"][0]["w"]) == 120, timeout=TIMEOUT)
+    hidden = [win.network.labels[k] for k in range(2, 32)]
+    assert all(t is None for t in hidden) and win.network.neuron_px <= 8
+    img = win.network.grab().toImage()
+    assert img.width() > 100                                  # it renders (no exception, no freeze)
+
+
+def test_map_output_selector_and_toggles(win, qtbot):
+    maps = win.maps
+    assert maps.output.count() == 2 and "inner" in maps.output.itemText(0) and "outer" in maps.output.itemText(1)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t == 1)
+    inner = win.maps.maps[0].last.copy()
+    maps.output.setCurrentIndex(1)
+    maps._output_chosen()
+    qtbot.waitUntil(lambda: not np.allclose(win.maps.maps[0].last, inner), timeout=TIMEOUT)
+    assert "outer" in maps.caption.text()
+    maps.show_test.setChecked(False)
+    assert not maps.maps[0].test_pts.isVisible()
+    maps.discrete.setChecked(True)
+    shown = maps.maps[0].image.image
+    assert set(np.unique(shown)) <= {0.0, 1.0}
+    assert_usable(win, qtbot)
+
+
+def test_csv_test_split_is_seeded_and_checked(win, qtbot, tmp_path):
+    path = tmp_path / "twenty.csv"
+    path.write_text("a,b,t\n" + "".join(f"{i / 20},{(i * 7 % 20) / 20},{i % 2}\n" for i in range(20)))
+    win.choose_csv(path)
+    assert win.cfg.task.X_test is None
+    win.panel.test_share.setValue(25)
+    t = win.cfg.task
+    assert t.X.shape == (15, 2) and t.X_test.shape == (5, 2)
+    again = win._load_task()
+    np.testing.assert_array_equal(again.X_test, t.X_test)       # the same split every time
+    qtbot.waitUntil(lambda: win.snap is not None and win.snap["nets"][0]["Jt"] is not None, timeout=TIMEOUT)
+    assert "rings" in win.maps.caption.text()
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("a,b,t\n0,0,0\n1,1,1\n0,1,1\n")
+    win.panel.test_share.setValue(10)
+    win.choose_csv(tiny)
+    msg = win.panel.message.text()
+    assert one_line_in_app_words(msg) and "no test row" in msg
+    assert_usable(win, qtbot)
+
+
+def test_recording_in_chunks_equals_one_run(qapp):
+    """The worker records in cancellable chunks; the samples are those of one runs.train call."""
+    from gui.worker import TrainWorker
+    w = TrainWorker()
+    got = []
+    w.recorded.connect(got.append)
+    task = tasks.load_task("square")
+    cycles = 700                                          # 28,000 steps: every 2nd is recorded
+    w._record(task, (2, 5, 2), 0.23, cycles, 4)
+    meta, fields = got[0]
+    ref = runs.train(task, (2, 5, 2), 0.23, cycles, 4, sample_every=meta["every"])
+    assert meta["every"] == 2 and meta["rows"] == ref.samples["w"].shape[0]
+    for k, v in ref.samples.items():
+        np.testing.assert_array_equal(fields[k], v)
+
+
+def test_relayout_from_crowded_to_small_removes_every_label(win, qtbot):
+    set_layers(win, "2,30,2")
+    set_layers(win, "2,3,2")                                 # crowded -> small: no stale or missing labels
+    texts = [i for i in win.network.vb.addedItems if isinstance(i, type(win.network.tip)) and i is not win.network.tip]
+    assert len(texts) == 2 + 3 + 2 + 2                       # x1 x2, three θ, two output θ, two output names
+    assert_usable(win, qtbot)
