@@ -380,11 +380,12 @@ class TrainWorker(QThread):
     def _record(self, task, sizes, rate, cycles, seed):
         from localrule.runs import train
         steps = cycles * task.X.shape[0]
-        every = max(1, -(-steps // MAX_SAMPLE_ROWS))
+        from localrule.samples import STRIDE_NOTE, covering_stride
+        every = covering_stride(max(1, -(-steps // MAX_SAMPLE_ROWS)), task.X.shape[0])
         self.learn_progress.emit({"stage": "recording", "done": 0, "total": cycles, "J": None, "Jt": None})
         res = train(task, sizes, rate, cycles, seed, sample_every=every)
         meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
-                "every": every, "rows": int(res.samples["w"].shape[0])}
+                "every": every, "stride": STRIDE_NOTE, "rows": int(res.samples["w"].shape[0])}
         fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
         self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": res.J, "Jt": res.J_test})
         self.recorded.emit((meta, fields))

@@ -73,7 +73,8 @@ def build_parser() -> Parser:
     p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
     _task_args(p, "2,1,1")
     p.add_argument("--sample", help="record the learning process into this .npz sample file")
-    p.add_argument("--every", type=_positive(int), default=1, help="with --sample: record every K-th step")
+    p.add_argument("--every", type=_positive(int), default=1, help="with --sample: record every K-th step (raised to the nearest stride coprime to the "
+                        "pattern count, so every pattern is recorded)")
 
     p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
     p.add_argument("--mode", choices=("full", "local"), required=True)
@@ -130,17 +131,19 @@ def _layers(args):
 def cmd_backprop(args):
     from .files import check_writable, write_json
     from .runs import train
-    from .samples import save_samples
+    from .samples import STRIDE_NOTE, covering_stride, save_samples
     from .tasks import load_task
     task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
     for path in (args.json, args.sample):
         if path:
             check_writable(path)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0)
+    every = covering_stride(args.every, task.X.shape[0])
+    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0)
     if args.sample:
         meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
-                "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
+                "cycles": args.cycles, "every": every, "every_asked": args.every, "stride": STRIDE_NOTE,
+                "rows": int(res.samples["w"].shape[0])}
         save_samples(args.sample, res.samples, meta)
     if args.json:
         write_json(args.json, res.to_json())

@@ -22,7 +22,7 @@ from .experiments import EXPERIMENTS, Experiment, parse_experiments
 from .layout import UsageError, format_layers
 from .learner import Rule, learn_full, learn_local
 from .runs import Result, train, train_seeds
-from .samples import link_tuples
+from .samples import STRIDE_NOTE, covering_stride, link_tuples
 from .tasks import load_task
 
 SAMPLE_SEED, HOLDOUT_SEED, FRESH_SEED0 = 0, 1, 1000
@@ -40,10 +40,11 @@ def progress(msg: str) -> None:
 def sample_run(exp: Experiment, seed: int = SAMPLE_SEED):
     """A sampled backprop run of ``exp`` as an in-memory (meta, fields) sample set."""
     task = load_task(exp.task)
-    every = max(1, exp.cycles * task.X.shape[0] // SAMPLE_ROWS)
+    asked = max(1, exp.cycles * task.X.shape[0] // SAMPLE_ROWS)
+    every = covering_stride(asked, task.X.shape[0])
     res = train(task, exp.layers, exp.rate, exp.cycles, seed, sample_every=every)
     meta = {"layers": list(exp.layers), "task": exp.task, "rate": exp.rate, "seed": seed,
-            "cycles": exp.cycles, "every": every}
+            "cycles": exp.cycles, "every": every, "every_asked": asked, "stride": STRIDE_NOTE}
     return meta, res.samples
 
 
