@@ -66,6 +66,8 @@ class Rule:
                              f"network and cannot train a {format_layers(sizes)} one (a local rule can)")
         if self.mode == "oracle":
             return kernels.ORACLE, kernels.NO_LEARNER
+        if "head" in self.meta:
+            raise UsageError("a full-fixed rule runs through runs.train / runs.train_seeds, not kernels.train")
         mode = {"full": kernels.FULL, "log": kernels.LOCAL_LOG, "raw": kernels.LOCAL_RAW}[
             "full" if self.mode == "full" else self.meta.get("encoding", "log")]
         return mode, (np.asarray(self.lsizes, np.int64), self.lw, self.lb, self.in_shift, self.in_scale,
@@ -105,7 +107,8 @@ class Rule:
                 raise ValueError("not a 4-input, 1-output local rule with a known encoding")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
-                if ls[-1] != n_weights(base) + n_biases(base):
+                gated = m.get("head", "direct") != "direct"  # fixed rules' gated heads: one g per output
+                if ls[-1] != (n_weights(base) + n_biases(base)) * (base[-1] if gated else 1):
                     raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")
             elif m["mode"] != "local":
                 raise ValueError(f"unknown mode {m['mode']!r}")
