@@ -45,6 +45,12 @@ def _hidden(text):
     return tuple(int(p) for p in parts if int(p) > 0)
 
 
+def _nonnegative(text):
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
 def _files(text):
     files = [p for p in (s.strip() for s in str(text).split(",")) if p]
     if not files:
@@ -87,6 +93,26 @@ def build_parser() -> Parser:
     p.add_argument("--features", help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
     p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
     p.add_argument("--max-tuples", type=_positive(int), help="local mode: tuples kept, a seeded subset (30000)")
+    g = p.add_argument_group("full mode beyond the paper (README, \"Full-network mode that works\"); "
+                             "any of these makes a full-fixed rule")
+    g.add_argument("--fixed", action="store_true",
+                   help="the full-fixed recipe (32 runs, 64 hidden, adam, delta head, 4 DAgger rounds); "
+                        "the flags below change it")
+    g.add_argument("--runs", type=_positive(int),
+                   help="also sample backprop runs seeds s+1..s+N-1 of the first file's set-up (s: its seed)")
+    g.add_argument("--optimizer", choices=("sgd", "adam"),
+                   help="sgd: online backprop as the paper (--cycles, --rate 0.198); adam: minibatch "
+                        "Adam (--cycles = epochs, default 30; --rate = step, 0.003)")
+    g.add_argument("--head", choices=("direct", "delta", "error"),
+                   help="direct: predict every Δ (paper); delta: Δ = Σ_o δ_o g_o, δ_o the output error "
+                        "times f'(out); error: Δ = Σ_o (ev_o - out_o) g_o")
+    g.add_argument("--target-scale", choices=("std", "minmax"),
+                   help="targets to the sigmoid output: std 0.5 ± 0.1 per σ (paper), minmax [min, max] -> [0.1, 0.9]")
+    g.add_argument("--dagger", type=_nonnegative, help="DAgger rounds: run the rule from fresh seeds, "
+                   "label the states visited with backprop's update, refit")
+    g.add_argument("--rollouts", type=_positive(int), help="fresh-seed runs per DAgger round (8)")
+    g.add_argument("--rows-per-run", type=_positive(int),
+                   help="rows kept per added run and per rollout, a covering stride (1000)")
     p.add_argument("--out", required=True, help="rule file to write (.npz)")
     p.add_argument("--json", help="write the learner's training error per cycle to this JSON file")
 
@@ -110,7 +136,12 @@ def build_parser() -> Parser:
         p.add_argument("--cycles", type=_positive(int),
                        help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
-            p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
+            p.add_argument("--modes", default="backprop,full,full-fixed,local",
+                           help="comma list of backprop,full,full-fixed,local")
+        if name in ("compare", "reproduce"):
+            p.add_argument("--own-start", action=argparse.BooleanOptionalAction, default=True,
+                           help="exps. 1-3: also run the full-mode rules from the sampled runs' own initial "
+                                "weights (rows mode@own; default on)")
         if name == "transfer":
             p.add_argument("--xor-deep", action=argparse.BooleanOptionalAction, default=True,
                            help="also train XOR 2-8-8-1 (default on)")
@@ -158,9 +189,24 @@ def cmd_learn(args):
     if args.json:
         check_writable(args.json)
     given = {k: getattr(args, k) for k in ("hidden", "rate", "cycles") if getattr(args, k) is not None}
-    if args.mode == "full":
-        if args.features:
-            given["features"] = tuple(f.strip() for f in args.features.split(","))
+    fixed = {k: v for k, v in (("runs", args.runs), ("optimizer", args.optimizer), ("head", args.head),
+                               ("target_scale", args.target_scale), ("dagger", args.dagger),
+                               ("rollouts_per_round", args.rollouts), ("rows_per_run", args.rows_per_run))
+             if v is not None}
+    if args.mode == "local" and (fixed or args.fixed):
+        raise UsageError("--fixed, --runs, --optimizer, --head, --target-scale, --dagger, --rollouts and "
+                         "--rows-per-run are full-mode options")
+    if args.mode == "full" and args.features:
+        given["features"] = tuple(f.strip() for f in args.features.split(","))
+    if args.mode == "full" and (fixed or args.fixed):
+        from .fullfixed import learn_fixed
+        from .study import FIXED_RECIPE, progress
+        recipe = {**(FIXED_RECIPE if args.fixed else {}), **fixed}
+        if "cycles" in given:
+            recipe["epochs"] = given.pop("cycles")
+        recipe.update(given)
+        rule = learn_fixed(args.samples, seed=args.seed, say=progress, **recipe)
+    elif args.mode == "full":
         rule = learner.learn_full(args.samples, seed=args.seed, **given)
     else:
         if args.max_tuples:
@@ -215,7 +261,7 @@ def cmd_compare(args):
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.json:
         check_writable(args.json)
-    _, results, _ = run_study(exps, modes, args.seeds)
+    _, results, _ = run_study(exps, modes, args.seeds, own_start=args.own_start)
     text, table = stats_table(exps, modes, results)
     print(text)
     if args.json:
@@ -251,7 +297,8 @@ def cmd_transfer(args):
 def cmd_reproduce(args):
     from .reproduce import reproduce
     from .study import chosen_experiments
-    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures)
+    return reproduce(chosen_experiments(args), args.seeds, args.out, figures=not args.no_figures,
+                     own_start=args.own_start)
 
 
 def main(argv=None) -> int:

@@ -364,11 +364,11 @@ TARGET_SPREAD = 0.1
 
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
                 dagger=0, rollouts_per_round=16, epochs=None, rate=None, seed=0, features=None,
-                say=None, progress=None):
+                rows_per_run=ROWS_PER_RUN, say=None, progress=None):
     """A full-network rule from sample sets of one topology, with the ingredients switched on.
 
     ``runs`` > 1 adds backprop runs of the first set's set-up with seeds s+1…s+N-1 (s: its seed),
-    ``ROWS_PER_RUN`` rows each.  ``epochs``: Adam's epochs (default 60, and 15 per DAgger round)
+    ``rows_per_run`` rows each (also the states kept per DAgger rollout).  ``epochs``: Adam's epochs (default 60, and 15 per DAgger round)
     or, with "sgd", the online cycles (default 200); ``rate``: Adam's step (3e-3) or SGD's γ (0.198).
     """
     from .learner import FULL_FEATURES, FULL_FEATURES_HIDDEN, HOLDOUT, Rule, fit
@@ -398,7 +398,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     if runs > 1:
         s0 = int(meta0.get("seed", 0))
         t0 = time.perf_counter()
-        extra, _ = sample_runs(task, sizes, base_rate, cycles, range(s0 + 1, s0 + runs))
+        extra, _ = sample_runs(task, sizes, base_rate, cycles, range(s0 + 1, s0 + runs), rows_per_run)
         for f in extra:
             data.add(f["w"], f["theta"], f["x"], f["ev"])
         say(f"sampled {runs - 1} more backprop runs in {time.perf_counter() - t0:.1f} s")
@@ -443,14 +443,14 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     say(f"fit {format_layers(lsizes)} on {X.shape[0]} rows in {time.perf_counter() - t0:.1f} s")
     if dagger and optimizer == "sgd":
         raise UsageError("--dagger refits warm, which needs --optimizer adam")
-    every = covering_stride(max(1, cycles * task.X.shape[0] // ROWS_PER_RUN), task.X.shape[0]) if dagger else 0
+    every = covering_stride(max(1, cycles * task.X.shape[0] // rows_per_run), task.X.shape[0]) if dagger else 0
     diverged_per_round = []
     for r in range(dagger):
         t0 = time.perf_counter()
         seeds = [ROLLOUT_SEED0 + r * rollouts_per_round + k for k in range(rollouts_per_round)]
         ps = [init_params(sizes, s) for s in seeds]
         inits = (np.array([p[0] for p in ps]), np.array([p[1] for p in ps]))
-        _, _, div, _, _, (SW, SB, SP) = rollouts(task, sizes, cycles, inits, rule(), every, ROWS_PER_RUN)
+        _, _, div, _, _, (SW, SB, SP) = rollouts(task, sizes, cycles, inits, rule(), every, rows_per_run)
         n = data.add(SW, SB, task.X[SP], task.Y[SP])
         diverged_per_round.append(int(np.sum(div >= 0)))
         X, T = data.arrays()
