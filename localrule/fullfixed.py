@@ -351,7 +351,8 @@ class _Data:
         from .learner import full_dataset
         keep = np.all(np.isfinite(W), 1) & np.all(np.isfinite(B), 1)
         fields, U = label(self.sizes, self.rate, W[keep], B[keep], X[keep], Y[keep])
-        self.X.append(full_dataset(self.sizes, fields, self.features)[0])
+        with np.errstate(over="ignore"):  # sigmoid of a far-off state's input: 1/(1 + inf) = 0 is right
+            self.X.append(full_dataset(self.sizes, fields, self.features)[0])
         self.T.append(head_targets(self.head, fields, U))
         return int(keep.sum())
 
@@ -378,6 +379,8 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
                         ("target scaling", target_scale, TARGET_SCALES)):
         if v not in ok:
             raise UsageError(f"unknown {name} {v!r}: choose from {', '.join(ok)}")
+    if dagger and optimizer == "sgd":
+        raise UsageError("--dagger refits warm, which needs --optimizer adam")
     say = say or (lambda msg: None)
     sets = sample_sets(sources if isinstance(sources, list) else [sources])
     meta0 = sets[0][0]
@@ -441,8 +444,6 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     t0 = time.perf_counter()
     refit(X, T, epochs, 0)
     say(f"fit {format_layers(lsizes)} on {X.shape[0]} rows in {time.perf_counter() - t0:.1f} s")
-    if dagger and optimizer == "sgd":
-        raise UsageError("--dagger refits warm, which needs --optimizer adam")
     every = covering_stride(max(1, cycles * task.X.shape[0] // rows_per_run), task.X.shape[0]) if dagger else 0
     diverged_per_round = []
     for r in range(dagger):
