@@ -23,13 +23,18 @@ from .study import FIXED_RECIPE, Stats, fresh_runs, learn_fixed_rule, learn_full
 
 def variants(exp):
     """(name, how to learn the rule): the paper, the recipe, and the recipe minus one ingredient."""
+    from .study import FIXED_CHANGES
     paper_hidden = exp.learner_hidden or ()
+    hidden = {**FIXED_RECIPE, **FIXED_CHANGES.get(exp.number, {})}["hidden"]
+    depth = [("- depth (one hidden layer of " + str(hidden[0]) + ")",
+              lambda: learn_fixed_rule(exp, quiet, hidden=hidden[:1]))] if len(hidden) > 1 else []
     return [
         ("paper (1 run, paper's learner, online SGD, direct head)", lambda: learn_full_rule(exp, sample_run(exp))),
         ("full-fixed recipe", lambda: learn_fixed_rule(exp, quiet)),
         ("- many runs (1 run)", lambda: learn_fixed_rule(exp, quiet, runs=1)),
         (f"- width (paper's hidden {','.join(map(str, paper_hidden)) or 'none'})",
          lambda: learn_fixed_rule(exp, quiet, hidden=paper_hidden)),
+        *depth,
         ("- Adam (online SGD, 200 cycles, no DAgger)", lambda: learn_fixed_rule(exp, quiet, optimizer="sgd", dagger=0,
                                                                               epochs=200, rate=0.198)),
         ("- DAgger (Adam, no DAgger)", lambda: learn_fixed_rule(exp, quiet, dagger=0)),

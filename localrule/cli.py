@@ -96,7 +96,7 @@ def build_parser() -> Parser:
     g = p.add_argument_group("full mode beyond the paper (README, \"Full-network mode that works\"); "
                              "any of these makes a full-fixed rule")
     g.add_argument("--fixed", action="store_true",
-                   help="the full-fixed recipe (32 runs, 64 hidden, adam, delta head, 4 DAgger rounds); "
+                   help="the full-fixed recipe (32 runs, hidden 64,64, adam, delta head, 4 DAgger rounds of 8 rollouts); "
                         "the flags below change it")
     g.add_argument("--runs", type=_positive(int),
                    help="also sample backprop runs seeds s+1..s+N-1 of the first file's set-up (s: its seed)")
