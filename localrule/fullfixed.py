@@ -45,6 +45,8 @@ HEAD_CODE = {"direct": DIRECT, "delta": GATE_DELTA, "error": GATE_ERROR}
 ROLLOUT_SEED0 = 500_000
 #: Rows kept per sampled run and per rollout (a covering stride over the run's steps).
 ROWS_PER_RUN = 2000
+#: Targets to the sigmoid output as the paper's learner has them: 0.5 ± this per σ ("std").
+TARGET_SPREAD = 0.1
 
 
 # ---- kernels --------------------------------------------------------------------------------
@@ -174,10 +176,6 @@ def train_fixed_batch(sizes, W, B, X, Y, Xt, Yt, cycles, head, lsizes, lw, lb, i
 
 
 # ---- applying a fixed rule ----------------------------------------------------------------
-
-def is_fixed(rule) -> bool:
-    return rule is not None and rule.mode == "full" and "head" in rule.meta
-
 
 def _kernel_args(rule, sizes):
     if tuple(sizes) != tuple(rule.layers):
@@ -359,8 +357,6 @@ class _Data:
     def arrays(self):
         return np.vstack(self.X), np.vstack(self.T)
 
-
-TARGET_SPREAD = 0.1
 
 
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",

@@ -67,7 +67,8 @@ class Rule:
         if self.mode == "oracle":
             return kernels.ORACLE, kernels.NO_LEARNER
         if "head" in self.meta:
-            raise UsageError("a full-fixed rule runs through runs.train / runs.train_seeds, not kernels.train")
+            raise UsageError("a full-fixed rule (gated head) runs only through `localrule train` and the study "
+                             "verbs, not in the app yet")
         mode = {"full": kernels.FULL, "log": kernels.LOCAL_LOG, "raw": kernels.LOCAL_RAW}[
             "full" if self.mode == "full" else self.meta.get("encoding", "log")]
         return mode, (np.asarray(self.lsizes, np.int64), self.lw, self.lb, self.in_shift, self.in_scale,
