@@ -22,22 +22,26 @@ from .study import FIXED_RECIPE, Stats, fresh_runs, learn_fixed_rule, learn_full
 
 
 def variants(exp):
-    """(name, how to learn the rule): the paper, the recipe, and the recipe minus one ingredient."""
+    """(name, how to learn the rule): the paper, the recipe, and the recipe minus one ingredient.
+
+    Names do not depend on the experiment, so that each is one row of the table.
+    """
     from .study import FIXED_CHANGES
-    paper_hidden = exp.learner_hidden or ()
-    hidden = {**FIXED_RECIPE, **FIXED_CHANGES.get(exp.number, {})}["hidden"]
-    depth = [("- depth (one hidden layer of " + str(hidden[0]) + ")",
-              lambda: learn_fixed_rule(exp, quiet, hidden=hidden[:1]))] if len(hidden) > 1 else []
+    recipe = {**FIXED_RECIPE, **FIXED_CHANGES.get(exp.number, {})}
+    hidden, epochs, dagger = recipe["hidden"], recipe["epochs"], recipe["dagger"]
+    same_epochs = epochs + dagger * max(1, epochs // 4)   # what the DAgger rounds' refits add up to
+    one = [("- depth (one hidden layer, as wide)", lambda: learn_fixed_rule(exp, quiet, hidden=hidden[:1]))
+           ] if len(hidden) > 1 else []
     return [
         ("paper (1 run, paper's learner, online SGD, direct head)", lambda: learn_full_rule(exp, sample_run(exp))),
         ("full-fixed recipe", lambda: learn_fixed_rule(exp, quiet)),
         ("- many runs (1 run)", lambda: learn_fixed_rule(exp, quiet, runs=1)),
-        (f"- width (paper's hidden {','.join(map(str, paper_hidden)) or 'none'})",
-         lambda: learn_fixed_rule(exp, quiet, hidden=paper_hidden)),
-        *depth,
+        ("- width (the paper's hidden layer)", lambda: learn_fixed_rule(exp, quiet, hidden=exp.learner_hidden or ())),
+        *one,
+        ("- DAgger (Adam, no DAgger)", lambda: learn_fixed_rule(exp, quiet, dagger=0)),
+        ("- DAgger, as many epochs", lambda: learn_fixed_rule(exp, quiet, dagger=0, epochs=same_epochs)),
         ("- Adam (online SGD, 200 cycles, no DAgger)", lambda: learn_fixed_rule(exp, quiet, optimizer="sgd", dagger=0,
                                                                               epochs=200, rate=0.198)),
-        ("- DAgger (Adam, no DAgger)", lambda: learn_fixed_rule(exp, quiet, dagger=0)),
         ("- gated head (direct head)", lambda: learn_fixed_rule(exp, quiet, head="direct")),
         ("error gate (ev - out) instead of δ_out", lambda: learn_fixed_rule(exp, quiet, head="error")),
     ]
@@ -47,12 +51,12 @@ def quiet(msg):
     pass
 
 
-def cell(s: Stats, bp: Stats, finals) -> str:
+def cell(s: Stats, bp: Stats, finals, cpu: float) -> str:
     stuck = sum(1 for f in finals if f is not None and f >= 0.1)
     if s.median is None:
         return f"all {s.runs} diverged"
     extra = "".join([f", {stuck} stuck" if stuck else "", f", {s.diverged} div." if s.diverged else ""])
-    return f"{s.median / bp.median:.2f}x{extra}"
+    return f"{s.median / bp.median:.2f}x{extra} ({cpu:.0f} s)"
 
 
 def ablation(exps, seeds, say=progress):
@@ -60,15 +64,16 @@ def ablation(exps, seeds, say=progress):
     bp = {e.number: Stats.of(fresh_runs(e, None, seeds)) for e in exps}
     for e in exps:
         for name, learn in variants(e):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             rule = learn()
+            cpu = time.process_time() - c0
             res = fresh_runs(e, rule, seeds)
-            rows.setdefault(name, {})[e.number] = cell(Stats.of(res), bp[e.number], [r.final_J for r in res])
+            rows.setdefault(name, {})[e.number] = cell(Stats.of(res), bp[e.number], [r.final_J for r in res], cpu)
             say(f"exp {e.number}: {name}: {rows[name][e.number]} ({time.perf_counter() - t0:.0f} s)")
     head = "| variant | " + " | ".join(f"exp {e.number} ({e.task} {'-'.join(map(str, e.layers))})" for e in exps) + " |"
     lines = [head, "|---" * (len(exps) + 1) + "|"]
     for name, cells in rows.items():
-        lines.append(f"| {name} | " + " | ".join(cells.get(e.number, "") for e in exps) + " |")
+        lines.append(f"| {name} | " + " | ".join(cells.get(e.number, "—") for e in exps) + " |")
     lines.append("| backprop's final J | " + " | ".join(f"{bp[e.number].median:.5f}" for e in exps) + " |")
     return "\n".join(lines)
 
@@ -83,10 +88,13 @@ def main(argv=None) -> int:
         exps = parse_experiments(args.experiments)
         if args.seeds < 1:
             raise UsageError("--seeds must be >= 1")
+        from .study import FIXED_CHANGES
         recipe = ", ".join(f"{k}={v}" for k, v in FIXED_RECIPE.items())
+        changes = "; ".join(f"exp. {n}: " + ", ".join(f"{k}={v}" for k, v in c.items())
+                            for n, c in FIXED_CHANGES.items() if n in {e.number for e in exps})
         table = ablation(exps, args.seeds)
-        text = (f"final J / backprop's final J, median over {args.seeds} fresh seeds (1000…); recipe: {recipe}\n\n"
-                f"{table}\n")
+        text = (f"final J / backprop's final J, median over {args.seeds} fresh seeds (1000…), and the CPU "
+                f"seconds the learning took; recipe: {recipe}; per experiment: {changes}\n\n{table}\n")
         print(text)
         if args.out:
             write_bytes(args.out, text.encode())
