@@ -89,15 +89,14 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     """
     sizes = check_sizes(layers)
     check_fits(task, sizes)
+    w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
+    if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
+        raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
     if _fixed(rule):
         if sample_every:
             raise UsageError("sampling records backprop runs, not runs of a learned rule")
         from .fullfixed import train_seeds as fixed_seeds
-        return fixed_seeds(task, sizes, rate, cycles, [seed], rule, None if init is None else
-                           (np.array([init[0]], float), np.array([init[1]], float)))[0]
-    w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
-    if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
-        raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
+        return fixed_seeds(task, sizes, rate, cycles, [seed], rule, (w[None], b[None]))[0]
     mode, largs = _rule_args(rule, sizes)
     steps = cycles * task.X.shape[0]
     S = np.empty(((steps + sample_every - 1) // sample_every if sample_every else 0, row_width(sizes)))
