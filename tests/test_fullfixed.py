@@ -167,3 +167,14 @@ def test_cli_refuses_full_fixed_options_in_local_mode(small_sample, tmp_path, cl
                      "--out", tmp_path / "r.npz")
     assert_one_line_error(rc, err)
     assert not (tmp_path / "r.npz").exists()
+
+
+def test_fixed_rule_divergence_is_a_result():
+    """A rule that pushes every parameter up by 1000 per step diverges: reported, not raised."""
+    res = runs.train(tasks.load_task("xor"), (2, 3, 1), RATE, 50, 0, rule=_rule("direct", (2, 3, 1)))
+    assert not res.diverged, "guard: a small random rule does not diverge in 50 cycles"
+    big = _rule("direct", (2, 3, 1))
+    big.out_shift[:] = 1000.0
+    res = runs.train(tasks.load_task("xor"), (2, 3, 1), RATE, 50, 0, rule=big)
+    assert res.diverged and res.diverged_at == 3 and np.isnan(res.J[3:]).all() and res.final_J is None
+    assert "diverged at cycle 3" in res.summary()
