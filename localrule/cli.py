@@ -86,7 +86,7 @@ def build_parser() -> Parser:
     p.add_argument("--mode", choices=("full", "local"), required=True)
     p.add_argument("--samples", type=_files, required=True,
                    help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
-    p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
+    p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, full-fixed: 32, local: 8)")
     p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.1)")
     p.add_argument("--cycles", type=_positive(int), help="learner cycles (full: 200, local: 20)")
     p.add_argument("--seed", type=_seed, default=0)

@@ -44,7 +44,7 @@ HEAD_CODE = {"direct": DIRECT, "delta": GATE_DELTA, "error": GATE_ERROR}
 #: Seeds of DAgger's rollouts start here, far from the sampled runs (0…) and the fresh test seeds (1000…).
 ROLLOUT_SEED0 = 500_000
 #: Rows kept per sampled run and per rollout (a covering stride over the run's steps).
-ROWS_PER_RUN = 2000
+ROWS_PER_RUN = 1000
 #: Targets to the sigmoid output as the paper's learner has them: 0.5 ± this per σ ("std").
 TARGET_SPREAD = 0.1
 
@@ -360,13 +360,14 @@ class _Data:
 
 
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
-                dagger=0, rollouts_per_round=16, epochs=None, rate=None, seed=0, features=None,
+                dagger=0, rollouts_per_round=8, epochs=None, rate=None, seed=0, features=None,
                 rows_per_run=ROWS_PER_RUN, say=None, progress=None):
     """A full-network rule from sample sets of one topology, with the ingredients switched on.
 
     ``runs`` > 1 adds backprop runs of the first set's set-up with seeds s+1…s+N-1 (s: its seed),
-    ``rows_per_run`` rows each (also the states kept per DAgger rollout).  ``epochs``: Adam's epochs (default 60, and 15 per DAgger round)
-    or, with "sgd", the online cycles (default 200); ``rate``: Adam's step (3e-3) or SGD's γ (0.198).
+    ``rows_per_run`` rows each (also the states kept per DAgger rollout).  ``epochs``: Adam's
+    epochs (default 30, and a quarter of that per DAgger round) or, with "sgd", the online cycles
+    (default 200); ``rate``: Adam's step (3e-3) or SGD's γ (0.198).
     """
     from .learner import FULL_FEATURES, FULL_FEATURES_HIDDEN, HOLDOUT, Rule, fit
     from .samples import sample_sets
@@ -411,7 +412,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
         epochs = 200 if epochs is None else epochs
     else:
         rate = 3e-3 if rate is None else rate
-        epochs = 60 if epochs is None else epochs
+        epochs = 30 if epochs is None else epochs
     lsizes = check_sizes((X.shape[1], *hidden, T.shape[1]))
     lw, lb = init_params(lsizes, seed)
     history, history_test = [], []
