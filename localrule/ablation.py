@@ -13,7 +13,6 @@ import argparse
 import sys
 import time
 
-import numpy as np
 
 from .experiments import parse_experiments
 from .files import write_bytes

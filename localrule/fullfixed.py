@@ -34,7 +34,7 @@ from . import kernels
 from .kernels import forward, full_features, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
-from .samples import covering_stride, field_widths, row_width, split_rows
+from .samples import covering_stride, row_width, split_rows
 
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
@@ -356,7 +356,6 @@ class _Data:
 
     def arrays(self):
         return np.vstack(self.X), np.vstack(self.T)
-
 
 
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
