@@ -13,7 +13,6 @@ import argparse
 import sys
 import time
 
-
 from .experiments import parse_experiments
 from .files import write_bytes
 from .layout import UsageError
