@@ -178,3 +178,14 @@ def test_fixed_rule_divergence_is_a_result():
     res = runs.train(tasks.load_task("xor"), (2, 3, 1), RATE, 50, 0, rule=big)
     assert res.diverged and res.diverged_at == 3 and np.isnan(res.J[3:]).all() and res.final_J is None
     assert "diverged at cycle 3" in res.summary()
+
+
+def test_ablation_table_and_bad_input(monkeypatch, capsys):
+    from localrule import ablation
+    from localrule.experiments import EXPERIMENTS
+    monkeypatch.setattr(ablation, "variants", lambda e: [("backprop itself", lambda: None)])
+    table = ablation.ablation([EXPERIMENTS[2]], 2, say=lambda m: None)
+    lines = table.splitlines()
+    assert lines[0].startswith("| variant | exp 2 (and 2-1)") and lines[2].startswith("| backprop itself | 1.00x (")
+    assert ablation.main(["--experiments", "9"]) == 2
+    assert capsys.readouterr().err.startswith("localrule.ablation: error:")
