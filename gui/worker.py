@@ -489,7 +489,8 @@ class TrainWorker(QThread):
 
         from localrule.runs import train
         n_pat = task.X.shape[0]
-        every = max(1, -(-cycles * n_pat // MAX_SAMPLE_ROWS))
+        from localrule.samples import STRIDE_NOTE, covering_stride
+        every = covering_stride(max(1, -(-cycles * n_pat // MAX_SAMPLE_ROWS)), n_pat)
         unit = every // gcd(every, n_pat)          # cycles per whole number of sampling periods
         init = init_params(sizes, seed)
         parts, J, Jt = [], [], []
@@ -513,7 +514,7 @@ class TrainWorker(QThread):
         self._check_stop()
         fields = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]}
         meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
-                "every": every, "rows": int(fields["w"].shape[0])}
+                "every": every, "stride": STRIDE_NOTE, "rows": int(fields["w"].shape[0])}
         J = np.concatenate(J)
         Jt = np.concatenate(Jt) if Jt else None
         self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": J, "Jt": Jt})

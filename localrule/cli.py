@@ -11,6 +11,7 @@ from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, 
                      parse_layers)
 
 DEFAULT_OUT = "runs/paper"
+MAX_DAGGER = 1000
 
 
 class Parser(argparse.ArgumentParser):
@@ -77,6 +78,14 @@ def _text(what):
     return conv
 
 
+def _rounds(text):
+    """DAgger rounds: 0..MAX_DAGGER."""
+    try:
+        return parse_count(text, "the value", MAX_DAGGER, minimum=0)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _files(text):
     files = [p for p in (s.strip() for s in str(text).split(",")) if p]
     if not files:
@@ -112,13 +121,15 @@ def build_parser() -> Parser:
     p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
     _task_args(p, "2,1,1")
     p.add_argument("--sample", type=_text("--sample"), help="record the learning process into this .npz sample file")
-    p.add_argument("--every", type=_count(MAX_EVERY), default=1, help="with --sample: record every K-th step")
+    p.add_argument("--every", type=_count(MAX_EVERY), default=1,
+                   help="with --sample: record every K-th step (raised to the nearest stride coprime to the "
+                        "pattern count, so every pattern is recorded)")
 
     p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
     p.add_argument("--mode", choices=("full", "local"), required=True)
     p.add_argument("--samples", type=_files, required=True,
                    help="sample file(s) FILE[,FILE...] (full: one topology; local: any, or tuple files)")
-    p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, local: 8)")
+    p.add_argument("--hidden", type=_hidden, help="learner hidden sizes (full: 2, full-fixed: 64,64, local: 8)")
     p.add_argument("--rate", type=_positive(float), help="learner rate (full: 0.198, local: 0.5 rule6, 0.1 link)")
     p.add_argument("--cycles", type=_count(MAX_CYCLES), help="learner cycles (full: 200, local: 200 rule6, 20 link)")
     p.add_argument("--seed", type=_seed, default=0)
@@ -127,6 +138,26 @@ def build_parser() -> Parser:
     _form_arg(p)
     p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
                    help="local mode: tuples kept, a seeded subset (30000)")
+    g = p.add_argument_group("full mode beyond the paper (README, \"Full-network mode that works\"); "
+                             "any of these makes a full-fixed rule")
+    g.add_argument("--fixed", action="store_true",
+                   help="the full-fixed recipe (32 runs, hidden 64,64, adam, delta head, 4 DAgger rounds of 8 rollouts); "
+                        "the flags below change it")
+    g.add_argument("--runs", type=_count(MAX_SEEDS),
+                   help="also sample backprop runs seeds s+1..s+N-1 of the first file's set-up (s: its seed)")
+    g.add_argument("--optimizer", choices=("sgd", "adam"),
+                   help="sgd: online backprop as the paper (--cycles, --rate 0.198); adam: minibatch "
+                        "Adam (--cycles = epochs, default 30; --rate = step, 0.003)")
+    g.add_argument("--head", choices=("direct", "delta", "error"),
+                   help="direct: predict every Δ (paper); delta: Δ = Σ_o δ_o g_o, δ_o the output error "
+                        "times f'(out); error: Δ = Σ_o (ev_o - out_o) g_o")
+    g.add_argument("--target-scale", choices=("std", "minmax"),
+                   help="targets to the sigmoid output: std 0.5 ± 0.1 per σ (paper), minmax [min, max] -> [0.1, 0.9]")
+    g.add_argument("--dagger", type=_rounds, help="DAgger rounds: run the rule from fresh seeds, "
+                   "label the states visited with backprop's update, refit")
+    g.add_argument("--rollouts", type=_count(MAX_SEEDS), help="fresh-seed runs per DAgger round (8)")
+    g.add_argument("--rows-per-run", type=_count(MAX_TUPLES),
+                   help="rows kept per added run and per rollout, a covering stride (1000)")
     p.add_argument("--out", type=_text("--out"), required=True, help="rule file to write (.npz)")
     p.add_argument("--json", type=_text("--json"), help="write the learner's training error per cycle to this JSON file")
 
@@ -151,9 +182,14 @@ def build_parser() -> Parser:
         p.add_argument("--cycles", type=_count(MAX_CYCLES),
                        help="override every experiment's base-net cycles (default: the paper's 5000)")
         if name == "compare":
-            p.add_argument("--modes", default="backprop,full,local", help="comma list of backprop,full,local")
+            p.add_argument("--modes", default="backprop,full,full-fixed,local",
+                           help="comma list of backprop,full,full-fixed,local")
         if name != "transfer":
             _form_arg(p)
+        if name in ("compare", "reproduce"):
+            p.add_argument("--own-start", action=argparse.BooleanOptionalAction, default=True,
+                           help="exps. 1-3: also run the full-mode rules from the sampled runs' own initial "
+                                "weights (rows mode@own; default on)")
         if name == "transfer":
             p.add_argument("--xor-deep", action=argparse.BooleanOptionalAction, default=True,
                            help="also train XOR 2-8-8-1 (default on)")
@@ -183,16 +219,18 @@ def _task_files(args):
 def cmd_backprop(args):
     from .files import check_outputs, finish_first, write_json
     from .runs import train
-    from .samples import save_samples
+    from .samples import STRIDE_NOTE, covering_stride, save_samples
     from .tasks import load_task
     check_outputs([args.json, args.sample], _task_files(args))
     task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0)
+    every = covering_stride(args.every, task.X.shape[0])
+    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0)
     with finish_first():
         if args.sample:
             meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
-                    "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
+                    "cycles": args.cycles, "every": every, "every_asked": args.every, "stride": STRIDE_NOTE,
+                    "rows": int(res.samples["w"].shape[0])}
             save_samples(args.sample, res.samples, meta)
         if args.json:
             write_json(args.json, res.to_json())
@@ -205,9 +243,24 @@ def cmd_learn(args):
     from . import learner
     check_outputs([args.out, args.json], args.samples)
     given = {k: getattr(args, k) for k in ("hidden", "rate", "cycles") if getattr(args, k) is not None}
-    if args.mode == "full":
-        if args.features is not None:
-            given["features"] = tuple(f.strip() for f in args.features.split(","))
+    fixed = {k: v for k, v in (("runs", args.runs), ("optimizer", args.optimizer), ("head", args.head),
+                               ("target_scale", args.target_scale), ("dagger", args.dagger),
+                               ("rollouts_per_round", args.rollouts), ("rows_per_run", args.rows_per_run))
+             if v is not None}
+    if args.mode == "local" and (fixed or args.fixed):
+        raise UsageError("--fixed, --runs, --optimizer, --head, --target-scale, --dagger, --rollouts and "
+                         "--rows-per-run are full-mode options")
+    if args.mode == "full" and args.features is not None:
+        given["features"] = tuple(f.strip() for f in args.features.split(","))
+    if args.mode == "full" and (fixed or args.fixed):
+        from .fullfixed import learn_fixed
+        from .study import FIXED_RECIPE, progress
+        recipe = {**(FIXED_RECIPE if args.fixed else {}), **fixed}
+        if "cycles" in given:
+            recipe["epochs"] = given.pop("cycles")
+        recipe.update(given)
+        rule = learn_fixed(args.samples, seed=args.seed, say=progress, **recipe)
+    elif args.mode == "full":
         rule = learner.learn_full(args.samples, seed=args.seed, **given)
     else:
         if args.max_tuples:
@@ -286,7 +339,7 @@ def cmd_compare(args):
     modes = _modes(args.modes)
     check_outputs([args.json])
     _check_study(exps, len(modes), args.seeds)
-    _, results, _ = run_study(exps, modes, args.seeds, form=args.form)
+    _, results, _ = run_study(exps, modes, args.seeds, form=args.form, own_start=args.own_start)
     text, table = stats_table(exps, modes, results)
     with finish_first():
         print(text)
@@ -334,7 +387,8 @@ def cmd_reproduce(args):
     from .study import MODES, chosen_experiments
     exps = chosen_experiments(args)
     _check_study(exps, len(MODES), args.seeds)
-    return reproduce(exps, args.seeds, args.out, figures=not args.no_figures, form=args.form)
+    return reproduce(exps, args.seeds, args.out, figures=not args.no_figures, form=args.form,
+                     own_start=args.own_start)
 
 
 def main(argv=None) -> int:

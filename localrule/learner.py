@@ -71,6 +71,9 @@ class Rule:
                              f"network and cannot train a {format_layers(sizes)} one (a local rule can)")
         if self.mode == "oracle":
             return (kernels.ORACLE6 if self.form == "rule6" else kernels.ORACLE), kernels.NO_LEARNER
+        if "head" in self.meta:
+            raise UsageError("a full-fixed rule (gated head) runs only through `localrule train` and the study "
+                             "verbs, not in the app yet")
         mode = {"full": kernels.FULL, "log": kernels.LOCAL_LOG, "raw": kernels.LOCAL_RAW}[
             "full" if self.mode == "full" else self.meta.get("encoding", "log")]
         if self.form == "rule6":
@@ -135,7 +138,8 @@ class Rule:
                 raise ValueError(f"a {form}-form local rule's features are {','.join(FORM_FEATURES[form])}")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
-                if ls[-1] != n_weights(base) + n_biases(base):
+                gated = m.get("head", "direct") != "direct"  # fixed rules' gated heads: one g per output
+                if ls[-1] != (n_weights(base) + n_biases(base)) * (base[-1] if gated else 1):
                     raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")
                 seen = sum(base[1:]) if "hidden" in m["features"] else base[-1]
                 if ls[0] != n_weights(base) + n_biases(base) + base[0] + seen + base[-1]:

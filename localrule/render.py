@@ -19,7 +19,7 @@ from pyqtgraph.Qt import QtCore, QtWidgets  # noqa: E402
 
 #: One colour per mode, shared with the app.
 MODE_COLOURS = {"backprop": (31, 119, 180), "full": (255, 127, 14), "local": (44, 160, 44),
-                "oracle": (148, 103, 189)}
+                "oracle": (148, 103, 189), "full-fixed": (214, 39, 40)}
 SIZE = (900, 560)
 
 

@@ -98,6 +98,11 @@ def _test_arrays(task: Task):
     return np.empty((0, task.n_in)), np.empty((0, task.n_out))
 
 
+def _fixed(rule) -> bool:
+    """A full-fixed rule (``fullfixed.py``) has its own kernel."""
+    return rule is not None and rule.mode == "full" and "head" in rule.meta
+
+
 def _rule_args(rule, sizes):
     """(mode, learner arrays) for the kernels; no rule means backprop."""
     return (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
@@ -121,6 +126,11 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
     if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
         raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
+    if _fixed(rule):
+        if sample_every:
+            raise UsageError("sampling records backprop runs, not runs of a learned rule")
+        from .fullfixed import train_seeds as fixed_seeds
+        return fixed_seeds(task, sizes, rate, cycles, [seed], rule, (w[None], b[None]))[0]
     mode, largs = _rule_args(rule, sizes)
     P = task.X.shape[0]
     steps = cycles * P
@@ -162,6 +172,9 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
     check_fits(task, sizes)
     seeds = list(seeds)
     check_budget(sizes, cycles, runs=len(seeds))
+    if _fixed(rule):
+        from .fullfixed import train_seeds as fixed_seeds
+        return fixed_seeds(task, sizes, rate, cycles, seeds, rule)
     inits = [init_params(sizes, s) for s in seeds]
     W = np.array([i[0] for i in inits])
     B = np.array([i[1] for i in inits])

@@ -8,6 +8,8 @@ which is all the local rule ever sees.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .files import load_npz, peek_format, save_npz
@@ -16,6 +18,23 @@ from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights,
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
 TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
 TUPLE_FIELDS = ("x", "w", "delta", "fprime")
+
+
+def covering_stride(every: int, patterns: int) -> int:
+    """The smallest stride >= ``every`` that shares no factor with the pattern count.
+
+    Patterns are presented in a fixed order, so recording every k-th step with gcd(k, P) = g > 1
+    only ever records patterns 0, g, 2g, … (every 10th step of the 40-pattern square task: 4 of
+    them).  A coprime stride visits every pattern equally often, in a rotating order.
+    """
+    k = max(1, int(every))
+    while math.gcd(k, max(1, int(patterns))) != 1:
+        k += 1
+    return k
+
+
+#: Said in every sample file's meta, next to the stride actually used and the one asked for.
+STRIDE_NOTE = "coprime to the pattern count (the smallest >= the one asked), so every pattern is recorded"
 
 
 def field_widths(sizes) -> dict:

@@ -22,12 +22,25 @@ from .experiments import EXPERIMENTS, Experiment, parse_experiments
 from .layout import UsageError, format_layers
 from .learner import FORMS, Rule, learn_full, learn_local
 from .runs import Result, train, train_seeds
-from .samples import link_tuples
+from .samples import STRIDE_NOTE, covering_stride, link_tuples
 from .tasks import SAMPLES_DIR, load_task
 
 SAMPLE_SEED, HOLDOUT_SEED, FRESH_SEED0 = 0, 1, 1000
 SAMPLE_ROWS = 20000
-MODES = ("backprop", "full", "local")
+MODES = ("backprop", "full", "full-fixed", "local")
+#: Rows also reported for exps. 1-3: the learned rules started from the sampled runs' own initial
+#: weights (seeds 0…: the paper's one run for "full", the first ``seeds`` of the N runs for
+#: "full-fixed"), next to backprop from the same starts.
+OWN_START = "@own"
+#: The full-fixed recipe (README, "Full-network mode that works"): ``fullfixed.learn_fixed``'s
+#: arguments per experiment; the ablation takes them away one at a time.
+FIXED_RECIPE = {"runs": 32, "hidden": (64, 64), "optimizer": "adam", "head": "delta", "dagger": 4,
+                "rollouts_per_round": 8, "epochs": 30, "rows_per_run": 1000}
+#: Per experiment, kept cheap where that costs nothing measurable (exp. 1: one hidden layer of 32
+#: fits as well as 64-64; exp. 2's 2-1 net: g = γ x_j) and where the default job's 2 minutes demand
+#: it (exp. 4: 40 patterns, 27 parameters, 2 outputs; 64 units or 8 rollouts measured no better).
+FIXED_CHANGES = {1: {"hidden": (32,), "epochs": 60}, 2: {"hidden": (8,), "dagger": 1},
+                 4: {"hidden": (32,), "dagger": 2, "rollouts_per_round": 4}}
 #: Beyond the paper: a deeper net the local rule never saw (γ 1.0, 3000 cycles: with γ 0.23 backprop
 #: itself sits on XOR's J = 0.125 plateau for most seeds, which would compare nothing).
 XOR_DEEP = Experiment(5, "xor", (2, 8, 8, 1), 1.0, 3000, (), 0.198, 200, (), 0, 0, "")
@@ -44,10 +57,11 @@ def progress(msg: str) -> None:
 def sample_run(exp: Experiment, seed: int = SAMPLE_SEED):
     """A sampled backprop run of ``exp`` as an in-memory (meta, fields) sample set."""
     task = load_task(exp.task)
-    every = max(1, exp.cycles * task.X.shape[0] // SAMPLE_ROWS)
+    asked = max(1, exp.cycles * task.X.shape[0] // SAMPLE_ROWS)
+    every = covering_stride(asked, task.X.shape[0])
     res = train(task, exp.layers, exp.rate, exp.cycles, seed, sample_every=every)
     meta = {"layers": list(exp.layers), "task": exp.task, "rate": exp.rate, "seed": seed,
-            "cycles": exp.cycles, "every": every}
+            "cycles": exp.cycles, "every": every, "every_asked": asked, "stride": STRIDE_NOTE}
     return meta, res.samples
 
 
@@ -63,9 +77,28 @@ def learn_full_rule(exp: Experiment, sample_set) -> Rule:
                       cycles=exp.learner_cycles, seed=SAMPLE_SEED, features=exp.features)
 
 
+def learn_fixed_rule(exp: Experiment, say=progress, **changes) -> Rule:
+    """The full-fixed rule of ``exp``: ``FIXED_RECIPE`` with ``changes`` (the ablation's)."""
+    from .fullfixed import learn_fixed, sample_runs
+    recipe = {**FIXED_RECIPE, **FIXED_CHANGES.get(exp.number, {}), **changes}
+    task = load_task(exp.task)
+    (first,), every = sample_runs(task, exp.layers, exp.rate, exp.cycles, [SAMPLE_SEED], recipe["rows_per_run"])
+    meta = {"layers": list(exp.layers), "task": exp.task, "rate": exp.rate, "seed": SAMPLE_SEED,
+            "cycles": exp.cycles, "every": every}
+    return learn_fixed([(meta, first)], features=exp.features, seed=SAMPLE_SEED,
+                       say=lambda m: say(f"exp {exp.number} full-fixed: {m}"), **recipe)
+
+
 def fresh_runs(exp: Experiment, rule: Rule | None, seeds: int) -> list[Result]:
     task = load_task(exp.task, 1, CSV_TEST.get(exp.task))
     return train_seeds(task, exp.layers, exp.rate, exp.cycles, [FRESH_SEED0 + k for k in range(seeds)], rule)
+
+
+def own_start_runs(exp: Experiment, rule: Rule | None, seeds: int) -> list[Result]:
+    """Runs from the sampled runs' own initial weights: seeds 0…n-1, n = the rule's sampled runs (≤ ``seeds``)."""
+    n = seeds if rule is None else min(seeds, int(rule.meta.get("runs", 1)))
+    return train_seeds(load_task(exp.task), exp.layers, exp.rate, exp.cycles,
+                       [SAMPLE_SEED + k for k in range(n)], rule)
 
 
 @dataclass
@@ -93,14 +126,18 @@ class Stats:
         return f"{self.median:.5f} [{self.q25:.5f}, {self.q75:.5f}]"
 
 
-def run_study(exps, modes, seeds, say=progress, form=None):
-    """Sample, learn and train; returns (rules, {exp: {mode: [Result]}}, sample sets)."""
+def run_study(exps, modes, seeds, say=progress, form=None, own_start=False):
+    """Sample, learn and train; returns (rules, {exp: {mode: [Result]}}, sample sets).
+
+    With ``own_start``, exps. 1-3 also get rows "full@own", "full-fixed@own" (the modes asked
+    for) and "backprop@own": runs from the sampled runs' own initial weights (``own_start_runs``).
+    """
     for m in modes:
         if m not in MODES:
             raise UsageError(f"unknown mode {m!r}: choose from {', '.join(MODES)}")
     say(f"sampling backprop on {len(exps)} experiment(s)")
     sets = {e.number: sample_run(e) for e in exps}
-    rules = {"full": {}, "local": None}
+    rules = {"full": {}, "full-fixed": {}, "local": None}
     if "local" in modes:
         t0 = time.perf_counter()
         others = [sample_run(e) for n, e in EXPERIMENTS.items() if n not in sets]
@@ -112,29 +149,69 @@ def run_study(exps, modes, seeds, say=progress, form=None):
             t0 = time.perf_counter()
             rules["full"][e.number] = learn_full_rule(e, sets[e.number])
             say(f"exp {e.number}: learned the full-network rule in {time.perf_counter() - t0:.1f} s")
+        if "full-fixed" in modes:
+            t0 = time.perf_counter()
+            rules["full-fixed"][e.number] = learn_fixed_rule(e, say)
+            say(f"exp {e.number}: learned the full-fixed rule in {time.perf_counter() - t0:.1f} s")
         results[e.number] = {}
         for m in modes:
-            rule = None if m == "backprop" else rules["full"][e.number] if m == "full" else rules["local"]
+            rule = None if m == "backprop" else rules["local"] if m == "local" else rules[m][e.number]
             t0 = time.perf_counter()
             results[e.number][m] = fresh_runs(e, rule, seeds)
             say(f"exp {e.number}: {seeds} {m} runs in {time.perf_counter() - t0:.1f} s")
+        own = [m for m in modes if m in ("full", "full-fixed")]
+        if own_start and own and e.number in (1, 2, 3):
+            for m in ("backprop", *own):
+                rule = None if m == "backprop" else rules[m][e.number]
+                results[e.number][m + OWN_START] = own_start_runs(e, rule, seeds)
+            say(f"exp {e.number}: runs from the sampled runs' own starts")
     return rules, results, sets
 
 
+def rows_of(results_e: dict, modes) -> list[str]:
+    """The table's rows for one experiment: the modes, then any own-start rows."""
+    return [m for m in modes if m in results_e] + [m + OWN_START for m in ("full", "full-fixed")
+                                                    if m + OWN_START in results_e]
+
+
+def median_curve(results: list[Result]) -> np.ndarray:
+    """Median J(t) over runs; a diverged run counts as +inf from where it diverged."""
+    return np.median(np.array([np.where(np.isnan(r.J), np.inf, r.J) for r in results]), axis=0)
+
+
+def below_backprop(results: list[Result], bp: list[Result], until: int = 1200) -> int:
+    """Cycles t ≤ ``until`` (t ≥ 1) at which the median J(t) is below backprop's from the same starts."""
+    seeds = {r.seed for r in results}
+    base = [r for r in bp if r.seed in seeds]
+    if not base or len(base) != len(results):
+        return 0
+    a, b = median_curve(results)[1:until + 1], median_curve(base)[1:until + 1]
+    return int(np.sum(a < b))
+
+
 def stats_table(exps, modes, results) -> tuple[str, dict]:
-    lines = [f"{'exp':<4} {'task':<7} {'net':<6} {'mode':<9} {'final J median [IQR]':<31} {'vs bp':>6} "
-             f"{'acc':>5} {'div':>5} {'s/run':>7}"]
+    """Rows per experiment and mode; "vs bp" and "<bp" against backprop from the same starts
+    ("<bp": cycles 1-1200 at which the median J(t) is below backprop's; "—" without backprop)."""
+    lines = [f"{'exp':<4} {'task':<7} {'net':<6} {'mode':<15} {'final J median [IQR]':<31} {'vs bp':>6} "
+             f"{'acc':>5} {'div':>5} {'<bp':>5} {'s/run':>7}"]
     table = {}
     for e in exps:
-        bp = Stats.of(results[e.number]["backprop"]) if "backprop" in modes else None
+        res = results[e.number]
         table[e.number] = {}
-        for m in modes:
-            s = Stats.of(results[e.number][m])
-            table[e.number][m] = s.__dict__
+        for m in rows_of(res, modes):
+            bp_runs = res.get("backprop" + (OWN_START if m.endswith(OWN_START) else ""))
+            s = Stats.of(res[m])
+            bp = None
+            if bp_runs is not None:
+                seeds = {r.seed for r in res[m]}
+                bp = Stats.of([r for r in bp_runs if r.seed in seeds])
+            below = below_backprop(res[m], bp_runs) if bp_runs is not None else None
+            table[e.number][m] = {**s.__dict__, "below_backprop_cycles": below}
             rel = (f"{s.median / bp.median:6.2f}" if bp and s.median is not None and bp.median else f"{'—':>6}")
             acc = f"{s.accuracy:5.2f}" if s.accuracy is not None else f"{'—':>5}"
-            lines.append(f"{e.number:<4} {e.task:<7} {format_layers(e.layers):<6} {m:<9} {s.cell():<31} "
-                         f"{rel} {acc} {s.diverged:>2}/{s.runs:<2} {s.seconds:7.3f}")
+            low = f"{'—':>5}" if below is None else f"{below:>5}"
+            lines.append(f"{e.number:<4} {e.task:<7} {format_layers(e.layers):<6} {m:<15} {s.cell():<31} "
+                         f"{rel} {acc} {s.diverged:>2}/{s.runs:<2} {low} {s.seconds:7.3f}")
     return "\n".join(lines), table
 
 

@@ -274,3 +274,25 @@ def test_cli_sample_file_round_trip(tmp_path, cli):
     again = runs.train(tasks.load_task("xor"), (2, 3, 2, 1), 0.4, 6, 9, sample_every=5)
     for k, v in again.samples.items():
         assert np.array_equal(fields[k], v), k
+
+
+# the stride covers every pattern, whatever --every is
+
+@pytest.mark.parametrize("every,patterns", [(1, 4), (2, 4), (4, 4), (10, 40), (8, 40), (6, 9), (7, 1), (3, 100)])
+def test_covering_stride_is_the_smallest_coprime_stride(every, patterns):
+    k = samples.covering_stride(every, patterns)
+    assert k >= every and math.gcd(k, patterns) == 1
+    assert all(math.gcd(j, patterns) > 1 for j in range(every, k))
+
+
+def test_cli_every_10_on_the_square_task_records_every_pattern(tmp_path, cli):
+    """Every 10th of 40 patterns would record only patterns 0, 10, 20, 30; the stride becomes 11."""
+    path = tmp_path / "sq.npz"
+    rc, out, err = cli("backprop", "--task", "square", "--layers", "2,5,2", "--cycles", "12",
+                       "--sample", path, "--every", "10")
+    assert rc == 0, err
+    meta, fields = samples.load_samples(path)
+    assert meta["every"] == 11 and meta["every_asked"] == 10 and "coprime" in meta["stride"]
+    X = tasks.load_task("square").X
+    seen = {int(np.flatnonzero(np.all(X == x, axis=1))[0]) for x in fields["x"]}
+    assert seen == set(range(40))

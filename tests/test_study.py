@@ -10,23 +10,27 @@ import numpy as np
 from localrule import cli, study, tasks
 
 FIGURES = ("exp1_J.png", "exp1_learner.png", "exp4_J.png", "exp4_learner.png", "local_learner.png",
-           "square_sets.png")
+           "square_sets.png", "exp1_fixed_learner.png", "exp4_fixed_learner.png")
 
 
 def test_reproduce_writes_every_figure_and_the_results(tmp_path, capsys):
     out = tmp_path / "paper"
     assert cli.main(["reproduce", "--experiments", "1,4", "--seeds", "2", "--cycles", "150", "--out", str(out)]) == 0
-    for name in FIGURES + ("results.json", "local_rule.npz", "exp1_full_rule.npz", "exp4_full_rule.npz"):
+    for name in FIGURES + ("results.json", "local_rule.npz", "exp1_full_rule.npz", "exp4_full_rule.npz",
+                                      "exp1_full_fixed_rule.npz"):
         assert (out / name).stat().st_size > 1000 or name.endswith(".npz"), name
     for name in FIGURES:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     res = json.loads((out / "results.json").read_text())
     assert set(res["experiments"]) == {"1", "4"}
     for e in res["experiments"].values():
-        assert set(e["modes"]) == {"backprop", "full", "local"}
+        assert set(e["modes"]) == {"backprop", "full", "full-fixed", "local"}
         assert len(e["modes"]["local"]["final_J"]) == 2 and e["measured"]
     assert 0.9 < res["local_rule"]["r2_heldout"]["1"] <= 1
     assert res["local_rule"]["form"] == "rule6" and res["local_rule"]["frozen"] == []
+    own = res["experiments"]["1"]["own_start"]
+    assert own["full@own"]["seeds"] == [0] and own["full-fixed@own"]["seeds"] == [0, 1]
+    assert "own_start" in res["experiments"]["4"] and not res["experiments"]["4"]["own_start"]
     text = capsys.readouterr().out
     assert "paper: learning network diverges" in text and "measured:" in text
     assert not list(out.glob(".*tmp*")), "no temporary files left behind"
