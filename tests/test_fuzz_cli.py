@@ -720,7 +720,8 @@ def test_reproduce_swaps_its_folder_in_whole_or_not_at_all(tmp_path, monkeypatch
     out = tmp_path / "paper"
     assert rep.reproduce(exps, 2, out, figures=False) == 0
     first = snapshot(out)
-    assert {Path(p).name for p in first} == {"results.json", "local_rule.npz", "exp1_full_rule.npz"}
+    assert {Path(p).name for p in first} == {"results.json", "local_rule.npz", "exp1_full_rule.npz",
+                                             "exp1_full_fixed_rule.npz"}
     # a second run interrupted while writing its results: the first run's folder stays as it was
     monkeypatch.setattr(rep, "write_json", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
