@@ -18,7 +18,7 @@ the ablation can take each one away:
   label them with backprop's exact update there (``label_states``), add them, refit.
 
 A fixed rule is a ``learner.Rule`` of mode "full" whose meta has ``head``; ``runs.train`` and
-``runs.train_seeds`` hand such rules to ``train_seeds`` here.
+``runs.train_seeds`` run such rules through ``batch_kernel`` here, in chunks like every mode.
 """
 
 from __future__ import annotations
@@ -209,23 +209,20 @@ def rollouts(task, sizes, cycles, inits, rule, every=0, max_rows=0):
     return JJ, JJt if task.X_test is not None else None, div, W, B, states
 
 
-def train_seeds(task, layers, rate, cycles, seeds, rule, inits=None):
-    """``runs.train_seeds`` for a fixed rule (``inits``: optional (W, B) rows instead of the seeds')."""
-    from .runs import Result, _accuracy
-    sizes = check_sizes(layers)
-    if inits is None:
-        ps = [init_params(sizes, s) for s in seeds]
-        inits = (np.array([p[0] for p in ps]), np.array([p[1] for p in ps]))
-    t0 = time.perf_counter()
-    JJ, JJt, div, W, B, _ = rollouts(task, sizes, cycles, inits, rule)
-    per_run = (time.perf_counter() - t0) / max(len(seeds), 1)
-    out = []
-    for r, s in enumerate(seeds):
-        d = None if div[r] < 0 else int(div[r])
-        acc = None if d is not None else _accuracy(task, sizes, W[r], B[r])
-        out.append(Result(task.name, sizes, "full-fixed", int(s), float(rate), int(cycles), JJ[r],
-                          None if JJt is None else JJt[r], d, per_run, W[r], B[r], acc))
-    return out
+def batch_kernel(task, sizes, rule):
+    """``batch(W, B, cycles, J, J_test, diverged)``: a chunk of fixed-rule runs in parallel, the
+    kernel ``runs.train_seeds`` drives in interruptible chunks as it does the other modes'."""
+    args = _kernel_args(rule, sizes)
+    sz = np.asarray(sizes, np.int64)
+    Xt, Yt = (task.X_test, task.Y_test) if task.X_test is not None else (np.empty((0, task.n_in)),
+                                                                         np.empty((0, task.n_out)))
+
+    def batch(W, B, k, jj, jjt, d):
+        n = W.shape[0]
+        SW, SB, SP = np.empty((n, 0, W.shape[1])), np.empty((n, 0, B.shape[1])), np.empty((n, 0), np.int64)
+        train_fixed_batch(sz, W, B, task.X, task.Y, Xt, Yt, int(k), *args, 0, SW, SB, SP, jj, jjt, d,
+                          np.empty(n, np.int64))
+    return batch
 
 
 # ---- the learner's data -------------------------------------------------------------------

@@ -103,6 +103,10 @@ def _fixed(rule) -> bool:
     return rule is not None and rule.mode == "full" and "head" in rule.meta
 
 
+def _mode_name(rule) -> str:
+    return "backprop" if rule is None else "full-fixed" if _fixed(rule) else rule.mode
+
+
 def _rule_args(rule, sizes):
     """(mode, learner arrays) for the kernels; no rule means backprop."""
     return (kernels.BACKPROP, kernels.NO_LEARNER) if rule is None else rule.kernel_args(sizes)
@@ -129,8 +133,7 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     if _fixed(rule):
         if sample_every:
             raise UsageError("sampling records backprop runs, not runs of a learned rule")
-        from .fullfixed import train_seeds as fixed_seeds
-        return fixed_seeds(task, sizes, rate, cycles, [seed], rule, (w[None], b[None]))[0]
+        return train_seeds(task, sizes, rate, cycles, [seed], rule, inits=(w[None], b[None]))[0]
     mode, largs = _rule_args(rule, sizes)
     P = task.X.shape[0]
     steps = cycles * P
@@ -161,28 +164,37 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
         J[div:] = np.nan
         Jt[div:] = np.nan
     acc = None if div is not None else _accuracy(task, sizes, w, b)
-    return Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(seed), float(rate),
+    return Result(task.name, sizes, _mode_name(rule), int(seed), float(rate),
                   int(cycles), J, Jt if task.X_test is not None else None, div, seconds, w, b, acc,
                   split_rows(sizes, S[:state["rows"]]) if sample_every else None, load_seconds)
 
 
-def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) -> list[Result]:
-    """Many seeds in one parallel numba call; identical to ``train`` seed by seed."""
+def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, inits=None) -> list[Result]:
+    """Many seeds in one parallel numba call; identical to ``train`` seed by seed.
+
+    ``inits`` = (W, B), one row per seed, overrides the seeded initial weights."""
     sizes = check_sizes(layers)
     check_fits(task, sizes)
     seeds = list(seeds)
     check_budget(sizes, cycles, runs=len(seeds))
-    if _fixed(rule):
-        from .fullfixed import train_seeds as fixed_seeds
-        return fixed_seeds(task, sizes, rate, cycles, seeds, rule)
-    inits = [init_params(sizes, s) for s in seeds]
-    W = np.array([i[0] for i in inits])
-    B = np.array([i[1] for i in inits])
-    mode, largs = _rule_args(rule, sizes)
+    if inits is None:
+        inits = [init_params(sizes, s) for s in seeds]
+        W = np.array([i[0] for i in inits])
+        B = np.array([i[1] for i in inits])
+    else:
+        W, B = np.array(inits[0], float), np.array(inits[1], float)
     Xt, Yt = _test_arrays(task)
+    sz = np.asarray(sizes, np.int64)
+    if _fixed(rule):
+        from .fullfixed import batch_kernel
+        batch = batch_kernel(task, sizes, rule)
+    else:
+        mode, largs = _rule_args(rule, sizes)
+
+        def batch(Wa, Ba, k, jj, jjt, d):
+            kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
-    sz = np.asarray(sizes, np.int64)
     active = np.arange(n)
 
     def run(done, k):
@@ -192,7 +204,7 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
         m = active.shape[0]
         Wa, Ba, d = W[active], B[active], np.empty(m, np.int64)
         jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))
-        kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+        batch(Wa, Ba, k, jj, jjt, d)
         W[active], B[active] = Wa, Ba
         JJ[active, done:done + k + 1], JJt[active, done:done + k + 1] = jj, jjt
         gone = d >= 0
@@ -212,7 +224,7 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
     for r, s in enumerate(seeds):
         d = None if div[r] < 0 else int(div[r])
         acc = None if d is not None else _accuracy(task, sizes, W[r], B[r])
-        out.append(Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(s), float(rate),
+        out.append(Result(task.name, sizes, _mode_name(rule), int(s), float(rate),
                           int(cycles), JJ[r], JJt[r] if task.X_test is not None else None, d, per_run,
                           W[r], B[r], acc, load_seconds=load_seconds))
     return out
