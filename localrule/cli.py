@@ -62,6 +62,22 @@ def _task_args(p, layers_default=None):
     p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
     p.add_argument("--json", help="write the run's result (J per cycle etc.) to this JSON file")
+    _order_arg(p)
+
+
+def _order_arg(p):
+    p.add_argument("--order", choices=("fixed", "shuffle"), default="fixed",
+                   help="pattern order per cycle: the paper's fixed order, or shuffled (seeded by --seed)")
+
+
+def _grid(text):
+    try:
+        vals = [float(t) for t in str(text).split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers like 0.25,1,4, got {text!r}") from None
+    if not vals or not all(v > 0 and math.isfinite(v) for v in vals):
+        raise argparse.ArgumentTypeError(f"expected positive finite numbers like 0.25,1,4, got {text!r}")
+    return tuple(vals)
 
 
 def build_parser() -> Parser:
@@ -92,6 +108,21 @@ def build_parser() -> Parser:
     p = sub.add_parser("train", help="train a fresh network with a learned rule")
     p.add_argument("--rule", required=True, help="rule file from `learn`")
     _task_args(p)
+
+    p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
+    p.add_argument("--task", default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--test-csv", help="CSV task: a separate testing set")
+    p.add_argument("--layers", help="layer sizes, e.g. 2,8,8,1")
+    p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
+    p.add_argument("--rates", type=_grid, help="γ grid (default 0.0625,0.125,0.23,0.25,...,64)")
+    p.add_argument("--hidden-scales", type=_grid, default=(1.0,),
+                   help="two-rate backprop: hidden-layer γ = scale × output γ (default 1)")
+    p.add_argument("--seeds", type=_positive(int), default=5, help="seeds per setting (seeds 2000, 2001, ...)")
+    p.add_argument("--rule", help="tune this rule file's γ instead of backprop's")
+    p.add_argument("--json", help="write every setting's numbers to this JSON file")
+    p.add_argument("--figure", help="write the J-vs-γ figure to this PNG file")
+    _order_arg(p)
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
@@ -137,7 +168,8 @@ def cmd_backprop(args):
     for path in (args.json, args.sample):
         if path:
             check_writable(path)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=args.every if args.sample else 0,
+                order=args.order)
     if args.sample:
         meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
                 "cycles": args.cycles, "every": args.every, "rows": int(res.samples["w"].shape[0])}
@@ -188,10 +220,35 @@ def cmd_train(args):
         sizes = _layers(args)
     if args.json:
         check_writable(args.json)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule, order=args.order)
     if args.json:
         write_json(args.json, res.to_json())
     print(res.summary())
+    return 0
+
+
+def cmd_tune(args):
+    from .files import check_writable, write_json
+    from .learner import Rule
+    from .study import progress
+    from .tasks import load_task
+    from .tuning import DEFAULT_RATES, figure, tune
+    task = load_task(args.task, args.targets, args.test_csv)
+    sizes = _layers(args)
+    for path in (args.json, args.figure):
+        if path:
+            check_writable(path)
+    rule = Rule.load(args.rule) if args.rule else None
+    t = tune(task, sizes, args.cycles, args.rates or DEFAULT_RATES, args.hidden_scales, args.seeds, args.order,
+             rule, say=progress)
+    print(t.table())
+    b = t.best
+    print(f"best: γ {b.rate:g}" + ("" if b.hidden_scale == 1.0 else f", hidden × {b.hidden_scale:g}")
+          + (f", median final J {b.median:.4g}" if math.isfinite(b.median) else ", every run diverged"))
+    if args.json:
+        write_json(args.json, t.to_json())
+    if args.figure:
+        figure([t], args.figure)
     return 0
 
 

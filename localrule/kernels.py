@@ -333,6 +333,17 @@ def record(S, r, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db):
         k += 1
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def scale_layers(sizes, boff, woff, layer_rate, dw, db):
+    """Multiply weight layer l's (Δw, Δθ) by ``layer_rate[l]``: two-rate backprop and friends."""
+    for l in range(sizes.shape[0] - 1):
+        f = layer_rate[l]
+        for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
+            dw[q] *= f
+        for q in range(boff[l], boff[l] + sizes[l + 1]):
+            db[q] *= f
+
+
 @njit(cache=True, nogil=True)
 def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
           out_shift, out_scale, feat_hidden, every, S, J, Jt):
@@ -342,6 +353,17 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     Every ``every``-th step (0: never) a sample row goes to S.  Returns (cycle at which the run
     diverged or -1, number of sample rows written).
     """
+    return train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
+                         in_scale, out_shift, out_scale, feat_hidden, every, S, J, Jt, -1,
+                         np.empty(0))
+
+
+@njit(cache=True, nogil=True)
+def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
+                  out_shift, out_scale, feat_hidden, every, S, J, Jt, order_seed, layer_rate):
+    """``train`` with two options.  ``order_seed`` >= 0: the patterns go in a fresh seeded random
+    order every cycle (-1: the paper's fixed order).  A non-empty ``layer_rate`` multiplies weight
+    layer l's updates by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ)."""
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])
@@ -367,8 +389,16 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
         Jt[0] = mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
     step = 0
     rows = 0
+    perm = np.arange(X.shape[0])
+    if order_seed >= 0:
+        np.random.seed(order_seed)  # numba's per-thread generator: one run's draws stay together
     for t in range(1, cycles + 1):
-        for p in range(X.shape[0]):
+        if order_seed >= 0:
+            for k in range(X.shape[0] - 1, 0, -1):  # Fisher-Yates
+                m = np.random.randint(0, k + 1)
+                perm[k], perm[m] = perm[m], perm[k]
+        for k in range(X.shape[0]):
+            p = perm[k]
             forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
             if mode == FULL:
                 full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lboff,
@@ -384,6 +414,8 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
                                   laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
                                   out_scale, part, shares, pre, T, sums, y, row_j, row_sign,
                                   acc, dw, db)
+            if layer_rate.shape[0] > 0:
+                scale_layers(sizes, boff, woff, layer_rate, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if mode == FULL:  # deltas are not defined in full mode; keep the row honest
                     deltas[:] = np.nan
@@ -419,6 +451,18 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
         diverged[r] = train(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                             in_shift, in_scale, out_shift, out_scale, feat_hidden, 0, S, JJ[r],
                             JJt[r])[0]
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def train_batch_ordered(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
+                        in_scale, out_shift, out_scale, feat_hidden, order_seeds, layer_rate, JJ,
+                        JJt, diverged):
+    """``train_batch`` with ``train_ordered``'s options, one order seed per run."""
+    S = np.empty((0, 1))
+    for r in prange(W.shape[0]):
+        diverged[r] = train_ordered(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes,
+                                    lw, lb, in_shift, in_scale, out_shift, out_scale, feat_hidden,
+                                    0, S, JJ[r], JJt[r], order_seeds[r], layer_rate)[0]
 
 
 @njit(cache=True, nogil=True)

@@ -31,6 +31,7 @@ class Result:
     b: np.ndarray
     accuracy: float | None = None
     samples: dict | None = field(default=None, repr=False)
+    order: str = "fixed"
 
     @property
     def diverged(self) -> bool:
@@ -55,7 +56,8 @@ class Result:
         return {"task": self.task, "layers": list(self.layers), "mode": self.mode, "seed": self.seed,
                 "rate": self.rate, "cycles": self.cycles, "J": finite(self.J), "J_test": finite(self.J_test),
                 "final_J": self.final_J, "accuracy": self.accuracy, "diverged": self.diverged,
-                "diverged_at": self.diverged_at, "seconds": self.seconds}
+                "diverged_at": self.diverged_at, "seconds": self.seconds,
+                **({} if self.order == "fixed" else {"order": self.order})}
 
 
 def _test_arrays(task: Task):
@@ -75,12 +77,34 @@ def _accuracy(task: Task, sizes, w, b):
     return accuracy(kernels.predict(np.asarray(sizes, np.int64), w, b, X), Y)
 
 
+ORDERS = ("fixed", "shuffle")
+
+
+def _order_args(order, layer_rate, sizes):
+    """(shuffle?, layer-rate array) for ``kernels.train_ordered``; None for the plain kernels."""
+    if order not in ORDERS:
+        raise UsageError(f"unknown pattern order {order!r}: choose {' or '.join(ORDERS)}")
+    if order == "fixed" and layer_rate is None:
+        return None
+    lr = np.empty(0) if layer_rate is None else np.asarray(layer_rate, float)
+    if lr.shape not in ((0,), (len(sizes) - 1,)):
+        raise UsageError(f"need one rate multiplier per weight layer ({len(sizes) - 1}), got {lr.shape[0]}")
+    return order == "shuffle", lr
+
+
+def hidden_scaled(sizes, scale: float) -> np.ndarray:
+    """Per-layer rate multipliers of two-rate backprop: hidden layers at scale·γ, the output at γ."""
+    return np.array([float(scale)] * (len(sizes) - 2) + [1.0])
+
+
 def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, init=None,
-          sample_every: int = 0) -> Result:
+          sample_every: int = 0, order: str = "fixed", layer_rate=None) -> Result:
     """Train a fresh network on ``task``; ``rule`` None means backprop.
 
     ``init`` = (w, b) overrides the seeded initial weights (so modes can share a start).
     ``sample_every`` > 0 records every k-th step (see ``samples.py``) into ``Result.samples``.
+    ``order`` "shuffle": a fresh pattern order every cycle, seeded by ``seed``; ``layer_rate``:
+    one rate multiplier per weight layer (``hidden_scaled``).
     """
     sizes = check_sizes(layers)
     check_fits(task, sizes)
@@ -92,18 +116,25 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     S = np.empty(((steps + sample_every - 1) // sample_every if sample_every else 0, row_width(sizes)))
     Xt, Yt = _test_arrays(task)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
+    extra = _order_args(order, layer_rate, sizes)
     t0 = time.perf_counter()
-    div, rows = kernels.train(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt, float(rate),
-                              int(cycles), mode, *largs, int(sample_every), S, J, Jt)
+    if extra is None:
+        div, rows = kernels.train(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt, float(rate),
+                                  int(cycles), mode, *largs, int(sample_every), S, J, Jt)
+    else:
+        div, rows = kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt,
+                                          float(rate), int(cycles), mode, *largs, int(sample_every), S, J,
+                                          Jt, int(seed) if extra[0] else -1, extra[1])
     seconds = time.perf_counter() - t0
     div = None if div < 0 else int(div)
     acc = None if div is not None else _accuracy(task, sizes, w, b)
     return Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(seed), float(rate),
                   int(cycles), J, Jt if task.X_test is not None else None, div, seconds, w, b, acc,
-                  split_rows(sizes, S[:rows]) if sample_every else None)
+                  split_rows(sizes, S[:rows]) if sample_every else None, order)
 
 
-def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) -> list[Result]:
+def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, order: str = "fixed",
+                layer_rate=None) -> list[Result]:
     """Many seeds in one parallel numba call; identical to ``train`` seed by seed."""
     sizes = check_sizes(layers)
     check_fits(task, sizes)
@@ -115,8 +146,14 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.empty(n, np.int64)
     sz = np.asarray(sizes, np.int64)
+    extra = _order_args(order, layer_rate, sizes)
     t0 = time.perf_counter()
-    kernels.train_batch(sz, W, B, task.X, task.Y, Xt, Yt, float(rate), int(cycles), mode, *largs, JJ, JJt, div)
+    if extra is None:
+        kernels.train_batch(sz, W, B, task.X, task.Y, Xt, Yt, float(rate), int(cycles), mode, *largs, JJ, JJt, div)
+    else:
+        oseeds = np.array([int(s) if extra[0] else -1 for s in seeds], np.int64)
+        kernels.train_batch_ordered(sz, W, B, task.X, task.Y, Xt, Yt, float(rate), int(cycles), mode, *largs,
+                                    oseeds, extra[1], JJ, JJt, div)
     per_run = (time.perf_counter() - t0) / max(n, 1)
     out = []
     for r, s in enumerate(seeds):
@@ -124,5 +161,5 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None) 
         acc = None if d is not None else _accuracy(task, sizes, W[r], B[r])
         out.append(Result(task.name, sizes, "backprop" if rule is None else rule.mode, int(s), float(rate),
                           int(cycles), JJ[r], JJt[r] if task.X_test is not None else None, d, per_run,
-                          W[r], B[r], acc))
+                          W[r], B[r], acc, order=order))
     return out
