@@ -124,6 +124,33 @@ def build_parser() -> Parser:
     p.add_argument("--figure", help="write the J-vs-γ figure to this PNG file")
     _order_arg(p)
 
+    p = sub.add_parser("refine", help="improve a local rule by CMA-ES against backprop at its best γ")
+    p.add_argument("--rule", help="starting rule file (default: learn the pooled imitation rule)")
+    p.add_argument("--train", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="meta-training tasks (default: AND, OR, square, two random-teacher tasks); "
+                        "TASK may be a CSV file, wine, or teacher@SEED")
+    p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
+    p.add_argument("--generations", type=_positive(int), default=40)
+    p.add_argument("--minutes", type=_positive(float), default=8.0, help="time budget (default 8)")
+    p.add_argument("--popsize", type=_positive(int), default=16)
+    p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
+    p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
+    p.add_argument("--scheduler", help="Dask scheduler ADDRESS: evaluate members on a cluster")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
+    p.add_argument("--final-seeds", type=_seed, default=5, help="held-out seeds for the final table (0: skip)")
+    p.add_argument("--out", default="runs/refine", help="results folder (default runs/refine)")
+    p.add_argument("--no-figures", action="store_true")
+
+    p = sub.add_parser("judge", help="a rule against bp@0.23, bp@best γ and two-rate bp on held-out tasks")
+    p.add_argument("--rule", required=True, help="rule file")
+    p.add_argument("--rate", type=_positive(float), help="the rule's γ (default: the refined rule's own, else 0.23)")
+    p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="tasks (default xor:2,8,8,1:3000 wine:13,10,3:300)")
+    p.add_argument("--seeds", type=_positive(int), default=20)
+    p.add_argument("--json", help="write the table's numbers to this JSON file")
+    p.add_argument("--figures", help="folder for J(t) figures")
+
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
     p.add_argument("--max-tuples", type=_positive(int), help="keep a seeded random subset of this many")
@@ -249,6 +276,39 @@ def cmd_tune(args):
         write_json(args.json, t.to_json())
     if args.figure:
         figure([t], args.figure)
+    return 0
+
+
+def cmd_refine(args):
+    from .learner import Rule
+    from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, imitation_rule, parse_spec, refine
+    train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
+    held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    rule = Rule.load(args.rule) if args.rule else imitation_rule()
+    if rule.mode != "local":
+        raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
+    refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
+           learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
+           final_seeds=args.final_seeds, figures=not args.no_figures)
+    return 0
+
+
+def cmd_judge(args):
+    from pathlib import Path
+    from .files import check_writable, write_json
+    from .learner import Rule
+    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    rule = Rule.load(args.rule)
+    specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    rate = args.rate or rule.meta.get("refined", {}).get("rate", 0.23)
+    if args.json:
+        check_writable(args.json)
+    if args.figures:
+        Path(args.figures).mkdir(parents=True, exist_ok=True)
+    rows = judge(rule, rate, specs, args.seeds, figures_dir=args.figures)
+    print(judge_table(rows))
+    if args.json:
+        write_json(args.json, {"rule": args.rule, "rate": rate, "seeds": args.seeds, "tasks": rows})
     return 0
 
 
