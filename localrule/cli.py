@@ -324,16 +324,20 @@ def cmd_tuples(args):
 
 def cmd_compare(args):
     from .files import check_writable, write_json
-    from .study import chosen_experiments, run_study, stats_table
+    from .study import best_gamma_medians, chosen_experiments, run_study, stats_table
     exps = chosen_experiments(args)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if args.json:
         check_writable(args.json)
     _, results, _ = run_study(exps, modes, args.seeds)
-    text, table = stats_table(exps, modes, results)
+    best = best_gamma_medians(exps)
+    text, table = stats_table(exps, modes, results, {k: v[1] for k, v in best.items()})
     print(text)
+    print("vs best: median final J / backprop's at its best γ (" +
+          ", ".join(f"exp {k}: γ {v[0]:g}" for k, v in best.items()) + "; 5 tuning seeds)")
     if args.json:
-        write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
+        write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table,
+                               "best_gamma": {str(k): {"rate": v[0], "median": v[1]} for k, v in best.items()}})
     return 0
 
 
@@ -344,7 +348,7 @@ def _ratio_cell(c) -> str:
 
 def cmd_transfer(args):
     from .files import check_writable, write_json
-    from .study import XOR_DEEP, chosen_experiments, transfer_matrix
+    from .study import XOR_DEEP, best_gamma_medians, chosen_experiments, transfer_matrix
     exps = chosen_experiments(args)
     if args.json:
         check_writable(args.json)
@@ -356,9 +360,16 @@ def cmd_transfer(args):
     for name, row in cells.items():
         print(f"{name:<18}" + "".join(f"{_ratio_cell(c):>16}" for c in row.values()))
     print(f"{'backprop final J':<18}" + "".join(f"{bp[t.number].median:>16.5f}" for t in targets))
+    best = best_gamma_medians(targets)  # issue 12: the same rules against backprop at its best γ
+    print("final J with the local rule / final J with backprop at its best γ")
+    for name, row in cells.items():
+        print(f"{name:<18}" + "".join(f"{_ratio_cell({**c, 'ratio': c['median'] / best[t.number][1] if c['median'] is not None else None}):>16}"
+                                      for t, c in zip(targets, row.values())))
+    print(f"{'bp@best γ final J':<18}" + "".join(f"{best[t.number][1]:>10.3g} @{best[t.number][0]:<4g}" for t in targets))
     if args.json:
         write_json(args.json, {"seeds": args.seeds, "targets": names, "backprop": {n: bp[t.number].__dict__ for n, t in zip(names, targets)},
-                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()}})
+                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()},
+                               "best_gamma": {n: {"rate": best[t.number][0], "median": best[t.number][1]} for n, t in zip(names, targets)}})
     return 0
 
 

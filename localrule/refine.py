@@ -248,7 +248,10 @@ def imitation_rule() -> Rule:
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=40, minutes=9.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
            figures=True) -> dict:
-    import cma
+    import warnings
+    with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
+        warnings.simplefilter("ignore")
+        import cma
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")

@@ -149,3 +149,8 @@ def figure(tunings: list[Tuning], path, title=None):
     t0 = tunings[0]
     return metric_vs_x(path, title or f"final J after {t0.cycles} cycles vs γ: {t0.task} {format_layers(t0.layers)}",
                        "learning rate γ", "final J (median, IQR)", series)
+
+
+def best_backprop(task, layers, cycles: int, seeds=5, order="fixed") -> Setting:
+    """Backprop at its best γ on the default grid (tuning seeds), for "vs bp@best γ" columns."""
+    return tune(task, layers, cycles, DEFAULT_RATES, seeds=seeds, order=order).best
