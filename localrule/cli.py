@@ -70,6 +70,16 @@ def _order_arg(p):
                    help="pattern order per cycle: the paper's fixed order, or shuffled (seeded by --seed)")
 
 
+def _budget(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected minutes, got {text!r}") from None
+    if not (v >= 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"minutes must be >= 0, got {text!r}")
+    return v
+
+
 def _grid(text):
     try:
         vals = [float(t) for t in str(text).split(",") if t.strip()]
@@ -132,7 +142,8 @@ def build_parser() -> Parser:
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
     p.add_argument("--generations", type=_positive(int), default=40)
-    p.add_argument("--minutes", type=_positive(float), default=8.0, help="time budget (default 8)")
+    p.add_argument("--minutes", type=_budget, default=8.0,
+                   help="time budget in minutes (default 8; 0: none, so a run repeats bit for bit)")
     p.add_argument("--popsize", type=_positive(int), default=16)
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")

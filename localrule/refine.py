@@ -343,9 +343,37 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=40, minutes=
                     "generation", "objective", {"best member": (gens, [h["best"] for h in history]),
                                                 "population mean": (gens, [h["mean"] for h in history])},
                     logx=False, logy=False)
+    if figures:
+        update_figures(refined, rate, out)
     if interrupted:
         raise KeyboardInterrupt
     return summary
+
+
+def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
+    """The refined update γ_rule·ℓ divided by backprop's γ·(exact product) at γ 0.23, on backprop's link
+    tuples: median (and IQR) per bin of |δ|, f' and |w| (one figure each)."""
+    from .render import metric_vs_x
+    pool = backprop_tuples(4000) if pool is None else pool
+    args = [pool[k] for k in ("x", "w", "delta", "fprime")]
+    ratio = rate * rule.ell(*args) / (PAPER_RATE * pool["target"])
+    paths = []
+    for key, label, logx in (("delta", "|δ_h|", True), ("fprime", "f'(in_i)", False), ("w", "|w_hi|", True)):
+        v = np.abs(pool[key])
+        edges = np.quantile(v, np.linspace(0, 1, 13))
+        mid, med, lo, hi = [], [], [], []
+        for a, b in zip(edges[:-1], edges[1:]):
+            sel = (v >= a) & (v <= b) & np.isfinite(ratio)
+            if sel.sum() < 5:
+                continue
+            mid.append(float(np.median(v[sel])))
+            q = np.percentile(ratio[sel], [50, 25, 75])
+            med.append(q[0]), lo.append(q[1]), hi.append(q[2])
+        paths.append(metric_vs_x(Path(out) / f"update_vs_{key}.png",
+                                 f"refined update ÷ backprop's at γ {PAPER_RATE} vs {label}", label,
+                                 "update ratio (median, IQR)", {"refined ÷ bp@0.23": (mid, med, lo, hi)},
+                                 logx=logx, logy=True))
+    return paths
 
 
 # --- honest measurement on held-out tasks --------------------------------------------------------
