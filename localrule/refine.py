@@ -2,7 +2,7 @@
 against backprop at its *best* γ.
 
 Search space: the rule learner's weights and biases (``lw``, ``lb``, flattened whatever the
-learner's shape), plus optionally log of a step multiplier m (the rule trains at γ = 0.23·m).
+learner's shape) and the log of its input scales (see ``flatten``), plus optionally log of a step multiplier m (the rule trains at γ = 0.23·m).
 Coordinates are rescaled so that a unit step of any coordinate moves log|ℓ| by about 1 RMS on
 backprop's link tuples; CMA-ES then starts at the imitation rule with σ ``SIGMA0``.
 
@@ -113,12 +113,18 @@ def parse_spec(text: str) -> Spec:
 # --- the search space --------------------------------------------------------------------------
 
 def flatten(rule: Rule) -> np.ndarray:
-    return np.concatenate([rule.lw, rule.lb])
+    """The learner's weights, biases and log input scales, whatever its shape and inputs.
+
+    The input scales are searched too because the learner is near-linear in log space: dividing
+    an input's scale by a raises the update's power of that input (|δ|, f', |w|, x) by about a,
+    which weight changes reach only through many coordinates at once."""
+    return np.concatenate([rule.lw, rule.lb, np.log(rule.in_scale)])
 
 
 def unflatten(rule: Rule, theta: np.ndarray) -> Rule:
-    n = rule.lw.shape[0]
-    return replace(rule, lw=np.ascontiguousarray(theta[:n]), lb=np.ascontiguousarray(theta[n:]))
+    n, m = rule.lw.shape[0], rule.lb.shape[0]
+    return replace(rule, lw=np.ascontiguousarray(theta[:n]), lb=np.ascontiguousarray(theta[n:n + m]),
+                   in_scale=np.ascontiguousarray(np.exp(theta[n + m:])))
 
 
 def backprop_tuples(rows: int = 3000, seed: int = 0) -> dict:

@@ -48,15 +48,27 @@ def test_effective_score_floor_time_to_solve_and_divergence():
 
 def test_flatten_is_generic_and_space_decodes_the_start(small_rule):
     theta = refine.flatten(small_rule)
-    assert theta.shape[0] == small_rule.lw.shape[0] + small_rule.lb.shape[0]
+    assert theta.shape[0] == small_rule.lw.shape[0] + small_rule.lb.shape[0] + small_rule.in_scale.shape[0]
     back = refine.unflatten(small_rule, theta)
     assert np.array_equal(back.lw, small_rule.lw) and np.array_equal(back.lb, small_rule.lb)
+    np.testing.assert_allclose(back.in_scale, small_rule.in_scale, rtol=1e-15)
     pool = refine.backprop_tuples(rows=300)
     s = refine.sensitivities(small_rule, pool)
     assert s.shape == theta.shape and np.all(s > 0)
     space = refine.Space(small_rule, theta, s, True, math.log(2.0))
     rule, rate = space.decode(np.zeros(space.dim))
     assert np.array_equal(refine.flatten(rule), theta) and rate == pytest.approx(0.46)
+    # the imitation rule: the δ input's log scale lowered by log 2 doubles the power of |δ|
+    imit = refine.imitation_rule()
+    th = refine.flatten(imit)
+    k = imit.lw.shape[0] + imit.lb.shape[0] + 2
+    args = [pool[k2] for k2 in ("x", "w", "delta", "fprime")]
+    slope = lambda r: np.polyfit(np.log(np.abs(pool["delta"])), np.log(np.abs(r.ell(*args))), 1)[0]
+    assert slope(imit) == pytest.approx(1.0, abs=0.15)  # backprop's update is linear in δ
+    for f in (0.5, 2.0):
+        t2 = th.copy()
+        t2[k] -= math.log(f)
+        assert slope(refine.unflatten(imit, t2)) == pytest.approx(f * slope(imit), rel=0.15)
     # a unit step in one coordinate moves log|ℓ| by about 1 RMS
     z = np.zeros(space.dim)
     z[0] = 0.01
