@@ -6,7 +6,7 @@
 One generation = every member of the population trains every meta-training task on 2 seeds.
 Measured: population 8 and 16 on the default meta-training set; one task of growing net size;
 numba on 1 and 2 threads; and members sent to a 2-worker Dask LocalCluster (if installed).
-Each figure is the median of 3 generations after an untimed warm-up.
+Each figure is the median of 2 generations after an untimed warm-up.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def problem(train_texts, popsize, rule):
     return space, pop, specs, bases
 
 
-def per_generation(space, pop, specs, bases, client=None, reps=3):
+def per_generation(space, pop, specs, bases, client=None, reps=2):
     refine.evaluate_population(space, pop[:1], specs, bases, [1, 2], client)  # warm-up (compile, ship)
     times = []
     for g in range(reps):
@@ -55,9 +55,9 @@ def main():
     rule = refine.imitation_rule()
     out = {"load_before": os.getloadavg()}
     rows = []
-    for threads in (1, 2):
+    for threads, pops in ((1, (8,)), (2, (8, 16))):
         numba.set_num_threads(threads)
-        for pop in (8, 16):
+        for pop in pops:
             s = per_generation(*problem(refine.DEFAULT_TRAIN, pop, rule))
             rows.append(("default meta-training set", pop, threads, "numba", s))
             print(f"default set, population {pop}, {threads} thread(s): {s:.2f} s/generation", flush=True)

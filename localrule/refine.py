@@ -433,7 +433,8 @@ def judge(rule: Rule, rate: float, specs, seeds: int = 20, hidden_scales=(0.5, 2
             f"{'>= ' if reach is None else ''}{speedup:.2f}")
         if figures_dir is not None:
             from .render import error_curves
-            fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}.png"
+            order = "" if spec.order == "fixed" else f"_{spec.order}"
+            fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}{order}.png"
             error_curves(fname, f"held-out {spec.label}: J(t) over {seeds} seeds", {
                 "refined rule": np.array([r.J for r in mine]), "backprop": np.array([r.J for r in bp23]),
                 f"backprop γ {one.rate:g}": np.array([r.J for r in bpbest])})

@@ -128,6 +128,7 @@ def metric_vs_x(path, title, xlabel, ylabel, series: dict, logx=True, logy=True)
     """One line per series with an optional band: ``series`` name -> (x, y[, lo, hi])."""
     win, plot = _plot(title, xlabel, ylabel, logy)
     plot.setLogMode(x=logx, y=logy)
+    plot.getAxis("bottom").enableAutoSIPrefix(False)
     for k, (name, arrs) in enumerate(series.items()):
         x, y = (np.asarray(a, float) for a in arrs[:2])
         colour = MODE_COLOURS.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
