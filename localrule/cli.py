@@ -142,8 +142,8 @@ def build_parser() -> Parser:
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
     p.add_argument("--generations", type=_positive(int), default=40)
-    p.add_argument("--minutes", type=_budget, default=8.0,
-                   help="time budget in minutes (default 8; 0: none, so a run repeats bit for bit)")
+    p.add_argument("--minutes", type=_budget, default=7.0,
+                   help="time budget in minutes (default 7; 0: none, so a run repeats bit for bit)")
     p.add_argument("--popsize", type=_positive(int), default=16)
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
