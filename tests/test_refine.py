@@ -129,3 +129,20 @@ def test_refine_cli_runs_checkpoints_resumes_and_records_provenance(tmp_path, sm
     rows = json.loads((out / "heldout.json").read_text())["tasks"]
     assert rows[0]["rule"]["diverged"] + (rows[0]["rule"]["median"] is not None) >= 1
     assert main(["refine", "--rule", str(rule_path), "--train", "nope:2,1"]) == 2
+
+
+def test_ctrl_c_keeps_the_best_rule_so_far(tmp_path, small_rule, monkeypatch):
+    specs = [refine.parse_spec("and:2,1,1:10")]
+    real = refine.evaluate_population
+    calls = []
+
+    def interrupt_second(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+    monkeypatch.setattr(refine, "evaluate_population", interrupt_second)
+    with pytest.raises(KeyboardInterrupt):
+        refine.refine(small_rule, specs, [], tmp_path, generations=5, minutes=0, popsize=4, figures=False)
+    saved = Rule.load(tmp_path / "rule.npz")
+    assert saved.meta["refined"]["interrupted"] and saved.meta["refined"]["generations"] == 1
