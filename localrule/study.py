@@ -133,7 +133,7 @@ def stats_table(exps, modes, results, best=None) -> tuple[str, dict]:
             lines.append(f"{e.number:<4} {e.task:<7} {format_layers(e.layers):<6} {m:<9} {s.cell():<31} "
                          f"{rel} {acc} {s.diverged:>2}/{s.runs:<2} {s.seconds:7.3f}" + _vs_best(s, best, e.number))
             if best:
-                table[e.number][m]["vs_best"] = s.median / best[e.number] if s.median is not None else None
+                table[e.number][m]["vs_best"] = s.median / best[e.number] if s.median is not None and best[e.number] else None
     return "\n".join(lines), table
 
 
