@@ -4,7 +4,7 @@
 # Step 1 (~3 min): tuned backprop on the paper's tasks and the held-out ones, 20 seeds per setting.
 # Step 2 (<= 15 min): meta-training (CMA-ES) from the pooled imitation rule; --minutes 0 with the
 #   generation count recorded in docs/beyond/rule.npz (meta.refined.generations) repeats it bit for bit.
-# Step 3 (~5 min): the refined rule on held-out tasks, 20 fresh seeds, vs bp@0.23, bp@best γ, two-rate bp.
+# Step 3 (~10 min): the refined rules (the 15-minute run's and the default run's) on held-out tasks, 20 fresh seeds, vs bp@0.23, bp@best γ, two-rate bp.
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -21,3 +21,7 @@ fi
 python -m localrule judge --rule $OUT/rule.npz --seeds $SEEDS \
   --heldout xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 \
   --json $OUT/heldout.json --figures $OUT | tee $OUT/heldout.txt
+# the default run's rule (python -m localrule refine: 40 generations), judged the same way
+python -m localrule judge --rule $OUT/rule_default40.npz --seeds $SEEDS \
+  --heldout xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 \
+  --json $OUT/heldout_default40.json | tee $OUT/heldout_default40.txt
