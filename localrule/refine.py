@@ -351,6 +351,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=40, minutes=
                     logx=False, logy=False)
     if figures:
         update_figures(refined, rate, out)
+    if client is not None and isinstance(scheduler, str):
+        client.close()
     if interrupted:
         raise KeyboardInterrupt
     return summary
