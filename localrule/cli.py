@@ -12,6 +12,7 @@ from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, 
 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
+MAX_GRID = 100             # values in a --rates or --hidden-scales grid
 
 
 class Parser(argparse.ArgumentParser):
@@ -104,12 +105,40 @@ def _task_args(p, layers_default=None):
                    help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
     p.add_argument("--json", type=_text("--json"), help="write the run's result (J per cycle etc.) to this JSON file")
+    _order_arg(p)
+
+
+def _order_arg(p):
+    p.add_argument("--order", choices=("fixed", "shuffle"), default="fixed",
+                   help="pattern order per cycle: the paper's fixed order, or shuffled (seeded by --seed)")
 
 
 def _form_arg(p):
     p.add_argument("--form", choices=("rule6", "link"),
                    help="local rule: rule6 = ℓ(w_hi, δ_h, f'_i) is a share of δ_i and rule (3) scales by x_j "
                         "exactly (default); link = ℓ(x_j, w_hi, δ_h, f'_i) per link (the only form of --encoding raw)")
+
+
+def _budget(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected minutes, got {text[:40]!r}") from None
+    if not (v >= 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"minutes must be >= 0, got {text[:40]!r}")
+    return v
+
+
+def _grid(text):
+    try:
+        vals = [float(t) for t in str(text).split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers like 0.25,1,4, got {text[:40]!r}") from None
+    if not vals or not all(v > 0 and math.isfinite(v) for v in vals):
+        raise argparse.ArgumentTypeError(f"expected positive finite numbers like 0.25,1,4, got {text[:40]!r}")
+    if len(vals) > MAX_GRID:
+        raise argparse.ArgumentTypeError(f"a grid of {len(vals)} values is more than the limit of {MAX_GRID}")
+    return tuple(vals)
 
 
 def build_parser() -> Parser:
@@ -164,6 +193,49 @@ def build_parser() -> Parser:
     p = sub.add_parser("train", help="train a fresh network with a learned rule")
     p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file from `learn`")
     _task_args(p)
+
+    p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
+    p.add_argument("--task", default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--test-csv", help="CSV task: a separate testing set")
+    p.add_argument("--layers", help="layer sizes, e.g. 2,8,8,1")
+    p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
+    p.add_argument("--rates", type=_grid, help="γ grid (default 0.0625,0.125,0.23,0.25,...,64)")
+    p.add_argument("--hidden-scales", type=_grid, default=(1.0,),
+                   help="two-rate backprop: hidden-layer γ = scale × output γ (default 1)")
+    p.add_argument("--seeds", type=_positive(int), default=5, help="seeds per setting (seeds 2000, 2001, ...)")
+    p.add_argument("--rule", help="tune this rule file's γ instead of backprop's")
+    p.add_argument("--json", help="write every setting's numbers to this JSON file")
+    p.add_argument("--figure", help="write the J-vs-γ figure to this PNG file")
+    _order_arg(p)
+
+    p = sub.add_parser("refine", help="improve a local rule by CMA-ES against backprop at its best γ")
+    p.add_argument("--rule", help="starting rule file (default: learn the pooled imitation rule)")
+    p.add_argument("--train", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="meta-training tasks (default: AND, OR, square, two random-teacher tasks); "
+                        "TASK may be a CSV file, wine, or teacher@SEED")
+    p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
+    p.add_argument("--generations", type=_positive(int), default=40)
+    p.add_argument("--minutes", type=_budget, default=7.0,
+                   help="time budget in minutes (default 7; 0: none, so a run repeats bit for bit)")
+    p.add_argument("--popsize", type=_positive(int), default=16)
+    p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
+    p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
+    p.add_argument("--scheduler", help="Dask scheduler ADDRESS: evaluate members on a cluster")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
+    p.add_argument("--final-seeds", type=_seed, default=5, help="held-out seeds for the final table (0: skip)")
+    p.add_argument("--out", default="runs/refine", help="results folder (default runs/refine)")
+    p.add_argument("--no-figures", action="store_true")
+
+    p = sub.add_parser("judge", help="a rule against bp@0.23, bp@best γ and two-rate bp on held-out tasks")
+    p.add_argument("--rule", required=True, help="rule file")
+    p.add_argument("--rate", type=_positive(float), help="the rule's γ (default: the refined rule's own, else 0.23)")
+    p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
+                   help="tasks (default xor:2,8,8,1:3000 wine:13,10,3:300)")
+    p.add_argument("--seeds", type=_positive(int), default=20)
+    p.add_argument("--json", help="write the table's numbers to this JSON file")
+    p.add_argument("--figures", help="folder for J(t) figures")
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
@@ -225,12 +297,13 @@ def cmd_backprop(args):
     task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
     every = covering_stride(args.every, task.X.shape[0])
-    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0,
+                order=args.order)
     with finish_first():
         if args.sample:
             meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
                     "cycles": args.cycles, "every": every, "every_asked": args.every, "stride": STRIDE_NOTE,
-                    "rows": int(res.samples["w"].shape[0])}
+                    "order": args.order, "rows": int(res.samples["w"].shape[0])}
             save_samples(args.sample, res.samples, meta)
         if args.json:
             write_json(args.json, res.to_json())
@@ -296,11 +369,69 @@ def cmd_train(args):
         sizes = tuple(rule.layers)
     else:
         sizes = _layers(args)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule)
+    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule, order=args.order)
     with finish_first():
         if args.json:
             write_json(args.json, res.to_json())
         print(res.summary())
+    return 0
+
+
+def cmd_tune(args):
+    from .files import check_writable, write_json
+    from .learner import Rule
+    from .study import progress
+    from .tasks import load_task
+    from .tuning import DEFAULT_RATES, figure, tune
+    task = load_task(args.task, args.targets, args.test_csv)
+    sizes = _layers(args)
+    for path in (args.json, args.figure):
+        if path:
+            check_writable(path)
+    rule = Rule.load(args.rule) if args.rule else None
+    t = tune(task, sizes, args.cycles, args.rates or DEFAULT_RATES, args.hidden_scales, args.seeds, args.order,
+             rule, say=progress)
+    print(t.table())
+    b = t.best
+    print(f"best: γ {b.rate:g}" + ("" if b.hidden_scale == 1.0 else f", hidden × {b.hidden_scale:g}")
+          + (f", median final J {b.median:.4g}" if math.isfinite(b.median) else ", every run diverged"))
+    if args.json:
+        write_json(args.json, t.to_json())
+    if args.figure:
+        figure([t], args.figure)
+    return 0
+
+
+def cmd_refine(args):
+    from .learner import Rule
+    from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, imitation_rule, parse_spec, refine
+    train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
+    held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    rule = Rule.load(args.rule) if args.rule else imitation_rule()
+    if rule.mode != "local":
+        raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
+    refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
+           learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
+           final_seeds=args.final_seeds, figures=not args.no_figures)
+    return 0
+
+
+def cmd_judge(args):
+    from pathlib import Path
+    from .files import check_writable, write_json
+    from .learner import Rule
+    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    rule = Rule.load(args.rule)
+    specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    rate = args.rate or rule.meta.get("refined", {}).get("rate", 0.23)
+    if args.json:
+        check_writable(args.json)
+    if args.figures:
+        Path(args.figures).mkdir(parents=True, exist_ok=True)
+    rows = judge(rule, rate, specs, args.seeds, figures_dir=args.figures)
+    print(judge_table(rows))
+    if args.json:
+        write_json(args.json, {"rule": args.rule, "rate": rate, "seeds": args.seeds, "tasks": rows})
     return 0
 
 
@@ -334,17 +465,21 @@ def _modes(text):
 
 def cmd_compare(args):
     from .files import check_outputs, finish_first, write_json
-    from .study import chosen_experiments, run_study, stats_table
+    from .study import best_gamma_medians, chosen_experiments, run_study, stats_table
     exps = chosen_experiments(args)
     modes = _modes(args.modes)
     check_outputs([args.json])
     _check_study(exps, len(modes), args.seeds)
     _, results, _ = run_study(exps, modes, args.seeds, form=args.form, own_start=args.own_start)
-    text, table = stats_table(exps, modes, results)
+    best = best_gamma_medians(exps)
+    text, table = stats_table(exps, modes, results, {k: v[1] for k, v in best.items()})
     with finish_first():
         print(text)
+        print("vs best: median final J / backprop's at its best γ (" +
+              ", ".join(f"exp {k}: γ {v[0]:g}" for k, v in best.items()) + "; 5 tuning seeds)")
         if args.json:
-            write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table})
+            write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table,
+                                   "best_gamma": {str(k): {"rate": v[0], "median": v[1]} for k, v in best.items()}})
     return 0
 
 
@@ -356,19 +491,20 @@ def _ratio_cell(c) -> str:
 def cmd_transfer(args):
     from dataclasses import replace
     from .files import check_outputs, finish_first
-    from .study import MOONS, XOR_DEEP, chosen_experiments, transfer_matrix
+    from .study import MOONS, XOR_DEEP, best_gamma_medians, chosen_experiments, transfer_matrix
     exps = chosen_experiments(args)
     check_outputs([args.json])
     extra = [t for t, on in ((XOR_DEEP, args.xor_deep), (MOONS, args.moons)) if on]
     targets = exps + [replace(t, cycles=args.cycles) if args.cycles else t for t in extra]
     _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds)  # both forms' rules and backprop
     rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
+    best = best_gamma_medians(targets)  # the same rules against backprop at its best γ
     with finish_first():
-        _print_transfer(args, targets, bp, cells)
+        _print_transfer(args, targets, bp, cells, best)
     return 0
 
 
-def _print_transfer(args, targets, bp, cells):
+def _print_transfer(args, targets, bp, cells, best):
     from pathlib import Path
     from .files import write_json
     names = [f"{Path(t.task).stem.removesuffix('_train')} {format_layers(t.layers)}" for t in targets]
@@ -377,9 +513,15 @@ def _print_transfer(args, targets, bp, cells):
     for name, row in cells.items():
         print(f"{name:<18}" + "".join(f"{_ratio_cell(c):>16}" for c in row.values()))
     print(f"{'backprop final J':<18}" + "".join(f"{bp[t.number].median:>16.5f}" for t in targets))
+    print("final J with the local rule / final J with backprop at its best γ")
+    for name, row in cells.items():
+        print(f"{name:<18}" + "".join(f"{_ratio_cell({**c, 'ratio': c['median'] / best[t.number][1] if c['median'] is not None else None}):>16}"
+                                      for t, c in zip(targets, row.values())))
+    print(f"{'bp@best γ final J':<18}" + "".join(f"{best[t.number][1]:>10.3g} @{best[t.number][0]:<4g}" for t in targets))
     if args.json:
         write_json(args.json, {"seeds": args.seeds, "targets": names, "backprop": {n: bp[t.number].__dict__ for n, t in zip(names, targets)},
-                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()}})
+                               "rules": {k: {n: c for n, c in zip(names, row.values())} for k, row in cells.items()},
+                               "best_gamma": {n: {"rate": best[t.number][0], "median": best[t.number][1]} for n, t in zip(names, targets)}})
 
 
 def cmd_reproduce(args):

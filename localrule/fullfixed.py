@@ -210,14 +210,14 @@ def rollouts(task, sizes, cycles, inits, rule, every=0, max_rows=0):
 
 
 def batch_kernel(task, sizes, rule):
-    """``batch(W, B, cycles, J, J_test, diverged)``: a chunk of fixed-rule runs in parallel, the
+    """``batch(W, B, cycles, J, J_test, diverged, ...)``: a chunk of fixed-rule runs in parallel, the
     kernel ``runs.train_seeds`` drives in interruptible chunks as it does the other modes'."""
     args = _kernel_args(rule, sizes)
     sz = np.asarray(sizes, np.int64)
     Xt, Yt = (task.X_test, task.Y_test) if task.X_test is not None else (np.empty((0, task.n_in)),
                                                                          np.empty((0, task.n_out)))
 
-    def batch(W, B, k, jj, jjt, d):
+    def batch(W, B, k, jj, jjt, d, done=0, active=None):
         n = W.shape[0]
         SW, SB, SP = np.empty((n, 0, W.shape[1])), np.empty((n, 0, B.shape[1])), np.empty((n, 0), np.int64)
         train_fixed_batch(sz, W, B, task.X, task.Y, Xt, Yt, int(k), *args, 0, SW, SB, SP, jj, jjt, d,

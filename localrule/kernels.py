@@ -386,6 +386,17 @@ def record(S, r, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db):
         k += 1
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def scale_layers(sizes, boff, woff, layer_rate, dw, db):
+    """Multiply weight layer l's (Δw, Δθ) by ``layer_rate[l]``: two-rate backprop and friends."""
+    for l in range(sizes.shape[0] - 1):
+        f = layer_rate[l]
+        for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
+            dw[q] *= f
+        for q in range(boff[l], boff[l] + sizes[l + 1]):
+            db[q] *= f
+
+
 @njit(cache=True, nogil=True)
 def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
           out_shift, out_scale, feat_hidden, every, S, J, Jt):
@@ -395,6 +406,19 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     Every ``every``-th step (0: never) a sample row goes to S.  Returns (cycle at which the run
     diverged or -1, number of sample rows written).
     """
+    return train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
+                         in_scale, out_shift, out_scale, feat_hidden, every, S, J, Jt, -1, 0,
+                         np.empty(0))
+
+
+@njit(cache=True, nogil=True)
+def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
+                  out_shift, out_scale, feat_hidden, every, S, J, Jt, order_seed, first_cycle, layer_rate):
+    """``train`` with two options.  ``order_seed`` in [0, 2**31): the patterns go in a random
+    order every cycle, drawn from a generator seeded by (order_seed, cycle number) alone, so a
+    run split into chunks (``first_cycle``: cycles already done) shuffles exactly as a whole one;
+    -1: the paper's fixed order.  A non-empty ``layer_rate`` multiplies weight layer l's updates
+    by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ)."""
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])
@@ -428,8 +452,17 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
         return 0, 0
     step = 0
     rows = 0
+    perm = np.arange(X.shape[0])
     for t in range(1, cycles + 1):
-        for p in range(X.shape[0]):
+        if order_seed >= 0:  # numba's per-thread generator, reseeded every cycle
+            np.random.seed((order_seed * 1000003 + first_cycle + t) % 4294967296)
+            for k in range(X.shape[0]):
+                perm[k] = k
+            for k in range(X.shape[0] - 1, 0, -1):  # Fisher-Yates
+                m = np.random.randint(0, k + 1)
+                perm[k], perm[m] = perm[m], perm[k]
+        for k in range(X.shape[0]):
+            p = perm[k]
             forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
             if mode == FULL:
                 full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lboff,
@@ -445,6 +478,8 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
                                   laoff, lboff, lwoff, lw, lb, in_shift, in_scale, out_shift,
                                   out_scale, part, shares, pre, T, sums, y, row_j, row_sign,
                                   acc, dw, db)
+            if layer_rate.shape[0] > 0:
+                scale_layers(sizes, boff, woff, layer_rate, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if mode == FULL:  # deltas are not defined in full mode; keep the row honest
                     deltas[:] = np.nan
@@ -485,6 +520,18 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
         diverged[r] = train(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                             in_shift, in_scale, out_shift, out_scale, feat_hidden, 0, S, JJ[r],
                             JJt[r])[0]
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def train_batch_ordered(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
+                        in_scale, out_shift, out_scale, feat_hidden, order_seeds, first_cycle,
+                        layer_rate, JJ, JJt, diverged):
+    """``train_batch`` with ``train_ordered``'s options, one order seed per run."""
+    S = np.empty((0, 1))
+    for r in prange(W.shape[0]):
+        diverged[r] = train_ordered(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes,
+                                    lw, lb, in_shift, in_scale, out_shift, out_scale, feat_hidden,
+                                    0, S, JJ[r], JJt[r], order_seeds[r], first_cycle, layer_rate)[0]
 
 
 @njit(cache=True, nogil=True)

@@ -117,3 +117,27 @@ def square_sets(path, task, inner=(0.25, 0.75)) -> Path:
         plot.plot(X[~inside, 0], X[~inside, 1], pen=None, symbol="s", symbolSize=7,
                   symbolBrush=(31, 119, 180), symbolPen="w", name="outer")
     return export(win, path)
+
+
+#: Line colours for series that are not one of the modes (tuning grids, refine figures).
+SERIES_COLOURS = [(31, 119, 180), (44, 160, 44), (214, 39, 40), (148, 103, 189), (255, 127, 14),
+                  (140, 86, 75), (227, 119, 194), (127, 127, 127)]
+
+
+def metric_vs_x(path, title, xlabel, ylabel, series: dict, logx=True, logy=True) -> Path:
+    """One line per series with an optional band: ``series`` name -> (x, y[, lo, hi])."""
+    win, plot = _plot(title, xlabel, ylabel, logy)
+    plot.setLogMode(x=logx, y=logy)
+    plot.getAxis("bottom").enableAutoSIPrefix(False)
+    for k, (name, arrs) in enumerate(series.items()):
+        x, y = (np.asarray(a, float) for a in arrs[:2])
+        colour = MODE_COLOURS.get(name, SERIES_COLOURS[k % len(SERIES_COLOURS)])
+        if len(arrs) == 4:
+            lo_item = pg.PlotDataItem(x, np.asarray(arrs[2], float), connect="finite", pen=pg.mkPen(None))
+            hi_item = pg.PlotDataItem(x, np.asarray(arrs[3], float), connect="finite", pen=pg.mkPen(None))
+            plot.addItem(lo_item)
+            plot.addItem(hi_item)
+            plot.addItem(pg.FillBetweenItem(lo_item, hi_item, brush=pg.mkBrush(*colour, 50)))
+        plot.plot(x, y, pen=pg.mkPen(colour, width=2), name=name, connect="finite", symbol="o",
+                  symbolSize=5, symbolBrush=colour)
+    return export(win, path)

@@ -33,6 +33,7 @@ class Result:
     accuracy: float | None = None
     samples: dict | None = field(default=None, repr=False)
     load_seconds: float = 0.0     # loading (or compiling) the kernels, apart from ``seconds``
+    order: str = "fixed"
 
     @property
     def diverged(self) -> bool:
@@ -57,12 +58,14 @@ class Result:
         return {"task": self.task, "layers": list(self.layers), "mode": self.mode, "seed": self.seed,
                 "rate": self.rate, "cycles": self.cycles, "J": finite(self.J), "J_test": finite(self.J_test),
                 "final_J": self.final_J, "accuracy": self.accuracy, "diverged": self.diverged,
-                "diverged_at": self.diverged_at, "seconds": self.seconds, "load_seconds": self.load_seconds}
+                "diverged_at": self.diverged_at, "seconds": self.seconds, "load_seconds": self.load_seconds,
+                **({} if self.order == "fixed" else {"order": self.order})}
 
 
 #: Kernels run a chunk of cycles at a time, each about this long, so that Ctrl-C (which Python
 #: can only act on between kernel calls) stops any run within about a second.  Online training
-#: carries no state between cycles beyond (w, θ), so chunked and whole runs agree bit for bit.
+#: carries no state between cycles beyond (w, θ) (a shuffled order is seeded per cycle), so
+#: chunked and whole runs agree bit for bit.
 #: Each chunk recomputes its first J (one error evaluation): a chunk of several cycles keeps
 #: that small even where one cycle is long (a learner on 20,000 rows: ~0.07 s a cycle).
 CHUNK_SECONDS = 0.25
@@ -118,12 +121,39 @@ def _accuracy(task: Task, sizes, w, b):
     return accuracy(kernels.predict(np.asarray(sizes, np.int64), w, b, X), Y)
 
 
+ORDERS = ("fixed", "shuffle")
+
+
+def _order_args(order, layer_rate, sizes):
+    """(shuffle?, layer-rate array) for ``kernels.train_ordered``; None for the plain kernels."""
+    if order not in ORDERS:
+        raise UsageError(f"unknown pattern order {order!r}: choose {' or '.join(ORDERS)}")
+    if order == "fixed" and layer_rate is None:
+        return None
+    lr = np.empty(0) if layer_rate is None else np.asarray(layer_rate, float)
+    if lr.shape not in ((0,), (len(sizes) - 1,)):
+        raise UsageError(f"need one rate multiplier per weight layer ({len(sizes) - 1}), got {lr.shape[0]}")
+    return order == "shuffle", lr
+
+
+def _order_seed(seed, shuffle: bool) -> int:
+    """The kernels' order seed: -1 for the fixed order; a shuffled run's seed, folded to 31 bits."""
+    return int(seed) % 2**31 if shuffle else -1
+
+
+def hidden_scaled(sizes, scale: float) -> np.ndarray:
+    """Per-layer rate multipliers of two-rate backprop: hidden layers at scale·γ, the output at γ."""
+    return np.array([float(scale)] * (len(sizes) - 2) + [1.0])
+
+
 def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, init=None,
-          sample_every: int = 0) -> Result:
+          sample_every: int = 0, order: str = "fixed", layer_rate=None) -> Result:
     """Train a fresh network on ``task``; ``rule`` None means backprop.
 
     ``init`` = (w, b) overrides the seeded initial weights (so modes can share a start).
     ``sample_every`` > 0 records every k-th step (see ``samples.py``) into ``Result.samples``.
+    ``order`` "shuffle": a fresh pattern order every cycle, seeded by ``seed``; ``layer_rate``:
+    one rate multiplier per weight layer (``hidden_scaled``).
     """
     sizes = check_sizes(layers)
     check_fits(task, sizes)
@@ -144,10 +174,17 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(sizes, np.int64)
     state = {"div": -1, "rows": 0}
+    extra = _order_args(order, layer_rate, sizes)
 
     def run(done, n):  # views: the chunk's J[0] rewrites J[done] with the same value
-        d, r = kernels.train(sz, w, b, task.X, task.Y, Xt, Yt, float(rate), int(n), mode, *largs,
-                             int(sample_every), S[state["rows"]:], J[done:done + n + 1], Jt[done:done + n + 1])
+        S_, J_, Jt_ = S[state["rows"]:], J[done:done + n + 1], Jt[done:done + n + 1]
+        if extra is None:
+            d, r = kernels.train(sz, w, b, task.X, task.Y, Xt, Yt, float(rate), int(n), mode, *largs,
+                                 int(sample_every), S_, J_, Jt_)
+        else:
+            d, r = kernels.train_ordered(sz, w, b, task.X, task.Y, Xt, Yt, float(rate), int(n), mode, *largs,
+                                         int(sample_every), S_, J_, Jt_, _order_seed(seed, extra[0]), done,
+                                         extra[1])
         state["rows"] += r
         if d >= 0:
             state["div"] = done + d
@@ -166,10 +203,11 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     acc = None if div is not None else _accuracy(task, sizes, w, b)
     return Result(task.name, sizes, _mode_name(rule), int(seed), float(rate),
                   int(cycles), J, Jt if task.X_test is not None else None, div, seconds, w, b, acc,
-                  split_rows(sizes, S[:state["rows"]]) if sample_every else None, load_seconds)
+                  split_rows(sizes, S[:state["rows"]]) if sample_every else None, load_seconds, order)
 
 
-def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, inits=None) -> list[Result]:
+def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, inits=None,
+                order: str = "fixed", layer_rate=None) -> list[Result]:
     """Many seeds in one parallel numba call; identical to ``train`` seed by seed.
 
     ``inits`` = (W, B), one row per seed, overrides the seeded initial weights."""
@@ -186,13 +224,21 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
     Xt, Yt = _test_arrays(task)
     sz = np.asarray(sizes, np.int64)
     if _fixed(rule):
+        if order != "fixed" or layer_rate is not None:
+            raise UsageError("a full-fixed rule trains in the paper's fixed order at its own step")
         from .fullfixed import batch_kernel
         batch = batch_kernel(task, sizes, rule)
     else:
         mode, largs = _rule_args(rule, sizes)
+        extra = _order_args(order, layer_rate, sizes)
+        oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
 
-        def batch(Wa, Ba, k, jj, jjt, d):
-            kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+        def batch(Wa, Ba, k, jj, jjt, d, done, active):
+            if extra is None:
+                kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+            else:
+                kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
+                                            oseeds[active], done, extra[1], jj, jjt, d)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
     active = np.arange(n)
@@ -204,7 +250,7 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         m = active.shape[0]
         Wa, Ba, d = W[active], B[active], np.empty(m, np.int64)
         jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))
-        batch(Wa, Ba, k, jj, jjt, d)
+        batch(Wa, Ba, k, jj, jjt, d, done, active)
         W[active], B[active] = Wa, Ba
         JJ[active, done:done + k + 1], JJt[active, done:done + k + 1] = jj, jjt
         gone = d >= 0
@@ -226,5 +272,5 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         acc = None if d is not None else _accuracy(task, sizes, W[r], B[r])
         out.append(Result(task.name, sizes, _mode_name(rule), int(s), float(rate),
                           int(cycles), JJ[r], JJt[r] if task.X_test is not None else None, d, per_run,
-                          W[r], B[r], acc, load_seconds=load_seconds))
+                          W[r], B[r], acc, load_seconds=load_seconds, order=order))
     return out

@@ -189,11 +189,12 @@ def below_backprop(results: list[Result], bp: list[Result], until: int = 1200) -
     return int(np.sum(a < b))
 
 
-def stats_table(exps, modes, results) -> tuple[str, dict]:
+def stats_table(exps, modes, results, best=None) -> tuple[str, dict]:
     """Rows per experiment and mode; "vs bp" and "<bp" against backprop from the same starts
-    ("<bp": cycles 1-1200 at which the median J(t) is below backprop's; "—" without backprop)."""
+    ("<bp": cycles 1-1200 at which the median J(t) is below backprop's; "—" without backprop).
+    ``best``: exp number -> median final J of backprop at its best γ (adds a "vs best" column)."""
     lines = [f"{'exp':<4} {'task':<7} {'net':<6} {'mode':<15} {'final J median [IQR]':<31} {'vs bp':>6} "
-             f"{'acc':>5} {'div':>5} {'<bp':>5} {'s/run':>7}"]
+             f"{'acc':>5} {'div':>5} {'<bp':>5} {'s/run':>7}" + (f" {'vs best':>8}" if best else "")]
     table = {}
     for e in exps:
         res = results[e.number]
@@ -211,8 +212,27 @@ def stats_table(exps, modes, results) -> tuple[str, dict]:
             acc = f"{s.accuracy:5.2f}" if s.accuracy is not None else f"{'—':>5}"
             low = f"{'—':>5}" if below is None else f"{below:>5}"
             lines.append(f"{e.number:<4} {e.task:<7} {format_layers(e.layers):<6} {m:<15} {s.cell():<31} "
-                         f"{rel} {acc} {s.diverged:>2}/{s.runs:<2} {low} {s.seconds:7.3f}")
+                         f"{rel} {acc} {s.diverged:>2}/{s.runs:<2} {low} {s.seconds:7.3f}" + _vs_best(s, best, e.number))
+            if best:
+                table[e.number][m]["vs_best"] = s.median / best[e.number] if s.median is not None and best[e.number] else None
     return "\n".join(lines), table
+
+
+def _vs_best(s: Stats, best, number) -> str:
+    if not best:
+        return ""
+    return f" {s.median / best[number]:8.2f}" if s.median is not None and best[number] else f" {'—':>8}"
+
+
+def best_gamma_medians(exps, say=progress) -> dict:
+    """Backprop at its best γ per experiment (5 tuning seeds, same cycles): exp -> (γ, median J)."""
+    from .tuning import best_backprop
+    out = {}
+    for e in exps:
+        b = best_backprop(load_task(e.task), e.layers, e.cycles)
+        out[e.number] = (b.rate, b.median)
+        say(f"exp {e.number}: backprop's best γ {b.rate:g}, median final J {b.median:.3g}")
+    return out
 
 
 def chosen_experiments(args) -> list[Experiment]:

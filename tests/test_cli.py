@@ -17,7 +17,7 @@ from conftest import J_mean, assert_one_line_error, snapshot
 
 RESULT_KEYS = {"task", "layers", "mode", "seed", "rate", "cycles", "J", "J_test", "final_J", "accuracy",
                "diverged", "seconds"}
-VERBS = ("backprop", "learn", "train", "tuples", "compare", "reproduce", "transfer")
+VERBS = ("backprop", "learn", "train", "tuples", "compare", "reproduce", "transfer", "tune", "refine", "judge")
 
 
 def strict_json(path):

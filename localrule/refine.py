@@ -1,0 +1,461 @@
+"""Trial-and-error refinement of a local rule: CMA-ES on the learner's parameters, judged
+against backprop at its *best* γ.
+
+Search space: the rule learner's weights and biases (``lw``, ``lb``, flattened whatever the
+learner's shape) and the log of its input scales (see ``flatten``), plus optionally log of a step multiplier m (the rule trains at γ = 0.23·m).
+Coordinates are rescaled so that a unit step of any coordinate moves log|ℓ| by about 1 RMS on
+backprop's link tuples; CMA-ES then starts at the imitation rule with σ ``SIGMA0``.
+
+Objective (lower is better), per meta-training task, averaged over tasks:
+    eff(run) = log(max(J_final, FLOOR)) + log(t_solve / T) if J_final <= FLOOR
+(below the floor a task counts as solved and time-to-solve counts), minus the same for backprop's
+median curve at its best γ, plus half the log ratio of test J where the task has a test set; a
+diverged run scores ``DIVERGED`` (bounded: worse than any finished run).  Every generation draws
+fresh seeds (shared by its members, so they are ranked on the same networks); held-out tasks
+are evaluated on seeds meta-training never sees.
+
+A member's evaluation is a pure function of (parameters, problem, seeds): run locally (numba's
+parallel batch over seeds) or on a Dask cluster (``scheduler``) with identical results.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .files import write_bytes, write_json
+from .layout import UsageError, format_layers, init_params, parse_layers
+from .learner import Rule
+from .runs import train_seeds
+from .tasks import Task, load_task
+from .tuning import PAPER_RATE, median_curve, tune
+
+FLOOR = 1e-5
+TEST_FLOOR = 1e-3
+#: Added to the largest possible log J (log(n_out/2)) for a diverged run: bounded, and worse than
+#: any run that finished, however badly.
+DIVERGED = 1.0
+SIGMA0 = 0.1
+POPSIZE = 16
+SEEDS_PER_TASK = 2
+TRAIN_SEED0, HELDOUT_SEED0 = 10_000, 50_000
+BASELINE_RATES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+DEFAULT_TRAIN = ("and:2,1,1:300", "or:2,4,1:300", "square:2,5,2:300:shuffle",
+                 "teacher@1:5,8,3:60", "teacher@2:4,6,6,2:60:shuffle")
+DEFAULT_HELDOUT = ("xor:2,8,8,1:3000", "wine:13,10,3:300")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One task set-up: TASK:LAYERS[:CYCLES][:shuffle]."""
+    text: str
+    task: Task
+    layers: tuple
+    cycles: int
+    order: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.task.name} {format_layers(self.layers)}"
+
+
+def teacher_task(layers, seed: int, patterns: int = 128) -> Task:
+    """Many patterns labelled by a random teacher net of the given shape: inputs uniform in
+    [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one)."""
+    from . import kernels
+    rng = np.random.default_rng(seed)
+    w, b = init_params(layers, seed)
+    w, b = 6 * w, 6 * b  # a sharper teacher than the students' start: uniform in [-3, 3]
+    X = rng.uniform(0, 1, (patterns, layers[0]))
+    out = kernels.predict(np.asarray(layers, np.int64), w, b, X)
+    if layers[-1] == 1:
+        Y = (out > np.median(out)).astype(float)
+    else:  # centred and scaled per output, so that every class occurs
+        Y = np.eye(layers[-1])[((out - out.mean(0)) / (out.std(0) + 1e-12)).argmax(axis=1)]
+    return Task(f"teacher{seed}", np.ascontiguousarray(X), Y)
+
+
+def parse_spec(text: str) -> Spec:
+    parts = text.split(":")
+    if len(parts) < 2 or len(parts) > 4:
+        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {text!r}")
+    layers = parse_layers(parts[1])
+    cycles, order = 300, "fixed"
+    for p in parts[2:]:
+        if p in ("shuffle", "fixed"):
+            order = p
+        elif p.isdigit() and int(p) > 0:
+            cycles = int(p)
+        else:
+            raise UsageError(f"{text!r}: {p!r} is neither a positive cycle count nor shuffle/fixed")
+    name = parts[0]
+    if name.startswith("teacher"):
+        seed = name.partition("@")[2] or "0"
+        if not seed.isdigit():
+            raise UsageError(f"{text!r}: a teacher task is teacher@SEED")
+        task = teacher_task(layers, int(seed))
+    elif name == "wine":
+        task = load_task(str(Path(__file__).resolve().parent.parent / "samples" / "wine.csv"), 3)
+    else:
+        targets = layers[-1] if name.lower().endswith(".csv") else 1
+        task = load_task(name, targets)
+    from .tasks import check_fits
+    check_fits(task, layers)
+    return Spec(text, task, layers, cycles, order)
+
+
+# --- the search space --------------------------------------------------------------------------
+
+def flatten(rule: Rule) -> np.ndarray:
+    """The learner's weights, biases and log input scales, whatever its shape and inputs.
+
+    The input scales are searched too because the learner is near-linear in log space: dividing
+    an input's scale by a raises the update's power of that input (|δ|, f', |w|, x) by about a,
+    which weight changes reach only through many coordinates at once."""
+    return np.concatenate([rule.lw, rule.lb, np.log(rule.in_scale)])
+
+
+def unflatten(rule: Rule, theta: np.ndarray) -> Rule:
+    n, m = rule.lw.shape[0], rule.lb.shape[0]
+    return replace(rule, lw=np.ascontiguousarray(theta[:n]), lb=np.ascontiguousarray(theta[n:n + m]),
+                   in_scale=np.ascontiguousarray(np.exp(theta[n + m:])))
+
+
+def backprop_tuples(rows: int = 3000, seed: int = 0) -> dict:
+    """Link tuples of sampled backprop runs (OR 2-4-1 and the square task 2-5-2)."""
+    from .experiments import EXPERIMENTS
+    from .samples import link_tuples
+    from .study import sample_run
+    pools = [link_tuples(EXPERIMENTS[n].layers, sample_run(EXPERIMENTS[n])[1]) for n in (3, 4)]
+    pool = {k: np.concatenate([p[k] for p in pools]) for k in pools[0]}
+    keep = np.all([pool[k] != 0 for k in ("x", "w", "delta", "fprime")], axis=0)
+    idx = np.random.default_rng(seed).choice(np.nonzero(keep)[0], rows, replace=False)
+    return {k: v[idx] for k, v in pool.items()}
+
+
+def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
+    """RMS over tuples of ∂log|ℓ|/∂θ_k for every learner parameter θ_k (central differences)."""
+    theta = flatten(rule)
+    args = [pool[k] for k in ("x", "w", "delta", "fprime")]
+    out = np.empty(theta.shape[0])
+    for k in range(theta.shape[0]):
+        up, dn = theta.copy(), theta.copy()
+        up[k] += h
+        dn[k] -= h
+        d = (np.log(np.abs(unflatten(rule, up).ell(*args))) - np.log(np.abs(unflatten(rule, dn).ell(*args)))) / (2 * h)
+        out[k] = float(np.sqrt(np.mean(d[np.isfinite(d)] ** 2)))
+    floor = 1e-3 * float(np.median(out[out > 0])) if np.any(out > 0) else 1.0
+    return np.maximum(out, floor)
+
+
+@dataclass
+class Space:
+    """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step)."""
+    base: Rule
+    theta0: np.ndarray
+    scale: np.ndarray
+    learn_step: bool
+    log_step0: float
+
+    @property
+    def dim(self) -> int:
+        return self.theta0.shape[0] + (1 if self.learn_step else 0)
+
+    def decode(self, z) -> tuple[Rule, float]:
+        z = np.asarray(z, float)
+        n = self.theta0.shape[0]
+        rule = unflatten(self.base, self.theta0 + z[:n] / self.scale)
+        log_step = self.log_step0 + (z[n] if self.learn_step else 0.0)
+        return rule, PAPER_RATE * math.exp(log_step)
+
+
+# --- the objective -------------------------------------------------------------------------------
+
+def effective(J: np.ndarray, n_out: int = 1) -> float:
+    """log of the final J floored at FLOOR, minus how early J got below the floor."""
+    if not np.all(np.isfinite(J)):
+        return math.log(0.5 * n_out) + DIVERGED
+    T = J.shape[0] - 1
+    val = math.log(max(float(J[-1]), FLOOR))
+    if J[-1] <= FLOOR:
+        t = int(np.nonzero(J <= FLOOR)[0][0])
+        val += math.log(max(t, 1) / T)
+    return val
+
+
+@dataclass
+class Baseline:
+    """Backprop at its best γ on one spec: the γ, and its median curve's effective score."""
+    rate: float
+    eff: float
+    test: float | None
+
+
+def baseline(spec: Spec, seeds=3) -> Baseline:
+    t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=seeds, order=spec.order)
+    b = t.best
+    tests = [r.J_test[-1] for r in b.results if r.J_test is not None and not r.diverged]
+    return Baseline(b.rate, effective(median_curve(b.results), spec.task.n_out),
+                    float(np.median(tests)) if tests else None)
+
+
+def task_score(results, base: Baseline) -> float:
+    s = []
+    for r in results:
+        v = effective(r.J, r.layers[-1]) - base.eff
+        if base.test is not None and r.J_test is not None and not r.diverged:
+            v += 0.5 * (math.log(max(float(r.J_test[-1]), TEST_FLOOR)) - math.log(max(base.test, TEST_FLOOR)))
+        s.append(v)
+    return float(np.mean(s))
+
+
+def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, list]:
+    """Objective of one member: mean over specs of its score on ``seeds`` (the same for all)."""
+    rule, rate = space.decode(z)
+    per = []
+    for spec, base in zip(specs, baselines):
+        res = train_seeds(spec.task, spec.layers, rate, spec.cycles, seeds, rule, order=spec.order)
+        per.append(task_score(res, base))
+    return float(np.mean(per)), per
+
+
+def evaluate_population(space, pop, specs, baselines, seeds, client=None) -> list:
+    """Every member's (objective, per-task scores): locally in order, or on a Dask cluster."""
+    if client is None:
+        return [evaluate_member(space, z, specs, baselines, seeds) for z in pop]
+    futures = client.map(evaluate_member, [space] * len(pop), list(pop), [specs] * len(pop),
+                         [baselines] * len(pop), [list(seeds)] * len(pop), pure=False)
+    return client.gather(futures)
+
+
+def generation_seeds(gen: int, k: int = SEEDS_PER_TASK) -> list[int]:
+    return [TRAIN_SEED0 + gen * k + i for i in range(k)]
+
+
+# --- the loop ------------------------------------------------------------------------------------
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def imitation_rule() -> Rule:
+    """The starting point when no rule is given: the pooled local rule of ``compare``/``reproduce``."""
+    from .experiments import EXPERIMENTS
+    from .study import learn_local_rule, sample_run
+    return learn_local_rule([sample_run(EXPERIMENTS[n]) for n in (1, 3, 4)])
+
+
+def refine(rule: Rule, train_specs, heldout_specs, out, generations=40, minutes=9.0, popsize=POPSIZE,
+           learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
+           figures=True) -> dict:
+    import warnings
+    with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
+        warnings.simplefilter("ignore")
+        import cma
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output path {out} is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    ckpt = out / "checkpoint.pkl"
+    client = None
+    if scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise UsageError("--scheduler needs dask.distributed: pip install -e '.[cluster]'") from None
+        client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
+    t_start = time.perf_counter()
+    if resume and ckpt.exists():
+        state = pickle.loads(ckpt.read_bytes())
+        es, space, history, baselines, held_base = (state[k] for k in ("es", "space", "history", "baselines", "held_base"))
+        say(f"resumed at generation {len(history)} from {ckpt}")
+    else:
+        say(f"tuning backprop on {len(train_specs)} meta-training and {len(heldout_specs)} held-out task(s)")
+        baselines = [baseline(s) for s in train_specs]
+        held_base = [baseline(s) for s in heldout_specs]
+        for s, b in zip(train_specs + heldout_specs, baselines + held_base):
+            say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
+        pool = backprop_tuples()
+        step0 = float(np.median([math.log(b.rate / PAPER_RATE) for b in baselines])) if learn_step else 0.0
+        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0)
+        es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
+                                      {"popsize": popsize, "seed": seed + 1, "verbose": -9})
+        history = []
+    best = min(history, key=lambda h: h["best"]) if history else None
+    best_z = np.array(best["z"]) if best else np.zeros(space.dim)
+    held_seeds = [HELDOUT_SEED0 + k for k in range(2)]
+    interrupted = False
+    try:
+        while len(history) < generations:
+            g = len(history)
+            elapsed = time.perf_counter() - t_start
+            if history and minutes and elapsed + np.mean([h["seconds"] for h in history[-5:]]) > 60 * minutes:
+                say(f"stopping after {g} generations: the next would exceed the {minutes:g}-minute budget")
+                break
+            t0 = time.perf_counter()
+            pop = es.ask()
+            scores = evaluate_population(space, pop, train_specs, baselines, generation_seeds(g), client)
+            es.tell(pop, [s[0] for s in scores])
+            k = int(np.argmin([s[0] for s in scores]))
+            entry = {"generation": g, "best": scores[k][0], "mean": float(np.mean([s[0] for s in scores])),
+                     "per_task": scores[k][1], "sigma": float(es.sigma), "z": list(map(float, pop[k])),
+                     "rate": space.decode(pop[k])[1], "seconds": time.perf_counter() - t0}
+            if best is None or entry["best"] < best["best"]:
+                best, best_z = entry, np.array(pop[k])
+            if heldout_specs and (g % heldout_every == 0 or g == generations - 1):
+                mean_z = es.mean
+                entry["heldout"] = evaluate_member(space, mean_z, heldout_specs, held_base, held_seeds)[1]
+            history.append(entry)
+            left = (generations - g - 1) * float(np.mean([h["seconds"] for h in history]))
+            if minutes:
+                left = min(left, max(0.0, 60 * minutes - (time.perf_counter() - t_start)))
+            held = ("" if "heldout" not in entry else
+                    "  held-out " + " ".join(f"{v:+.2f}" for v in entry["heldout"]))
+            say(f"gen {g + 1}/{generations}: best {entry['best']:+.3f} mean {entry['mean']:+.3f} "
+                f"σ {es.sigma:.3g} γ {entry['rate']:.3g}{held}  ({entry['seconds']:.1f} s, ~{left / 60:.1f} min left)")
+            write_bytes(ckpt, pickle.dumps({"es": es, "space": space, "history": history, "baselines": baselines,
+                                            "held_base": held_base}))
+    except KeyboardInterrupt:
+        interrupted = True
+        say("interrupted: keeping the best rule so far")
+    # the refined rule: CMA's mean (its best estimate, less noisy than the best single draw)
+    final_z = es.mean if history else best_z
+    refined, rate = space.decode(final_z)
+    refined.meta = {**rule.meta, "refined": {
+        "from": rule.meta.get("sources"), "rate": rate, "generations": len(history), "popsize": popsize,
+        "train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs],
+        "objective": "mean over tasks of log(max(J,1e-5)) + log(t_solve/T) minus bp@best γ's",
+        "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "interrupted": interrupted}}
+    refined.save(out / "rule.npz")
+    write_json(out / "history.json", {"history": history, "rate": rate,
+                                      "baselines": {s.text: b.__dict__ for s, b in zip(train_specs, baselines)}})
+    say(f"wrote {out / 'rule.npz'} (train it at γ {rate:.4g}) and {out / 'history.json'}")
+    summary = {"rate": rate, "generations": len(history)}
+    if not interrupted and heldout_specs and final_seeds:
+        rows = judge(refined, rate, heldout_specs, final_seeds, figures_dir=out if figures else None, say=say)
+        summary["heldout"] = rows
+        write_json(out / "heldout.json", {"seeds": final_seeds, "rate": rate, "tasks": rows})
+        print(judge_table(rows))
+    if figures and history:
+        from .render import metric_vs_x
+        gens = np.arange(1, len(history) + 1)
+        metric_vs_x(out / "objective.png", "refine: objective per generation (lower is better; 0 = bp@best γ)",
+                    "generation", "objective", {"best member": (gens, [h["best"] for h in history]),
+                                                "population mean": (gens, [h["mean"] for h in history])},
+                    logx=False, logy=False)
+    if figures:
+        update_figures(refined, rate, out)
+    if client is not None and isinstance(scheduler, str):
+        client.close()
+    if interrupted:
+        raise KeyboardInterrupt
+    return summary
+
+
+def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
+    """The refined update γ_rule·ℓ divided by backprop's γ·(exact product) at γ 0.23, on backprop's link
+    tuples: median (and IQR) per bin of |δ|, f' and |w| (one figure each)."""
+    from .render import metric_vs_x
+    pool = backprop_tuples(4000) if pool is None else pool
+    args = [pool[k] for k in ("x", "w", "delta", "fprime")]
+    ratio = rate * rule.ell(*args) / (PAPER_RATE * pool["target"])
+    paths = []
+    for key, label, logx in (("delta", "|δ_h|", True), ("fprime", "f'(in_i)", False), ("w", "|w_hi|", True)):
+        v = np.abs(pool[key])
+        edges = np.quantile(v, np.linspace(0, 1, 13))
+        mid, med, lo, hi = [], [], [], []
+        for a, b in zip(edges[:-1], edges[1:]):
+            sel = (v >= a) & (v <= b) & np.isfinite(ratio)
+            if sel.sum() < 5:
+                continue
+            mid.append(float(np.median(v[sel])))
+            q = np.percentile(ratio[sel], [50, 25, 75])
+            med.append(q[0]), lo.append(q[1]), hi.append(q[2])
+        paths.append(metric_vs_x(Path(out) / f"update_vs_{key}.png",
+                                 f"refined update ÷ backprop's at γ {PAPER_RATE} vs {label}", label,
+                                 "update ratio (median, IQR)", {"refined ÷ bp@0.23": (mid, med, lo, hi)},
+                                 logx=logx, logy=True))
+    return paths
+
+
+# --- honest measurement on held-out tasks --------------------------------------------------------
+
+def judge(rule: Rule, rate: float, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_dir=None,
+          say=say) -> list[dict]:
+    """The rule against bp@0.23, bp@best γ and two-rate bp on fresh seeds (``HELDOUT_SEED0`` on).
+
+    Backprop is tuned on other seeds (``tuning.TUNE_SEED0``), then run on the judged seeds at its
+    best γ for 4x the cycles, for the speed-up: cycles tuned backprop needs to reach the rule's
+    median final J, divided by the rule's cycles (a lower bound where it never does).
+    """
+    seed_list = [HELDOUT_SEED0 + 100 + k for k in range(seeds)]
+    rows = []
+    for spec in specs:
+        t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
+                 if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order)
+        one, two = t.best_one_rate(), t.best
+        run = lambda r, rr, c=spec.cycles, lr=None: train_seeds(spec.task, spec.layers, rr, c, seed_list, r,
+                                                                 order=spec.order, layer_rate=lr)
+        from .runs import hidden_scaled
+        bp23 = run(None, PAPER_RATE)
+        bpbest_long = run(None, one.rate, 4 * spec.cycles)
+        bpbest = [replace(r, J=r.J[:spec.cycles + 1], J_test=None if r.J_test is None else r.J_test[:spec.cycles + 1])
+                  for r in bpbest_long]
+        two_rate = run(None, two.rate, spec.cycles, None if two.hidden_scale == 1.0 else hidden_scaled(spec.layers, two.hidden_scale))
+        mine = run(rule, rate)
+
+        def stat(res):
+            f = [r.J[spec.cycles] for r in res if np.isfinite(r.J[spec.cycles])]
+            tests = [r.J_test[spec.cycles] for r in res if r.J_test is not None and np.isfinite(r.J_test[spec.cycles])]
+            accs = [r.accuracy for r in res if r.accuracy is not None]
+            return {"median": float(np.median(f)) if f else None,
+                    "q25": float(np.percentile(f, 25)) if f else None, "q75": float(np.percentile(f, 75)) if f else None,
+                    "diverged": int(sum(not np.isfinite(r.J[spec.cycles]) for r in res)),
+                    "test_median": float(np.median(tests)) if tests else None,
+                    "accuracy": float(np.median(accs)) if accs else None}
+        s_rule, s_best = stat(mine), stat(bpbest)
+        reach = None
+        if s_rule["median"] is not None:
+            from .tuning import cycles_to_reach
+            reach = cycles_to_reach(median_curve(bpbest_long), s_rule["median"])
+        speedup = (reach / spec.cycles) if reach is not None else 4.0
+        row = {"task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
+               "rule_rate": rate, "rule": s_rule, "bp023": stat(bp23), "bp_best": {**s_best, "rate": one.rate},
+               "two_rate": {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale},
+               "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
+               "speedup": speedup, "speedup_lower_bound": reach is None}
+        rows.append(row)
+        say(f"judged {spec.label}: rule {s_rule['median']}, bp@best γ {one.rate:g} {s_best['median']}, speed-up "
+            f"{'>= ' if reach is None else ''}{speedup:.2f}")
+        if figures_dir is not None:
+            from .render import error_curves
+            order = "" if spec.order == "fixed" else f"_{spec.order}"
+            fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}{order}.png"
+            error_curves(fname, f"held-out {spec.label}: J(t) over {seeds} seeds", {
+                "refined rule": np.array([r.J for r in mine]), "backprop": np.array([r.J for r in bp23]),
+                f"backprop γ {one.rate:g}": np.array([r.J for r in bpbest])})
+    return rows
+
+
+def _g(v):
+    return "—" if v is None else f"{v:.3g}"
+
+
+def judge_table(rows) -> str:
+    lines = [f"{'task':<22} {'bp@0.23':>9} {'bp@best γ':>16} {'two-rate bp':>22} {'refined rule':>28} "
+             f"{'÷ best':>7} {'speed-up':>9} {'div':>4}"]
+    for r in rows:
+        b, t, m = r["bp_best"], r["two_rate"], r["rule"]
+        lines.append(f"{r['label'] + ' ' + str(r['cycles']):<22} {_g(r['bp023']['median']):>9} "
+                     f"{_g(b['median']) + ' @' + format(b['rate'], 'g'):>16} "
+                     f"{_g(t['median']) + ' @' + format(t['rate'], 'g') + '×' + format(t['hidden_scale'], 'g'):>22} "
+                     f"{_g(m['median']) + ' [' + _g(m['q25']) + ', ' + _g(m['q75']) + ']':>28} "
+                     f"{_g(r['ratio_vs_best']):>7} {('>=' if r['speedup_lower_bound'] else '') + format(r['speedup'], '.2f'):>9} "
+                     f"{m['diverged']:>2}/{r['seeds']}")
+    return "\n".join(lines)

@@ -1,0 +1,148 @@
+"""Issue 12: CMA-ES refinement of the local rule, its objective and its measurement."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from localrule import refine, tasks
+from localrule.layout import UsageError
+from localrule.learner import Rule
+
+
+@pytest.fixture(scope="module")
+def small_rule(tmp_path_factory):
+    from localrule.learner import learn_local
+    from localrule.runs import train
+    r = train(tasks.load_task("square"), (2, 3, 2), 0.5, 30, 0, sample_every=1)
+    meta = {"layers": [2, 3, 2], "task": "square", "rate": 0.5, "seed": 0, "cycles": 30, "every": 1}
+    return learn_local([(meta, r.samples)], hidden=(3,), cycles=3)
+
+
+def test_parse_spec_and_bad_specs():
+    s = refine.parse_spec("square:2,5,2:40:shuffle")
+    assert (s.layers, s.cycles, s.order) == ((2, 5, 2), 40, "shuffle")
+    t = refine.parse_spec("teacher@3:4,6,6,2:10")
+    assert t.task.X.shape == (128, 4) and t.task.Y.shape == (128, 2)
+    assert np.all(t.task.Y.sum(axis=1) == 1) and 0 < t.task.Y[:, 0].mean() < 1
+    w = refine.parse_spec("wine:13,10,3")
+    assert w.task.X.shape == (178, 13) and w.task.Y.sum(axis=0).tolist() == [59, 71, 48]
+    for bad in ("xor", "xor:2,3,1:0", "xor:2,3,1:often", "and:3,1,1", "teacher@x:2,2,1"):
+        with pytest.raises(UsageError):
+            refine.parse_spec(bad)
+
+
+def test_effective_score_floor_time_to_solve_and_divergence():
+    J = np.array([0.5, 0.1, 1e-3, 1e-6, 1e-7])
+    # solved at t = 3 of T = 4: log(floor) + log(3/4)
+    assert refine.effective(J) == pytest.approx(math.log(1e-5) + math.log(3 / 4))
+    assert refine.effective(np.array([0.5, 0.2])) == pytest.approx(math.log(0.2))
+    # chasing 1e-9 below the floor earns nothing beyond solving earlier
+    assert refine.effective(np.array([0.5, 1e-9, 1e-12])) == refine.effective(np.array([0.5, 1e-6, 1e-6]))
+    worst = refine.effective(np.array([0.5, np.nan]))
+    assert worst == math.log(0.5) + refine.DIVERGED
+    assert refine.effective(np.array([0.5, 0.5])) < worst
+    assert refine.effective(np.array([1.0, np.nan]), n_out=3) > refine.effective(np.array([1.0, 1.5]), n_out=3)
+
+
+def test_flatten_is_generic_and_space_decodes_the_start(small_rule):
+    theta = refine.flatten(small_rule)
+    assert theta.shape[0] == small_rule.lw.shape[0] + small_rule.lb.shape[0] + small_rule.in_scale.shape[0]
+    back = refine.unflatten(small_rule, theta)
+    assert np.array_equal(back.lw, small_rule.lw) and np.array_equal(back.lb, small_rule.lb)
+    np.testing.assert_allclose(back.in_scale, small_rule.in_scale, rtol=1e-15)
+    pool = refine.backprop_tuples(rows=300)
+    s = refine.sensitivities(small_rule, pool)
+    assert s.shape == theta.shape and np.all(s > 0)
+    space = refine.Space(small_rule, theta, s, True, math.log(2.0))
+    rule, rate = space.decode(np.zeros(space.dim))
+    assert np.array_equal(refine.flatten(rule), theta) and rate == pytest.approx(0.46)
+    # the imitation rule: the δ input's log scale lowered by log 2 doubles the power of |δ|
+    imit = refine.imitation_rule()
+    th = refine.flatten(imit)
+    k = imit.lw.shape[0] + imit.lb.shape[0] + 2
+    args = [pool[k2] for k2 in ("x", "w", "delta", "fprime")]
+    slope = lambda r: np.polyfit(np.log(np.abs(pool["delta"])), np.log(np.abs(r.ell(*args))), 1)[0]
+    assert slope(imit) == pytest.approx(1.0, abs=0.15)  # backprop's update is linear in δ
+    for f in (0.5, 2.0):
+        t2 = th.copy()
+        t2[k] -= math.log(f)
+        assert slope(refine.unflatten(imit, t2)) == pytest.approx(f * slope(imit), rel=0.15)
+    # a unit step in one coordinate moves log|ℓ| by about 1 RMS
+    z = np.zeros(space.dim)
+    z[0] = 0.01
+    moved, _ = space.decode(z)
+    args = [pool[k] for k in ("x", "w", "delta", "fprime")]
+    d = np.log(np.abs(moved.ell(*args))) - np.log(np.abs(small_rule.ell(*args)))
+    assert np.sqrt(np.mean(d ** 2)) == pytest.approx(0.01, rel=0.05)
+
+
+def _problem(small_rule):
+    specs = [refine.parse_spec("and:2,1,1:20"), refine.parse_spec("square:2,3,2:10:shuffle")]
+    bases = [refine.baseline(s, seeds=2) for s in specs]
+    theta = refine.flatten(small_rule)
+    space = refine.Space(small_rule, theta, np.ones_like(theta), True, 0.0)
+    pop = [np.zeros(space.dim), np.full(space.dim, 0.05), np.full(space.dim, -0.05)]
+    return space, pop, specs, bases
+
+
+def test_member_evaluation_is_deterministic_and_oracle_like_start_scores_near_zero(small_rule):
+    space, pop, specs, bases = _problem(small_rule)
+    a = refine.evaluate_population(space, pop, specs, bases, [5, 6])
+    b = refine.evaluate_population(space, pop, specs, bases, [5, 6])
+    assert a == b
+    assert all(np.isfinite(x[0]) for x in a)
+    # a huge step makes the run diverge: a bounded penalty, not a crash
+    z = np.zeros(space.dim)
+    z[-1] = 20.0
+    score, per = refine.evaluate_member(space, z, specs, bases, [5])
+    assert per[0] == pytest.approx(math.log(0.5) + refine.DIVERGED - bases[0].eff)
+
+
+def test_dask_local_cluster_gives_bit_identical_results(small_rule):
+    distributed = pytest.importorskip("distributed")
+    space, pop, specs, bases = _problem(small_rule)
+    local = refine.evaluate_population(space, pop, specs, bases, [7])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cl, \
+            distributed.Client(cl) as client:
+        remote = refine.evaluate_population(space, pop, specs, bases, [7], client=client)
+    assert remote == local
+
+
+def test_refine_cli_runs_checkpoints_resumes_and_records_provenance(tmp_path, small_rule):
+    from localrule.cli import main
+    rule_path = tmp_path / "start.npz"
+    small_rule.save(rule_path)
+    out = tmp_path / "ref"
+    args = ["refine", "--rule", str(rule_path), "--train", "and:2,1,1:10", "--heldout", "xor:2,3,1:10",
+            "--popsize", "4", "--out", str(out), "--final-seeds", "2", "--no-figures"]
+    assert main(args + ["--generations", "1"]) == 0
+    assert (out / "checkpoint.pkl").exists()
+    assert main(args + ["--generations", "2", "--resume"]) == 0
+    hist = json.loads((out / "history.json").read_text())["history"]
+    assert [h["generation"] for h in hist] == [0, 1]
+    assert "heldout" in hist[0]
+    refined = Rule.load(out / "rule.npz")
+    meta = refined.meta["refined"]
+    assert meta["generations"] == 2 and meta["train"] == ["and:2,1,1:10"] and meta["rate"] > 0
+    rows = json.loads((out / "heldout.json").read_text())["tasks"]
+    assert rows[0]["rule"]["diverged"] + (rows[0]["rule"]["median"] is not None) >= 1
+    assert main(["refine", "--rule", str(rule_path), "--train", "nope:2,1"]) == 2
+
+
+def test_ctrl_c_keeps_the_best_rule_so_far(tmp_path, small_rule, monkeypatch):
+    specs = [refine.parse_spec("and:2,1,1:10")]
+    real = refine.evaluate_population
+    calls = []
+
+    def interrupt_second(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*a, **k)
+    monkeypatch.setattr(refine, "evaluate_population", interrupt_second)
+    with pytest.raises(KeyboardInterrupt):
+        refine.refine(small_rule, specs, [], tmp_path, generations=5, minutes=0, popsize=4, figures=False)
+    saved = Rule.load(tmp_path / "rule.npz")
+    assert saved.meta["refined"]["interrupted"] and saved.meta["refined"]["generations"] == 1
