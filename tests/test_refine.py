@@ -61,7 +61,7 @@ def test_flatten_is_generic_and_space_decodes_the_start(small_rule):
     # the imitation rule: the δ input's log scale lowered by log 2 doubles the power of |δ|
     imit = refine.imitation_rule()
     th = refine.flatten(imit)
-    k = imit.lw.shape[0] + imit.lb.shape[0] + 2
+    k = imit.lw.shape[0] + imit.lb.shape[0] + imit.features.index("delta")
     args = [pool[k2] for k2 in ("x", "w", "delta", "fprime")]
     slope = lambda r: np.polyfit(np.log(np.abs(pool["delta"])), np.log(np.abs(r.ell(*args))), 1)[0]
     assert slope(imit) == pytest.approx(1.0, abs=0.15)  # backprop's update is linear in δ
