@@ -13,6 +13,7 @@ from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
 MAX_GRID = 100             # values in a --rates or --hidden-scales grid
+MAX_GENERATIONS, MAX_POPSIZE = 10**6, 1000
 
 
 class Parser(argparse.ArgumentParser):
@@ -83,6 +84,14 @@ def _rounds(text):
     """DAgger rounds: 0..MAX_DAGGER."""
     try:
         return parse_count(text, "the value", MAX_DAGGER, minimum=0)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _seeds0(text):
+    """Seeds for a final table: 0 (none)..MAX_SEEDS."""
+    try:
+        return parse_count(text, "the value", MAX_SEEDS, minimum=0)
     except UsageError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -195,47 +204,47 @@ def build_parser() -> Parser:
     _task_args(p)
 
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
-    p.add_argument("--task", default="and", help="and, or, xor, square, or a CSV file (header row)")
-    p.add_argument("--targets", type=_positive(int), default=1, help="CSV task: number of target columns (last ones)")
-    p.add_argument("--test-csv", help="CSV task: a separate testing set")
-    p.add_argument("--layers", help="layer sizes, e.g. 2,8,8,1")
-    p.add_argument("--cycles", type=_positive(int), default=5000, help="passes over the training patterns")
+    p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
+    p.add_argument("--layers", type=_text("--layers"), help="layer sizes, e.g. 2,8,8,1")
+    p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000, help="passes over the training patterns")
     p.add_argument("--rates", type=_grid, help="γ grid (default 0.0625,0.125,0.23,0.25,...,64)")
     p.add_argument("--hidden-scales", type=_grid, default=(1.0,),
                    help="two-rate backprop: hidden-layer γ = scale × output γ (default 1)")
-    p.add_argument("--seeds", type=_positive(int), default=5, help="seeds per setting (seeds 2000, 2001, ...)")
-    p.add_argument("--rule", help="tune this rule file's γ instead of backprop's")
-    p.add_argument("--json", help="write every setting's numbers to this JSON file")
-    p.add_argument("--figure", help="write the J-vs-γ figure to this PNG file")
+    p.add_argument("--seeds", type=_count(MAX_SEEDS), default=5, help="seeds per setting (seeds 2000, 2001, ...)")
+    p.add_argument("--rule", type=_text("--rule"), help="tune this rule file's γ instead of backprop's")
+    p.add_argument("--json", type=_text("--json"), help="write every setting's numbers to this JSON file")
+    p.add_argument("--figure", type=_text("--figure"), help="write the J-vs-γ figure to this PNG file")
     _order_arg(p)
 
     p = sub.add_parser("refine", help="improve a local rule by CMA-ES against backprop at its best γ")
-    p.add_argument("--rule", help="starting rule file (default: learn the pooled imitation rule)")
+    p.add_argument("--rule", type=_text("--rule"), help="starting rule file (default: learn the pooled imitation rule)")
     p.add_argument("--train", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="meta-training tasks (default: AND, OR, square, two random-teacher tasks); "
                         "TASK may be a CSV file, wine, or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
-    p.add_argument("--generations", type=_positive(int), default=40)
+    p.add_argument("--generations", type=_count(MAX_GENERATIONS), default=40)
     p.add_argument("--minutes", type=_budget, default=7.0,
                    help="time budget in minutes (default 7; 0: none, so a run repeats bit for bit)")
-    p.add_argument("--popsize", type=_positive(int), default=16)
+    p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
-    p.add_argument("--scheduler", help="Dask scheduler ADDRESS: evaluate members on a cluster")
+    p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
-    p.add_argument("--final-seeds", type=_seed, default=5, help="held-out seeds for the final table (0: skip)")
-    p.add_argument("--out", default="runs/refine", help="results folder (default runs/refine)")
+    p.add_argument("--final-seeds", type=_seeds0, default=5, help="held-out seeds for the final table (0: skip)")
+    p.add_argument("--out", type=_text("--out"), default="runs/refine", help="results folder (default runs/refine)")
     p.add_argument("--no-figures", action="store_true")
 
     p = sub.add_parser("judge", help="a rule against bp@0.23, bp@best γ and two-rate bp on held-out tasks")
-    p.add_argument("--rule", required=True, help="rule file")
+    p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file")
     p.add_argument("--rate", type=_positive(float), help="the rule's γ (default: the refined rule's own, else 0.23)")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="tasks (default xor:2,8,8,1:3000 wine:13,10,3:300)")
-    p.add_argument("--seeds", type=_positive(int), default=20)
-    p.add_argument("--json", help="write the table's numbers to this JSON file")
-    p.add_argument("--figures", help="folder for J(t) figures")
+    p.add_argument("--seeds", type=_count(MAX_SEEDS), default=20)
+    p.add_argument("--json", type=_text("--json"), help="write the table's numbers to this JSON file")
+    p.add_argument("--figures", type=_text("--figures"), help="folder for J(t) figures")
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
@@ -378,35 +387,41 @@ def cmd_train(args):
 
 
 def cmd_tune(args):
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
+    from .layout import check_budget
     from .learner import Rule
     from .study import progress
     from .tasks import load_task
     from .tuning import DEFAULT_RATES, figure, tune
+    check_outputs([args.json, args.figure], [args.rule, *_task_files(args)])
     task = load_task(args.task, args.targets, args.test_csv)
     sizes = _layers(args)
-    for path in (args.json, args.figure):
-        if path:
-            check_writable(path)
+    rates = args.rates or DEFAULT_RATES
+    check_budget(sizes, args.cycles, runs=args.seeds, batches=len(rates) * len(args.hidden_scales))
     rule = Rule.load(args.rule) if args.rule else None
-    t = tune(task, sizes, args.cycles, args.rates or DEFAULT_RATES, args.hidden_scales, args.seeds, args.order,
-             rule, say=progress)
-    print(t.table())
-    b = t.best
-    print(f"best: γ {b.rate:g}" + ("" if b.hidden_scale == 1.0 else f", hidden × {b.hidden_scale:g}")
-          + (f", median final J {b.median:.4g}" if math.isfinite(b.median) else ", every run diverged"))
-    if args.json:
-        write_json(args.json, t.to_json())
-    if args.figure:
-        figure([t], args.figure)
+    t = tune(task, sizes, args.cycles, rates, args.hidden_scales, args.seeds, args.order, rule, say=progress)
+    with finish_first():
+        print(t.table())
+        b = t.best
+        print(f"best: γ {b.rate:g}" + ("" if b.hidden_scale == 1.0 else f", hidden × {b.hidden_scale:g}")
+              + (f", median final J {b.median:.4g}" if math.isfinite(b.median) else ", every run diverged"))
+        if args.json:
+            write_json(args.json, t.to_json())
+        if args.figure:
+            figure([t], args.figure)
     return 0
 
 
 def cmd_refine(args):
+    from pathlib import Path
     from .learner import Rule
     from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, imitation_rule, parse_spec, refine
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    if args.popsize < 2:
+        raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
+    if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
+        raise UsageError(f"--rule {args.rule} is the rule file refine writes into --out; copy it elsewhere first")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
@@ -418,20 +433,22 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import check_writable, write_json
+    from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
     rule = Rule.load(args.rule)
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     rate = args.rate or rule.meta.get("refined", {}).get("rate", 0.23)
-    if args.json:
-        check_writable(args.json)
+    check_outputs([args.json], [args.rule])
     if args.figures:
+        if Path(args.figures).exists() and not Path(args.figures).is_dir():
+            raise UsageError(f"--figures {args.figures} is a file, not a folder")
         Path(args.figures).mkdir(parents=True, exist_ok=True)
     rows = judge(rule, rate, specs, args.seeds, figures_dir=args.figures)
-    print(judge_table(rows))
-    if args.json:
-        write_json(args.json, {"rule": args.rule, "rate": rate, "seeds": args.seeds, "tasks": rows})
+    with finish_first():
+        print(judge_table(rows))
+        if args.json:
+            write_json(args.json, {"rule": args.rule, "rate": rate, "seeds": args.seeds, "tasks": rows})
     return 0
 
 

@@ -92,3 +92,25 @@ def test_seconds_is_training_time_and_load_seconds_apart():
     d = r.to_json()
     assert d["seconds"] == r.seconds and d["load_seconds"] == r.load_seconds
     assert 0 < r.seconds < 1.0 and r.load_seconds > 0
+
+
+@pytest.mark.parametrize("layer_rate", [None, (2.0, 1.0)])
+def test_shuffled_two_rate_runs_in_chunks_equal_one_call_and_the_batch(monkeypatch, layer_rate):
+    """A shuffled order is drawn per cycle from (seed, cycle number): chunks change nothing, and
+    the batch equals single runs seed by seed; different seeds shuffle differently."""
+    task, sizes = tasks.load_task("square"), (2, 4, 2)
+    w, b = init_params(sizes, 7)
+    Xt, Yt = runs._test_arrays(task)
+    J, Jt = np.empty(31), np.empty(31)
+    lr = np.empty(0) if layer_rate is None else np.array(layer_rate)
+    kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt, 0.5, 30, kernels.BACKPROP,
+                          *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, Jt, 7, 0, lr)
+    monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)
+    r = runs.train(task, sizes, 0.5, 30, 7, order="shuffle", layer_rate=layer_rate)
+    np.testing.assert_array_equal(r.J, J)
+    np.testing.assert_array_equal(r.w, w)
+    batch = runs.train_seeds(task, sizes, 0.5, 30, [7, 8], order="shuffle", layer_rate=layer_rate)
+    np.testing.assert_array_equal(batch[0].J, J)
+    np.testing.assert_array_equal(batch[0].w, w)
+    fixed = runs.train(task, sizes, 0.5, 30, 7, layer_rate=layer_rate)
+    assert not np.array_equal(fixed.w, w), "the shuffled order must differ from the fixed one"

@@ -749,3 +749,32 @@ def test_unwritable_folders_are_refused_before_any_work(A, tmp_path, monkeypatch
                  ["learn", "--mode", "local", "--samples", A["s231"], "--out", ro / "r.npz"]):
         refused(argv, A["dir"], tmp_path)
     assert time.perf_counter() - t0 < 5
+
+
+# ---------------------------------------------------------------------------------------------
+# the verbs beyond the paper: tune, refine, judge, and learn's full-fixed options
+
+@pytest.mark.parametrize("argv", [
+    ["tune", "--layers", "2,1,1", "--seeds", "99999999999"], ["tune", "--layers", "2,1,1", "--cycles", "9" * 5000],
+    ["tune", "--layers", "2,1,1", "--rates", "0,1"], ["tune", "--layers", "2,1,1", "--rates", "nan"],
+    ["tune", "--layers", "2,1,1", "--rates", ",".join(["1"] * 101)], ["tune", "--layers", "2,1,1", "--json", ""],
+    ["tune", "--layers", "2,1,1", "--hidden-scales", "-1"], ["tune", "--layers", "2,1,1", "--order", "random"],
+    ["tune"], ["tune", "--layers", "2,1,1", "--rule", "{s231}"], ["tune", "--layers", "2,1,1", "--task", ""],
+    ["tune", "--task", "{good.csv}", "--layers", "2,1,1", "--json", "{good.csv}"],
+    ["tune", "--layers", "2,1,1", "--rule", "{local}", "--figure", "{local}"],
+    ["refine", "--popsize", "1"], ["refine", "--popsize", "100000"], ["refine", "--generations", "0"],
+    ["refine", "--generations", "9" * 30], ["refine", "--final-seeds", "-1"], ["refine", "--minutes", "-1"],
+    ["refine", "--minutes", "inf"], ["refine", "--rule", "{s231}"], ["refine", "--rule", "{full}"],
+    ["refine", "--out", ""], ["refine", "--train", "nonsense"], ["refine", "--heldout", "xor:2,x,1"],
+    ["judge", "--rule", "{local}", "--json", "{local}"], ["judge", "--rule", "{local}", "--seeds", "0"],
+    ["judge", "--rule", "{tuples}"], ["judge", "--rule", "{local}", "--figures", "{keep.json}"],
+    ["learn", "--mode", "local", "--samples", "{s231}", "--fixed", "--out", "r.npz"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--dagger", "9" * 40, "--out", "r.npz"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--runs", "0", "--out", "r.npz"],
+], ids=lambda a: " ".join(a)[:40])
+def test_new_verbs_refuse_bad_input(A, argv):
+    def fill(a):
+        for k in ("s211", "s231", "local", "full", "tuples", "good.csv", "keep.json"):
+            a = a.replace("{" + k + "}", str(A[k]))
+        return a
+    refused([fill(a) for a in argv], A["dir"], ".")
