@@ -52,7 +52,8 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         return fail("the worker did not get ready")
     if learn:
         win.sample_and_learn()
-        if not _wait(app, lambda: len(win.snap["nets"]) == 2 if win.snap else False, win, 300):
+        if not _wait(app, lambda: any(n["mode"] != "backprop" for n in win.snap["nets"]) if win.snap else False,
+                     win, 300):
             return fail("learning did not finish")
     target = min(cycles, win.panel.cycles.value())
     win.worker.step(target)                # exactly ``target`` cycles, so the picture is reproducible
@@ -76,6 +77,9 @@ def check_args(args):
 
     from .inputs import positive, whole
     positive(args.rate, "--rate")
+    bp = getattr(args, "bp_rate", "0")
+    if bp not in ("0", 0) and positive(bp, "--bp-rate (0: off)") > 64:
+        raise UsageError(f"--bp-rate must be at most 64, got {bp!r}")
     whole(args.seed, "--seed", 0)
     whole(args.targets, "--targets", 1, 99)
     whole(getattr(args, "test_percent", "0"), "--test-percent", 0, 90)
@@ -104,7 +108,8 @@ def main(argv=None) -> int:
     ap.add_argument("--cycles", default=None, help="cycles to train (with --screenshot: cycles shown)")
     ap.add_argument("--rate", default="0.23")
     ap.add_argument("--preset", type=int, choices=sorted(PRESET_FILES), help="a paper experiment 1..4")
-    ap.add_argument("--rule", help="load this rule file at start")
+    ap.add_argument("--rule", help="load this rule file at start (with --screenshot: shown instead of learning one)")
+    ap.add_argument("--bp-rate", default="0", help="also train backprop at this γ (e.g. its best γ; 0: off)")
     ap.add_argument("--screenshot", metavar="PNG", help="render offscreen mid-training to this PNG and exit")
     ap.add_argument("--no-learn", action="store_true", help="with --screenshot: backprop only")
     args = ap.parse_args(argv)
@@ -121,10 +126,12 @@ def main(argv=None) -> int:
                      rate=float(args.rate), targets=int(args.targets), test_percent=int(args.test_percent))
     if args.preset:
         win.apply_preset(args.preset)
+    if float(args.bp_rate):
+        win.panel.bp_rate.setValue(float(args.bp_rate))
     if args.rule:
         win.load_rule(args.rule)
     if args.screenshot:
-        code = take_screenshot(win, app, args.screenshot, cycles or 600, learn=not args.no_learn)
+        code = take_screenshot(win, app, args.screenshot, cycles or 600, learn=not (args.no_learn or args.rule))
         win.close()
         return code
     win.show()

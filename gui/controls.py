@@ -85,6 +85,14 @@ class ControlPanel(QWidget):
         self.rate.setSingleStep(0.01)
         self.rate.setValue(0.23)
         self.rate.setToolTip("learning rate γ; changing it does not restart training")
+        self.bp_rate = QDoubleSpinBox()
+        self.bp_rate.setDecimals(3)
+        self.bp_rate.setRange(0.0, 64.0)
+        self.bp_rate.setSingleStep(0.5)
+        self.bp_rate.setSpecialValueText("off")
+        self.bp_rate.setKeyboardTracking(False)     # a restart per finished entry, not per keystroke
+        self.bp_rate.setToolTip("race one more backprop network at this γ (e.g. its best γ from "
+                                "`localrule tune`), from the same initial weights; 0 = off; a change restarts")
         self.speed = QComboBox()
         for s in SPEEDS:
             self.speed.addItem("max" if s == 0 else f"{s} cycles/frame", s)
@@ -98,6 +106,7 @@ class ControlPanel(QWidget):
         self.reset.setToolTip("back to the same initial weights")
         f.addRow("mode", self.mode)
         f.addRow("γ", self.rate)
+        f.addRow("also backprop at γ", self.bp_rate)
         f.addRow("speed", self.speed)
         f.addRow(_row(self.play, self.step, self.reset))
         self.show_net = QComboBox()

@@ -165,7 +165,7 @@ class ErrorCurves(CurvePlot):
     """J(t) of the compared networks (training solid, testing dashed)."""
 
     def __init__(self, parent=None):
-        super().__init__("error J(t), both from the same initial weights", parent=parent)
+        super().__init__("error J(t), all from the same initial weights", parent=parent)
 
     def update_nets(self, nets):
         for k, n in enumerate(nets):

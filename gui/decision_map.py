@@ -83,6 +83,7 @@ class DecisionMap(pg.PlotWidget):
         self.output_name = output_name
 
     discrete = False
+    compact = False
 
     def update_map(self, net):
         m = net["map"]
@@ -101,7 +102,8 @@ class DecisionMap(pg.PlotWidget):
             info = f"accuracy {net['accuracy']:.0%}"
         else:
             info = f"J {net['J_now']:.3g}"
-        title = f"<b>{net['name']}</b> · {info}"     # short: a long title got clipped at its end
+        # short: a long title got clipped at its end; three maps side by side put the info below the name
+        title = f"<b>{net['name']}</b>{'<br>' if self.compact else ' · '}{info}"
         if title != self._title:               # a new title relayouts the plot: only on change
             self._title = title
             self.setTitle(title, size="10pt")
@@ -152,6 +154,7 @@ class DecisionMaps(QWidget):
         """Rebuild for these networks; hide everything when the task is not 2-D."""
         for m in self.maps:
             self.lay.removeWidget(m)
+            m.hide()                    # deleteLater waits for the event loop; a screenshot may come first
             m.deleteLater()
         self.maps = []
         self.task, self.bounds, self.names = task, bounds, list(names)
@@ -170,6 +173,7 @@ class DecisionMaps(QWidget):
         self.caption.show()
         for name in names:
             m = DecisionMap(name)
+            m.compact = len(names) > 2
             self.lay.addWidget(m, 1)
             self.maps.append(m)
         self._apply_output()

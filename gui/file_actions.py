@@ -16,7 +16,7 @@ from localrule.layout import UsageError, format_layers
 from localrule.learner import Rule
 from localrule.samples import load_samples, save_samples
 
-from .wiring import MODE_LABELS
+from .wiring import MODE_LABELS, refined_rate
 
 
 class FileActions:
@@ -98,7 +98,10 @@ class FileActions:
         self.panel.mode.setCurrentIndex(self.panel.mode.findData(rule.mode))
         self._quiet = False
         if self.apply_config():
-            self.show_message(f"loaded a {MODE_LABELS[rule.mode]} from {path}; it trains the second network")
+            rate = refined_rate(rule)
+            self.show_message(f"loaded a {MODE_LABELS[rule.mode]} from {path}; it trains the second network" +
+                              ("" if rate is None else f" at its own refined γ {rate:.3g}; to race it against "
+                               "tuned backprop, set “also backprop at γ” to backprop's best γ for this task"))
         return True
 
     def save_screenshot(self, path=None):

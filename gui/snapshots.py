@@ -65,6 +65,6 @@ class Snapshots:
         for n, (J, Jt) in zip(self.snap["nets"], hist):     # full histories: snapshots carry decimated ones
             t = int(n["t"])
             out.append(Result(self.cfg.task.name, tuple(self.cfg.sizes), n["mode"], int(self.cfg.seed),
-                              float(self.snap["rate"]), t, J[:t + 1], None if Jt is None else Jt[:t + 1],
+                              float(n["rate"]), t, J[:t + 1], None if Jt is None else Jt[:t + 1],
                               n["diverged_at"], float(n["seconds"]), n["w"], n["b"], n["accuracy"]))
         return out

@@ -35,6 +35,18 @@ def csv_header(path) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []
 
+def refined_rate(rule):
+    """The γ a refined rule (``localrule refine``) was refined and judged at, or None.
+
+    Why: a refined rule learned its step size together with its shape; at the panel's γ it would be
+    a different rule from the one judged."""
+    try:
+        rate = float(rule.meta["refined"]["rate"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return rate if np.isfinite(rate) and rate > 0 else None
+
+
 class Wiring:
     """Mixed into ``MainWindow``: the handlers of the side panel's controls."""
 
@@ -57,6 +69,7 @@ class Wiring:
         p.cycles.valueChanged.connect(lambda v: self.worker.set_cycles(v))
         p.mode.currentIndexChanged.connect(lambda _: self.apply_config())
         p.rate.valueChanged.connect(lambda v: self.worker.set_rate(v))
+        p.bp_rate.valueChanged.connect(lambda _: self.apply_config())
         p.speed.currentIndexChanged.connect(lambda _: self.worker.set_speed(p.speed.currentData()))
         p.play.toggled.connect(self.on_play)
         p.step.clicked.connect(lambda: (self._set_play(False), self.worker.step(1)))
@@ -181,10 +194,12 @@ class Wiring:
             self.show_message("sample & learn cancelled: the task or layers changed")
         self.gen += 1
         self.task = task
-        label = MODE_LABELS.get(rule.mode, rule.mode) if rule is not None else ""
+        rule_rate = refined_rate(rule)
+        label = ("refined rule" if rule_rate is not None else MODE_LABELS.get(rule.mode, rule.mode)) if rule else ""
         self.cfg = RunConfig(task, sizes, p.rate.value(), p.cycles.value(), p.seed.value(), rule, label,
-                             p.speed.currentData(), grid=map_grid(sizes), gen=self.gen)
-        names = ["backprop"] + ([label] if rule is not None else [])
+                             p.speed.currentData(), grid=map_grid(sizes), gen=self.gen, rule_rate=rule_rate,
+                             extra_rate=p.bp_rate.value())
+        names = self.cfg.net_names()
         out_names = self._output_names(task)
         self.network.set_network(sizes, task, out_names)
         bounds = plane_bounds(task) if task.n_in == 2 else None
@@ -196,7 +211,7 @@ class Wiring:
         self._quiet = True
         p.show_net.clear()
         p.show_net.addItems(names)
-        p.show_net.setCurrentIndex(len(names) - 1)
+        p.show_net.setCurrentIndex(1 if rule is not None else 0)      # the rule's net, if there is one
         self._quiet = False
         self.net_title.setText(f"<b>network {format_layers(sizes)}</b> on {task.name}")
         self.snap = None

@@ -75,7 +75,11 @@ class Cancelled(Exception):
 
 @dataclass
 class RunConfig:
-    """What to train: backprop always, plus ``rule`` (if any) from the same initial weights."""
+    """What to train: backprop always, plus ``rule`` (if any) and backprop at ``extra_rate`` (if > 0),
+    all from the same initial weights.
+
+    Backprop follows the panel's γ (it changes without a restart); a refined rule trains at its own
+    ``rule_rate`` (the γ it was refined and judged at), and the extra backprop net at ``extra_rate``."""
     task: Task
     sizes: tuple
     rate: float
@@ -87,6 +91,18 @@ class RunConfig:
     grid: int = GRID
     gen: int = 0                 # the window's configuration number, echoed in every snapshot
     init: tuple | None = field(default=None, repr=False)   # (w, b); None: init_params(sizes, seed)
+    rule_rate: float | None = None   # the rule's own γ (a refined rule); None: the panel's γ
+    extra_rate: float = 0.0          # also train backprop at this γ; 0: off
+
+    def net_names(self) -> list[str]:
+        """The networks' names in training order: backprop, the rule, backprop at the extra γ."""
+        names = ["backprop"]
+        if self.rule is not None:
+            label = self.rule_label or self.rule.mode
+            names.append(label if self.rule_rate is None else f"{label} (γ {self.rule_rate:.3g})")
+        if self.extra_rate > 0:
+            names.append(f"backprop γ {self.extra_rate:.3g}")
+        return names
 
 
 def plane_bounds(task: Task):
@@ -125,6 +141,7 @@ class Net:
         self.started = False
         self.seconds = 0.0
         self.lock = threading.Lock()     # the worker's history lock, shared (see ``histories``)
+        self.rate = None                 # its own γ; None: the worker's (the panel's) γ
 
     def _room(self, last):
         """Make J and Jt hold index ``last`` (doubling, so a long run costs O(n) copies)."""
@@ -356,11 +373,16 @@ class TrainWorker(QThread):
     def _build(self):
         cfg = self.cfg
         init = cfg.init if cfg.init is not None else init_params(cfg.sizes, cfg.seed)
-        self.nets = [Net("backprop", cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
+        names = iter(cfg.net_names())
+        self.nets = [Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
-            self.nets.append(Net(cfg.rule_label or cfg.rule.mode, cfg.sizes, init, mode, largs, cfg.task,
-                                 self.cycles, cfg.rule.mode))
+            self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles, cfg.rule.mode))
+            self.nets[-1].rate = cfg.rule_rate
+        if cfg.extra_rate > 0:
+            self.nets.append(Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task,
+                                 self.cycles))
+            self.nets[-1].rate = cfg.extra_rate
         for n in self.nets:
             n.lock = self._hist_lock
             n.evaluate()
@@ -375,7 +397,7 @@ class TrainWorker(QThread):
     def _train(self, cycles) -> int:
         steps = 0
         for n in self.nets:
-            steps += n.advance(self.rate, cycles, self.cycles)
+            steps += n.advance(self.rate if n.rate is None else n.rate, cycles, self.cycles)
         self.steps_total += steps
         now = time.perf_counter()
         self._rate_window.append((now, steps))
@@ -466,7 +488,7 @@ class TrainWorker(QThread):
                          "dw": n.w - n.prev_w, "db": n.b - n.prev_b,
                          "Jx": jx, "J": jy, "Jt": jt, "J_now": j_now, "Jt_now": jt_now,
                          "diverged_at": n.diverged_at, "map": m, "accuracy": acc, "seconds": n.seconds,
-                         "mode": n.rule_mode})
+                         "mode": n.rule_mode, "rate": self.rate if n.rate is None else n.rate})
         return {"nets": nets, "gen": self.cfg.gen if self.cfg else -1, "playing": self._can_play(),
                 "finished": bool(self.nets) and all(n.done(self.cycles) for n in self.nets),
                 "cycles": self.cycles, "rate": self.rate,

@@ -462,3 +462,40 @@ def test_relayout_from_crowded_to_small_removes_every_label(win, qtbot):
     texts = [i for i in win.network.vb.addedItems if isinstance(i, type(win.network.tip)) and i is not win.network.tip]
     assert len(texts) == 2 + 3 + 2 + 2                       # x1 x2, three θ, two output θ, two output names
     assert_usable(win, qtbot)
+
+
+def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate(win, qtbot, tmp_path):
+    """A refined rule trains at its refined γ (not the panel's), the extra backprop net at its γ: both
+    bit for bit what ``runs.train`` gives from the same initial weights; the legend names every net."""
+    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
+    rule.meta["refined"] = {"rate": 2.0}
+    rule.save(tmp_path / "refined.npz")
+    win.panel.bp_rate.setValue(1.5)
+    assert win.load_rule(tmp_path / "refined.npz") and "refined γ 2" in win.panel.message.text()
+    assert win.panel.rate.value() == 0.23
+    names = ["backprop", "refined rule (γ 2)", "backprop γ 1.5"]
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 3, timeout=TIMEOUT)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t == 1)
+    task, sizes, init = tasks.load_task("square"), (2, 5, 2), init_params((2, 5, 2), 3)
+    nets = win.snap["nets"]
+    assert [n["name"] for n in nets] == names and [n["rate"] for n in nets] == [0.23, 2.0, 1.5]
+    for n, (rate, r) in zip(nets, [(0.23, None), (2.0, win.rules["local"]), (1.5, None)]):
+        ref = runs.train(task, sizes, rate, 1, 3, rule=r, init=init)
+        np.testing.assert_array_equal(n["w"], ref.w)
+        np.testing.assert_array_equal(n["b"], ref.b)
+    legend = [label.text for _, label in win.curves.legend.items]
+    assert all(f"{name} train" in legend for name in names)
+    assert [win.panel.show_net.itemText(i) for i in range(3)] == names and len(win.maps.maps) == 3
+    win.panel.bp_rate.setValue(0)                            # the race off: two networks again
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    legend = [label.text for _, label in win.curves.legend.items]
+    assert {t.rsplit(" ", 1)[0] for t in legend} == set(names[:2]) and "backprop γ 1.5 train" not in legend
+    assert win.panel.show_net.count() == 2 and len(win.maps.maps) == 2
+    assert_usable(win, qtbot)
+
+
+def test_command_line_extra_backprop_rate(capsys):
+    from gui.app import main
+    assert main(["--bp-rate", "-2"]) == 2 and "--bp-rate" in capsys.readouterr().err
+    assert main(["--bp-rate", "100"]) == 2 and "at most 64" in capsys.readouterr().err
