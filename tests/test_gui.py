@@ -487,6 +487,8 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     legend = [label.text for _, label in win.curves.legend.items]
     assert all(f"{name} train" in legend for name in names)
     assert [win.panel.show_net.itemText(i) for i in range(3)] == names and len(win.maps.maps) == 3
+    files = win.export_history(tmp_path / "race.json")
+    assert [json.loads(open(f).read())["rate"] for f in files] == [0.23, 2.0, 1.5] and len(set(files)) == 3
     win.panel.bp_rate.setValue(0)                            # the race off: two networks again
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
     legend = [label.text for _, label in win.curves.legend.items]
