@@ -11,6 +11,8 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from localrule.render import log_ticks
+
 #: One colour per compared network (backprop first), colour-blind safe.
 NET_COLORS = [(0, 114, 178), (230, 97, 0), (0, 158, 115), (204, 121, 167)]
 
@@ -24,24 +26,6 @@ def nice_ceil(v: float) -> float:
         if m * e >= v * (1 - 1e-12):
             return float(m * e)
     return float(10 * e)
-
-
-def log_ticks(lo: float, hi: float):
-    """Ticks for a log10 axis from 10^lo to 10^hi: labelled decades, plus labelled 2 and 5
-    only when the range spans at most two decades; other minor ticks unlabelled (pyqtgraph's
-    own labels every minor tick, and "0.1" and "0.09" collide)."""
-    lo, hi = int(np.floor(lo)), int(np.ceil(hi))
-    major, minor = [], []
-    for e in range(lo, hi + 1):
-        major.append((float(e), f"{10.0 ** e:g}"))
-        if e < hi:
-            for m in range(2, 10):
-                v = np.log10(m) + e
-                if hi - lo <= 2 and m in (2, 5):
-                    minor.append((v, f"{m * 10.0 ** e:g}"))
-                else:
-                    minor.append((v, ""))
-    return [major, minor]
 
 
 class CurvePlot(QWidget):

@@ -11,11 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-import pyqtgraph as pg  # noqa: E402
-import pyqtgraph.exporters  # noqa: E402,F401
-from pyqtgraph.Qt import QtCore, QtWidgets  # noqa: E402
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401
+from pyqtgraph.Qt import QtCore, QtWidgets
 
 #: One colour per mode, shared with the app.
 MODE_COLOURS = {"backprop": (31, 119, 180), "full": (255, 127, 14), "local": (44, 160, 44),
@@ -24,8 +22,13 @@ SIZE = (900, 560)
 
 
 def app():
-    """The QApplication (made offscreen if needed), with LC_NUMERIC at C for numba's LLVM."""
-    qapp = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    """The QApplication (made offscreen if needed), with LC_NUMERIC at C for numba's LLVM.
+
+    The platform is chosen here, not at import, so that the desktop app can share this module."""
+    qapp = QtWidgets.QApplication.instance()
+    if qapp is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        qapp = QtWidgets.QApplication([])
     locale.setlocale(locale.LC_NUMERIC, "C")
     return qapp
 
@@ -41,8 +44,38 @@ def _plot(title, xlabel, ylabel, logy=False):
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setLogMode(y=logy)
     plot.getAxis("left").enableAutoSIPrefix(False)
-    plot.addLegend(offset=(-10, 10))
+    legend = plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen(190, 190, 190))
+    legend.setZValue(20)  # above the curves and bands, which would otherwise run through its text
     return win, plot
+
+
+def log_ticks(lo: float, hi: float):
+    """Ticks for a log10 axis from 10^lo to 10^hi: labelled decades, plus labelled 2 and 5
+    only when the range spans at most two decades; other minor ticks unlabelled (pyqtgraph's
+    own labels every minor tick, and "0.1" and "0.09" collide)."""
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))
+    major, minor = [], []
+    for e in range(lo, hi + 1):
+        major.append((float(e), f"{10.0 ** e:g}"))
+        if e < hi:
+            for m in range(2, 10):
+                v = np.log10(m) + e
+                if hi - lo <= 2 and m in (2, 5):
+                    minor.append((v, f"{m * 10.0 ** e:g}"))
+                else:
+                    minor.append((v, ""))
+    return [major, minor]
+
+
+def _readable_log_axes(win):
+    """Every log-scaled axis of ``win``'s plots gets ``log_ticks`` for its laid-out range."""
+    for item in win.ci.items:
+        if isinstance(item, pg.PlotItem):
+            (xlo, xhi), (ylo, yhi) = item.getViewBox().viewRange()
+            for name, lo, hi in (("left", ylo, yhi), ("bottom", xlo, xhi)):
+                axis = item.getAxis(name)
+                if axis.logMode:
+                    axis.setTicks(log_ticks(lo, hi))
 
 
 def export(win, path) -> Path:
@@ -50,6 +83,8 @@ def export(win, path) -> Path:
     path = Path(path)
     tmp = path.with_name(f".{path.stem}.tmp.png")
     win.show()  # lays the scene out at the window's size (offscreen: nothing appears)
+    QtWidgets.QApplication.processEvents()
+    _readable_log_axes(win)
     QtWidgets.QApplication.processEvents()
     pg.exporters.ImageExporter(win.scene()).export(str(tmp))
     os.replace(tmp, path)

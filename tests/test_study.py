@@ -91,3 +91,13 @@ def test_local_rule_is_shared_even_when_only_a_net_without_hidden_links_is_compa
     """The local rule pools every experiment's samples, so experiment 2 alone (2-0-1) still works."""
     assert cli.main(["compare", "--experiments", "2", "--modes", "local", "--seeds", "2", "--cycles", "50"]) == 0
     assert "local" in capsys.readouterr().out
+
+
+def test_figures_label_log_axes_by_decades_only(tmp_path):
+    """pyqtgraph labels every minor log tick ("0.1" and "0.09" collide): figures label decades."""
+    from localrule import render
+    win, plot = render._plot("t", "x", "y", logy=True)
+    plot.plot(np.arange(50.0), np.exp(-np.arange(50.0) / 5))
+    assert render.export(win, tmp_path / "f.png").stat().st_size > 1000
+    labels = [t for level in plot.getAxis("left")._tickLevels for _, t in level if t]
+    assert labels and all(np.log10(float(t)) == round(np.log10(float(t))) for t in labels), labels
