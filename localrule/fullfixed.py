@@ -17,8 +17,9 @@ the ablation can take each one away:
 * **DAgger**: run nets trained by the learner from fresh seeds, record the states they visit,
   label them with backprop's exact update there (``label_states``), add them, refit.
 
-A fixed rule is a ``learner.Rule`` of mode "full" whose meta has ``head``; ``runs.train`` and
-``runs.train_seeds`` run such rules through ``batch_kernel`` here, in chunks like every mode.
+A fixed rule is a ``learner.Rule`` of mode "full" whose meta has ``head``; its ``kernel_args``
+name the kernels' FIXED_DELTA / FIXED_ERROR modes (the direct head is plain FULL), so
+``runs.train`` and ``runs.train_seeds`` run it as they run every mode.
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from threadpoolctl import threadpool_limits
 
-from . import kernels
-from .kernels import forward, full_features, hidden_deltas, output_deltas, delta_updates, record, offsets
+from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
 from .samples import covering_stride, row_width, split_rows
@@ -39,8 +39,6 @@ from .samples import covering_stride, row_width, split_rows
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
 TARGET_SCALES = ("std", "minmax")
-DIRECT, GATE_DELTA, GATE_ERROR = 0, 1, 2
-HEAD_CODE = {"direct": DIRECT, "delta": GATE_DELTA, "error": GATE_ERROR}
 #: Seeds of DAgger's rollouts start here, far from the sampled runs (0…) and the fresh test seeds (1000…).
 ROLLOUT_SEED0 = 500_000
 #: Rows kept per sampled run and per rollout (a covering stride over the run's steps).
@@ -85,146 +83,6 @@ def label_states(sizes, W, B, X, Y, rate, S, U):
                 U[r, o, nw + q] = db[q]
 
 
-@njit(cache=True, nogil=True)
-def train_fixed(sizes, w, b, X, Y, Xt, Yt, cycles, head, lsizes, lw, lb, in_shift, in_scale,
-                out_shift, out_scale, feat_hidden, every, SW, SB, SP, J, Jt):
-    """Online training with a fixed full-network rule (``head``), updating w, b in place.
-
-    Every ``every``-th step (0: never) the state before the update (w, b, pattern) goes to
-    SW, SB, SP (DAgger's visited states).  Returns (cycle diverged at or -1, states written).
-    """
-    aoff, boff, woff = offsets(sizes)
-    acts = np.empty(aoff[-1])
-    ins = np.empty(boff[-1])
-    dw = np.empty(w.shape[0])
-    db = np.empty(b.shape[0])
-    laoff, lboff, lwoff = offsets(lsizes)
-    lacts = np.empty(laoff[-1])
-    lins = np.empty(lboff[-1])
-    feats = np.empty((1, lsizes[0]))
-    nl = sizes.shape[0]
-    nout = sizes[nl - 1]
-    top = aoff[nl - 1]
-    y0 = laoff[lsizes.shape[0] - 1]
-    nw, npar = w.shape[0], w.shape[0] + b.shape[0]
-    gate = np.empty(nout)
-    has_test = Xt.shape[0] > 0
-    J[0] = kernels.mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
-    if has_test:
-        Jt[0] = kernels.mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
-    step = 0
-    rows = 0
-    for t in range(1, cycles + 1):
-        for p in range(X.shape[0]):
-            forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
-            if every > 0 and step % every == 0 and rows < SW.shape[0]:
-                SW[rows] = w
-                SB[rows] = b
-                SP[rows] = p
-                rows += 1
-            step += 1
-            full_features(sizes, aoff, w, b, acts, Y, p, feat_hidden, feats)
-            for k in range(feats.shape[1]):
-                feats[0, k] = (feats[0, k] - in_shift[k]) / in_scale[k]
-            forward(lsizes, laoff, lboff, lwoff, lw, lb, feats, 0, lacts, lins)
-            for o in range(nout):
-                out = acts[top + o]
-                e = Y[p, o] - out
-                gate[o] = e * out * (1.0 - out) if head == GATE_DELTA else e
-            for q in range(npar):
-                if head == DIRECT:
-                    v = out_shift[q] + out_scale[q] * (lacts[y0 + q] - 0.5)
-                else:
-                    v = 0.0
-                    for o in range(nout):
-                        k = o * npar + q
-                        v += gate[o] * (out_shift[k] + out_scale[k] * (lacts[y0 + k] - 0.5))
-                if q < nw:
-                    dw[q] = v
-                else:
-                    db[q - nw] = v
-            bad = False
-            for q in range(nw):
-                w[q] += dw[q]
-                if not (abs(w[q]) <= kernels.DIVERGENCE_BOUND):
-                    bad = True
-            for q in range(b.shape[0]):
-                b[q] += db[q]
-                if not (abs(b[q]) <= kernels.DIVERGENCE_BOUND):
-                    bad = True
-            if bad:
-                J[t:] = np.nan
-                if has_test:
-                    Jt[t:] = np.nan
-                return t, rows
-        J[t] = kernels.mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins)
-        if has_test:
-            Jt[t] = kernels.mean_error(sizes, aoff, boff, woff, w, b, Xt, Yt, acts, ins)
-    return -1, rows
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def train_fixed_batch(sizes, W, B, X, Y, Xt, Yt, cycles, head, lsizes, lw, lb, in_shift, in_scale,
-                      out_shift, out_scale, feat_hidden, every, SW, SB, SP, JJ, JJt, diverged, rows):
-    """Many runs in parallel; run r records into SW[r], SB[r], SP[r]."""
-    for r in prange(W.shape[0]):
-        d, n = train_fixed(sizes, W[r], B[r], X, Y, Xt, Yt, cycles, head, lsizes, lw, lb, in_shift,
-                           in_scale, out_shift, out_scale, feat_hidden, every, SW[r], SB[r], SP[r],
-                           JJ[r], JJt[r])
-        diverged[r] = d
-        rows[r] = n
-
-
-# ---- applying a fixed rule ----------------------------------------------------------------
-
-def _kernel_args(rule, sizes):
-    if tuple(sizes) != tuple(rule.layers):
-        raise UsageError(f"this full-network rule was learned for a {format_layers(rule.layers)} "
-                         f"network and cannot train a {format_layers(sizes)} one (a local rule can)")
-    return (HEAD_CODE[rule.meta["head"]], np.asarray(rule.lsizes, np.int64), rule.lw, rule.lb, rule.in_shift,
-            rule.in_scale, rule.out_shift, rule.out_scale, "hidden" in rule.features)
-
-
-def rollouts(task, sizes, cycles, inits, rule, every=0, max_rows=0):
-    """Runs of ``rule`` from initial (W, B) rows in parallel: (J, J_test, diverged_at, W, B, states).
-
-    With ``every`` > 0, ``states`` = (w, b, pattern index) rows visited, at most ``max_rows`` per run.
-    """
-    sizes = check_sizes(sizes)
-    W, B = np.array(inits[0], float), np.array(inits[1], float)
-    Xt, Yt = (task.X_test, task.Y_test) if task.X_test is not None else (np.empty((0, task.n_in)),
-                                                                         np.empty((0, task.n_out)))
-    n = W.shape[0]
-    JJ, JJt = np.empty((n, cycles + 1)), np.empty((n, cycles + 1))
-    div, rows = np.empty(n, np.int64), np.empty(n, np.int64)
-    m = max_rows if every else 0
-    SW, SB, SP = np.empty((n, m, W.shape[1])), np.empty((n, m, B.shape[1])), np.empty((n, m), np.int64)
-    train_fixed_batch(np.asarray(sizes, np.int64), W, B, task.X, task.Y, Xt, Yt, int(cycles),
-                      *_kernel_args(rule, sizes), int(every), SW, SB, SP, JJ, JJt, div, rows)
-    states = None
-    if every:
-        keep = [np.arange(rows[r]) for r in range(n)]
-        states = (np.vstack([SW[r, k] for r, k in enumerate(keep)]), np.vstack([SB[r, k] for r, k in enumerate(keep)]),
-                  np.concatenate([SP[r, k] for r, k in enumerate(keep)]))
-    return JJ, JJt if task.X_test is not None else None, div, W, B, states
-
-
-def batch_kernel(task, sizes, rule):
-    """``batch(W, B, cycles, J, J_test, diverged, ...)``: a chunk of fixed-rule runs in parallel, the
-    kernel ``runs.train_seeds`` drives in interruptible chunks as it does the other modes'."""
-    args = _kernel_args(rule, sizes)
-    sz = np.asarray(sizes, np.int64)
-    Xt, Yt = (task.X_test, task.Y_test) if task.X_test is not None else (np.empty((0, task.n_in)),
-                                                                         np.empty((0, task.n_out)))
-
-    def batch(W, B, k, jj, jjt, d, done=0, active=None):
-        n = W.shape[0]
-        SW, SB, SP = np.empty((n, 0, W.shape[1])), np.empty((n, 0, B.shape[1])), np.empty((n, 0), np.int64)
-        train_fixed_batch(sz, W, B, task.X, task.Y, Xt, Yt, int(k), *args, 0, SW, SB, SP, jj, jjt, d,
-                          np.empty(n, np.int64))
-    return batch
-
-
 # ---- the learner's data -------------------------------------------------------------------
 
 def label(sizes, rate, W, B, X, Y):
@@ -257,6 +115,25 @@ def sample_runs(task, sizes, rate, cycles, seeds, rows_per_run=ROWS_PER_RUN):
         return train(task, sizes, rate, cycles, s, sample_every=every).samples
     with ThreadPoolExecutor(2) as pool:
         return list(pool.map(one, seeds)), every
+
+
+def rollouts(task, sizes, rate, cycles, seeds, rule, every, max_rows=ROWS_PER_RUN):
+    """DAgger's rollouts: runs of ``rule`` from fresh ``seeds`` (in parallel threads), recording
+    the state before every ``every``-th step, at most ``max_rows`` per run.
+
+    Returns (sample fields of the visited states, runs in order; how many runs diverged).  A
+    sample row's w, theta, x, ev are exactly the state and pattern shown (its δ is NaN and its
+    Δ the rule's: ``label`` replaces them with backprop's).
+    """
+    from .runs import train
+
+    def one(s):
+        res = train(task, sizes, rate, cycles, s, rule=rule, sample_every=every)
+        return {k: v[:max_rows] for k, v in res.samples.items()}, res.diverged
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(one, seeds))
+    fields = {k: np.vstack([f[k] for f, _ in done]) for k in done[0][0]}
+    return fields, sum(d for _, d in done)
 
 
 # ---- the optimiser ------------------------------------------------------------------------
@@ -442,11 +319,9 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     for r in range(dagger):
         t0 = time.perf_counter()
         seeds = [ROLLOUT_SEED0 + r * rollouts_per_round + k for k in range(rollouts_per_round)]
-        ps = [init_params(sizes, s) for s in seeds]
-        inits = (np.array([p[0] for p in ps]), np.array([p[1] for p in ps]))
-        _, _, div, _, _, (SW, SB, SP) = rollouts(task, sizes, cycles, inits, rule(), every, rows_per_run)
-        n = data.add(SW, SB, task.X[SP], task.Y[SP])
-        diverged_per_round.append(int(np.sum(div >= 0)))
+        visited, diverged = rollouts(task, sizes, base_rate, cycles, seeds, rule(), every, rows_per_run)
+        n = data.add(*(visited[k] for k in ("w", "theta", "x", "ev")))
+        diverged_per_round.append(diverged)
         X, T = data.arrays()
         refit(X, T, max(1, epochs // 4), r + 1)
         say(f"DAgger round {r + 1}/{dagger}: {n} visited states ({diverged_per_round[-1]}/{len(seeds)} rollouts "

@@ -2,7 +2,7 @@
 
 One training loop serves every learning rule so that the modes differ only in how a step's
 (Δw, Δθ) is produced: exact backprop (rules 3, 5, 6), the full-network learner (its outputs
-replace 3, 5, 6), or the local rule ℓ (replaces 6 and its use in 3, or, in the rule (6) form,
+replace 3, 5, 6, outright or gated by each output's error: the full-fixed heads), or the local rule ℓ (replaces 6 and its use in 3, or, in the rule (6) form,
 6 only; the oracle variants plug in the exact products).
 Kernels release the GIL (``nogil``) so that the app's worker thread never starves its window.
 The per-step functions allocate nothing and are compiled without numba's reference counting
@@ -17,6 +17,10 @@ BACKPROP, FULL, LOCAL_RAW, LOCAL_LOG, ORACLE = 0, 1, 2, 3, 4
 #: Rule (6) form of the local rule: ℓ(w_hi, δ_h, f'_i) is link i -> h's share of δ_i, and rule (3)
 #: Δw_ij = γ δ_i x_j stays exact; its oracle plugs in f'_i w_hi δ_h.
 LOCAL6_LOG, ORACLE6 = 5, 6
+#: Full-network rules with a gated head (``fullfixed.py``): the learner predicts g_o per output o
+#: and the step is Δ = Σ_o gate_o g_o, gate_o = δ_o = (ev_o - out_o) f'(out_o) or (ev_o - out_o).
+#: The "direct" head predicts every Δ outright: that is FULL.
+FIXED_DELTA, FIXED_ERROR = 7, 8
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
 DIVERGENCE_BOUND = 1e4
@@ -159,6 +163,35 @@ def full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lbof
         dw[q] = out_shift[q] + out_scale[q] * (lacts[y0 + q] - 0.5)
     for q in range(b.shape[0]):
         db[q] = out_shift[nw + q] + out_scale[nw + q] * (lacts[y0 + nw + q] - 0.5)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def fixed_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, mode, lsizes, laoff, lboff, lwoff, lw,
+                  lb, in_shift, in_scale, out_shift, out_scale, feats, lacts, lins, gate, dw, db):
+    """Gated full-network mode: Δ_q = Σ_o gate_o g_oq(state), so the step is exactly 0 where the
+    output error is (and, gate δ_o, where the output saturates), as backprop's is."""
+    full_features(sizes, aoff, w, b, acts, Y, p, feat_hidden, feats)
+    for k in range(feats.shape[1]):
+        feats[0, k] = (feats[0, k] - in_shift[k]) / in_scale[k]
+    forward(lsizes, laoff, lboff, lwoff, lw, lb, feats, 0, lacts, lins)
+    nl = sizes.shape[0]
+    nout = sizes[nl - 1]
+    top = aoff[nl - 1]
+    y0 = laoff[lsizes.shape[0] - 1]
+    nw, npar = w.shape[0], w.shape[0] + b.shape[0]
+    for o in range(nout):
+        out = acts[top + o]
+        e = Y[p, o] - out
+        gate[o] = e * out * (1.0 - out) if mode == FIXED_DELTA else e
+    for q in range(npar):
+        v = 0.0
+        for o in range(nout):
+            k = o * npar + q
+            v += gate[o] * (out_shift[k] + out_scale[k] * (lacts[y0 + k] - 0.5))
+        if q < nw:
+            dw[q] = v
+        else:
+            db[q - nw] = v
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -430,6 +463,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     lins = np.empty(lboff[-1])
     feats = np.empty((1, lsizes[0]))
     acc = np.empty(aoff[-1] + 1)
+    gate = np.empty(sizes[-1])
+    full = mode == FULL or mode == FIXED_DELTA or mode == FIXED_ERROR
     # the local rule's scratch only in its modes: plain backprop stays O(weights + patterns)
     link = mode == LOCAL_RAW or mode == LOCAL_LOG
     H, nmax = lsizes[1], sizes.max() if link or mode == LOCAL6_LOG else 0
@@ -468,6 +503,10 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                 full_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, lsizes, laoff, lboff,
                              lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
                              lacts, lins, dw, db)
+            elif mode == FIXED_DELTA or mode == FIXED_ERROR:
+                fixed_updates(sizes, aoff, w, b, acts, Y, p, feat_hidden, mode, lsizes, laoff,
+                              lboff, lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
+                              lacts, lins, gate, dw, db)
             else:
                 output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
                 if mode == BACKPROP:
@@ -481,7 +520,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
             if layer_rate.shape[0] > 0:
                 scale_layers(sizes, boff, woff, layer_rate, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
-                if mode == FULL:  # deltas are not defined in full mode; keep the row honest
+                if full:  # deltas are not defined in full modes; keep the row honest
                     deltas[:] = np.nan
                 record(S, rows, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db)
                 rows += 1

@@ -71,11 +71,11 @@ class Rule:
                              f"network and cannot train a {format_layers(sizes)} one (a local rule can)")
         if self.mode == "oracle":
             return (kernels.ORACLE6 if self.form == "rule6" else kernels.ORACLE), kernels.NO_LEARNER
-        if "head" in self.meta:
-            raise UsageError("a full-fixed rule (gated head) runs only through `localrule train` and the study "
-                             "verbs, not in the app yet")
         mode = {"full": kernels.FULL, "log": kernels.LOCAL_LOG, "raw": kernels.LOCAL_RAW}[
             "full" if self.mode == "full" else self.meta.get("encoding", "log")]
+        if self.mode == "full" and "head" in self.meta:  # a full-fixed rule (``fullfixed.py``)
+            mode = {"direct": kernels.FULL, "delta": kernels.FIXED_DELTA, "error": kernels.FIXED_ERROR}[
+                self.meta["head"]]
         if self.form == "rule6":
             mode = kernels.LOCAL6_LOG
         return mode, (np.asarray(self.lsizes, np.int64), self.lw, self.lb, self.in_shift, self.in_scale,
@@ -138,6 +138,8 @@ class Rule:
                 raise ValueError(f"a {form}-form local rule's features are {','.join(FORM_FEATURES[form])}")
             if m["mode"] == "full":
                 base = check_sizes(m["layers"])
+                if m.get("head", "direct") not in ("direct", "delta", "error"):
+                    raise ValueError(f"unknown head {str(m['head'])[:40]!r}")
                 gated = m.get("head", "direct") != "direct"  # fixed rules' gated heads: one g per output
                 if ls[-1] != (n_weights(base) + n_biases(base)) * (base[-1] if gated else 1):
                     raise ValueError(f"{ls[-1]} outputs cannot be the updates of a {format_layers(base)} net")

@@ -101,13 +101,9 @@ def _test_arrays(task: Task):
     return np.empty((0, task.n_in)), np.empty((0, task.n_out))
 
 
-def _fixed(rule) -> bool:
-    """A full-fixed rule (``fullfixed.py``) has its own kernel."""
-    return rule is not None and rule.mode == "full" and "head" in rule.meta
-
-
 def _mode_name(rule) -> str:
-    return "backprop" if rule is None else "full-fixed" if _fixed(rule) else rule.mode
+    """A full-network rule with a gated or direct head (``fullfixed.py``) is named "full-fixed"."""
+    return "backprop" if rule is None else "full-fixed" if "head" in rule.meta else rule.mode
 
 
 def _rule_args(rule, sizes):
@@ -160,10 +156,6 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
     if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
         raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
-    if _fixed(rule):
-        if sample_every:
-            raise UsageError("sampling records backprop runs, not runs of a learned rule")
-        return train_seeds(task, sizes, rate, cycles, [seed], rule, inits=(w[None], b[None]))[0]
     mode, largs = _rule_args(rule, sizes)
     P = task.X.shape[0]
     steps = cycles * P
@@ -223,22 +215,16 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         W, B = np.array(inits[0], float), np.array(inits[1], float)
     Xt, Yt = _test_arrays(task)
     sz = np.asarray(sizes, np.int64)
-    if _fixed(rule):
-        if order != "fixed" or layer_rate is not None:
-            raise UsageError("a full-fixed rule trains in the paper's fixed order at its own step")
-        from .fullfixed import batch_kernel
-        batch = batch_kernel(task, sizes, rule)
-    else:
-        mode, largs = _rule_args(rule, sizes)
-        extra = _order_args(order, layer_rate, sizes)
-        oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
+    mode, largs = _rule_args(rule, sizes)
+    extra = _order_args(order, layer_rate, sizes)
+    oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
 
-        def batch(Wa, Ba, k, jj, jjt, d, done, active):
-            if extra is None:
-                kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
-            else:
-                kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
-                                            oseeds[active], done, extra[1], jj, jjt, d)
+    def batch(Wa, Ba, k, jj, jjt, d, done, active):
+        if extra is None:
+            kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+        else:
+            kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
+                                        oseeds[active], done, extra[1], jj, jjt, d)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
     active = np.arange(n)

@@ -65,6 +65,38 @@ def test_gated_update_is_exactly_zero_where_the_output_error_is(head):
     assert not np.array_equal(direct.w, w), "guard: the direct head does move such a net"
 
 
+@pytest.mark.parametrize("head", ["delta", "error"])
+def test_sampled_fixed_run_records_the_states_it_visits_and_the_gated_update(head):
+    """What DAgger's rollouts rely on: a sampled run of a fixed rule records the state before each
+    step (w, θ, the pattern shown), δ as NaN (not defined there), and the step Σ_o gate_o g_o, here
+    recomposed in numpy from the learner's outputs."""
+    task = tasks.load_task("xor")
+    sizes = (2, 3, 2)
+    task = tasks.Task("xor2", task.X, np.hstack([task.Y, 1 - task.Y]))
+    rule = _rule(head, sizes, seed=2)
+    res = runs.train(task, sizes, RATE, 3, 1, rule=rule, sample_every=1)
+    f = res.samples
+    P = task.X.shape[0]
+    assert f["w"].shape[0] == 3 * P and np.isnan(f["delta"]).all()
+    assert np.array_equal(f["x"], np.tile(task.X, (3, 1))) and np.array_equal(f["ev"], np.tile(task.Y, (3, 1)))
+    w0, b0 = init_params(sizes, 1)
+    assert np.array_equal(f["w"][0], w0) and np.array_equal(f["theta"][0], b0)
+    assert np.array_equal(f["w"][1:], f["w"][:-1] + f["dw"][:-1])
+    assert np.array_equal(f["theta"][1:], f["theta"][:-1] + f["dtheta"][:-1])
+    Z = (learner.full_dataset(sizes, f, rule.features)[0] - rule.in_shift) / rule.in_scale
+    a = Z
+    for l, (m, n) in enumerate(zip(rule.lsizes, rule.lsizes[1:])):
+        wo = sum(x * y for x, y in zip(rule.lsizes[:l], rule.lsizes[1:l + 1]))
+        bo = sum(rule.lsizes[1:l + 1])
+        a = 1 / (1 + np.exp(-(a @ rule.lw[wo:wo + m * n].reshape(n, m).T + rule.lb[bo:bo + n])))
+    g = (rule.out_shift + rule.out_scale * (a - 0.5)).reshape(a.shape[0], 2, -1)
+    e = f["ev"] - f["out"]
+    gate = e * f["out"] * (1 - f["out"]) if head == "delta" else e
+    np.testing.assert_allclose(np.einsum("ro,roq->rq", gate, g), np.hstack([f["dw"], f["dtheta"]]),
+                               rtol=1e-12, atol=1e-18)
+    assert np.array_equal(runs.train(task, sizes, RATE, 3, 1, rule=rule).w, res.w), "sampling changes nothing"
+
+
 def test_delta_gate_vanishes_where_the_output_saturates():
     """Huge output bias: f'(out) underflows to 0, backprop's update is 0, and the delta head's too."""
     w, b = init_params(SIZES, 4)

@@ -501,3 +501,27 @@ def test_command_line_extra_backprop_rate(capsys):
     from gui.app import main
     assert main(["--bp-rate", "-2"]) == 2 and "--bp-rate" in capsys.readouterr().err
     assert main(["--bp-rate", "100"]) == 2 and "at most 64" in capsys.readouterr().err
+
+
+def test_app_trains_with_a_full_fixed_rule_file(win, qtbot, tmp_path):
+    """A full-fixed rule (gated head) runs in the app through the one training kernel, bit for bit
+    what ``runs.train`` gives from the same initial weights."""
+    sizes = (2, 5, 2)
+    npar = 2 * 5 + 5 * 2 + 5 + 2
+    ls = (npar + 2 + 2 + 2, 4, 2 * npar)
+    lw, lb = init_params(ls, 0)
+    one = np.ones(ls[0])
+    rule = learner.Rule("full", learner.FULL_FEATURES, ls, lw, lb, 0 * one, one, np.zeros(ls[-1]),
+                        np.full(ls[-1], 0.05), sizes, meta={"head": "delta"})
+    rule.save(tmp_path / "fixed.npz")
+    assert win.load_rule(tmp_path / "fixed.npz") and win.panel.mode_available("full")
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t == 1)
+    a, b = win.snap["nets"]
+    ref = runs.train(tasks.load_task("square"), sizes, 0.23, 1, 3, rule=win.rules["full"],
+                     init=init_params(sizes, 3))
+    assert ref.mode == "full-fixed" and not np.array_equal(a["w"], b["w"])
+    np.testing.assert_array_equal(b["w"], ref.w)
+    np.testing.assert_array_equal(b["b"], ref.b)
+    assert_usable(win, qtbot)
