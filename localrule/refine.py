@@ -251,7 +251,7 @@ def imitation_rule() -> Rule:
     return learn_local_rule([sample_run(EXPERIMENTS[n]) for n in (1, 3, 4)])
 
 
-def refine(rule: Rule, train_specs, heldout_specs, out, generations=40, minutes=9.0, popsize=POPSIZE,
+def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes=8.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
            figures=True) -> dict:
     import warnings
@@ -438,7 +438,7 @@ def judge(rule: Rule, rate: float, specs, seeds: int = 20, hidden_scales=(0.5, 2
             order = "" if spec.order == "fixed" else f"_{spec.order}"
             fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}{order}.png"
             error_curves(fname, f"held-out {spec.label}: J(t) over {seeds} seeds", {
-                "refined rule": np.array([r.J for r in mine]), "backprop": np.array([r.J for r in bp23]),
+                f"refined rule (γ {rate:.3g})": np.array([r.J for r in mine]), "backprop γ 0.23": np.array([r.J for r in bp23]),
                 f"backprop γ {one.rate:g}": np.array([r.J for r in bpbest])})
     return rows
 

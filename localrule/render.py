@@ -18,6 +18,9 @@ from pyqtgraph.Qt import QtCore, QtWidgets
 #: One colour per mode, shared with the app.
 MODE_COLOURS = {"backprop": (31, 119, 180), "full": (255, 127, 14), "local": (44, 160, 44),
                 "oracle": (148, 103, 189), "full-fixed": (214, 39, 40)}
+#: Line colours for series that are not one of the modes (tuning grids, refine figures).
+SERIES_COLOURS = [(31, 119, 180), (44, 160, 44), (214, 39, 40), (148, 103, 189), (255, 127, 14),
+                  (140, 86, 75), (227, 119, 194), (127, 127, 127)]
 SIZE = (900, 560)
 
 
@@ -105,13 +108,13 @@ def band(curves: np.ndarray):
 def error_curves(path, title, curves: dict, logy=True, ylabel="J(t)") -> Path:
     """J(t) per mode: median line and interquartile band.  ``curves``: mode -> (runs, t) array."""
     win, plot = _plot(title, "t (cycles)", ylabel, logy)
-    for mode, runs in curves.items():
+    for k, (mode, runs) in enumerate(curves.items()):
         runs = np.atleast_2d(np.asarray(runs, float))
         if logy:
             runs = np.where(runs > 0, runs, np.nan)
         med, lo, hi = band(runs)
         t = np.arange(runs.shape[1], dtype=float)
-        colour = MODE_COLOURS.get(mode, (80, 80, 80))
+        colour = MODE_COLOURS.get(mode, SERIES_COLOURS[(k + 3) % len(SERIES_COLOURS)])
         if runs.shape[0] > 1:
             lo_item = pg.PlotDataItem(t, lo, connect="finite", pen=pg.mkPen(None))
             hi_item = pg.PlotDataItem(t, hi, connect="finite", pen=pg.mkPen(None))
@@ -152,11 +155,6 @@ def square_sets(path, task, inner=(0.25, 0.75)) -> Path:
         plot.plot(X[~inside, 0], X[~inside, 1], pen=None, symbol="s", symbolSize=7,
                   symbolBrush=(31, 119, 180), symbolPen="w", name="outer")
     return export(win, path)
-
-
-#: Line colours for series that are not one of the modes (tuning grids, refine figures).
-SERIES_COLOURS = [(31, 119, 180), (44, 160, 44), (214, 39, 40), (148, 103, 189), (255, 127, 14),
-                  (140, 86, 75), (227, 119, 194), (127, 127, 127)]
 
 
 def metric_vs_x(path, title, xlabel, ylabel, series: dict, logx=True, logy=True) -> Path:
