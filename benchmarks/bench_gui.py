@@ -102,7 +102,11 @@ def local_rule():
     meta = {"layers": [2, 5, 2], "task": "square", "rate": 0.23, "seed": 0, "cycles": 200, "every": 10,
             "rows": int(res.samples["w"].shape[0])}
     fields = {k: np.ascontiguousarray(v) for k, v in res.samples.items()}
-    return learner.learn_local([(meta, fields)], hidden=(8,), cycles=5)
+    rule = learner.learn_local([(meta, fields)], hidden=(8,))   # the form's own learner settings
+    check = runs.train(t, (2, 5, 2), 0.23, 2000, 0, rule=rule)
+    if check.diverged:  # a diverged rule network stops training: "2 networks" would measure one
+        raise SystemExit(f"the benchmark's local rule diverged ({check.summary()})")
+    return rule
 
 
 def main():
