@@ -218,13 +218,6 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
     mode, largs = _rule_args(rule, sizes)
     extra = _order_args(order, layer_rate, sizes)
     oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
-
-    def batch(Wa, Ba, k, jj, jjt, d, done, active):
-        if extra is None:
-            kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
-        else:
-            kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
-                                        oseeds[active], done, extra[1], jj, jjt, d)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
     active = np.arange(n)
@@ -236,7 +229,11 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         m = active.shape[0]
         Wa, Ba, d = W[active], B[active], np.empty(m, np.int64)
         jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))
-        batch(Wa, Ba, k, jj, jjt, d, done, active)
+        if extra is None:
+            kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
+        else:
+            kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
+                                        oseeds[active], done, extra[1], jj, jjt, d)
         W[active], B[active] = Wa, Ba
         JJ[active, done:done + k + 1], JJt[active, done:done + k + 1] = jj, jjt
         gone = d >= 0
