@@ -43,11 +43,11 @@ def _positive(kind):
     return conv
 
 
-def _count(limit):
-    """A whole number in 1..limit (named in the message), refused before anything is allocated."""
+def _count(limit, minimum=1):
+    """A whole number in minimum..limit (named in the message), refused before anything is allocated."""
     def conv(text):
         try:
-            return parse_count(text, "the value", limit)
+            return parse_count(text, "the value", limit, minimum)
         except UsageError as e:
             raise argparse.ArgumentTypeError(str(e)) from None
     return conv
@@ -78,22 +78,6 @@ def _text(what):
             raise argparse.ArgumentTypeError(f"{what} must not be empty")
         return text
     return conv
-
-
-def _rounds(text):
-    """DAgger rounds: 0..MAX_DAGGER."""
-    try:
-        return parse_count(text, "the value", MAX_DAGGER, minimum=0)
-    except UsageError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _seeds0(text):
-    """Seeds for a final table: 0 (none)..MAX_SEEDS."""
-    try:
-        return parse_count(text, "the value", MAX_SEEDS, minimum=0)
-    except UsageError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _files(text):
@@ -191,7 +175,7 @@ def build_parser() -> Parser:
                         "times f'(out); error: Δ = Σ_o (ev_o - out_o) g_o")
     g.add_argument("--target-scale", choices=("std", "minmax"),
                    help="targets to the sigmoid output: std 0.5 ± 0.1 per σ (paper), minmax [min, max] -> [0.1, 0.9]")
-    g.add_argument("--dagger", type=_rounds, help="DAgger rounds: run the rule from fresh seeds, "
+    g.add_argument("--dagger", type=_count(MAX_DAGGER, minimum=0), help="DAgger rounds: run the rule from fresh seeds, "
                    "label the states visited with backprop's update, refit")
     g.add_argument("--rollouts", type=_count(MAX_SEEDS), help="fresh-seed runs per DAgger round (8)")
     g.add_argument("--rows-per-run", type=_count(MAX_TUPLES),
@@ -235,7 +219,7 @@ def build_parser() -> Parser:
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
-    p.add_argument("--final-seeds", type=_seeds0, default=5, help="held-out seeds for the final table (0: skip)")
+    p.add_argument("--final-seeds", type=_count(MAX_SEEDS, minimum=0), default=5, help="held-out seeds for the final table (0: skip)")
     p.add_argument("--out", type=_text("--out"), default="runs/refine", help="results folder (default runs/refine)")
     p.add_argument("--no-figures", action="store_true")
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from localrule import tasks
+from localrule import runs, samples, tasks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,6 +87,18 @@ def topologies(draw, min_width=0, max_width=8, max_in=3, max_out=3):
 
 # ---------------------------------------------------------------------------------------------
 # CLI
+
+
+def write_sample_files(d) -> dict:
+    """Sample files s211, s231, s21 (AND, 30 cycles, every step) in folder ``d``: the CLI suites'
+    good inputs, as ``backprop --sample`` writes them."""
+    out = {}
+    for name, sizes in (("s211", (2, 1, 1)), ("s231", (2, 3, 1)), ("s21", (2, 1))):
+        r = runs.train(tasks.load_task("and"), sizes, 0.5, 30, 0, sample_every=1)
+        out[name] = d / f"{name}.npz"
+        samples.save_samples(out[name], r.samples, {"layers": list(sizes), "task": "and", "rate": 0.5, "seed": 0,
+                                                    "cycles": 30, "every": 1, "rows": int(r.samples["w"].shape[0])})
+    return out
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 
+import conftest
 from localrule import learner, runs, samples, tasks
 from localrule.cli import build_parser, main
 from conftest import J_mean, assert_one_line_error, snapshot
@@ -37,12 +38,7 @@ def _in_tmp(tmp_path, monkeypatch):
 def assets(tmp_path_factory):
     """Input files for the CLI: sample files, rules, tuples, CSVs, and a file that must survive."""
     d = tmp_path_factory.mktemp("assets")
-    a = {"dir": d}
-    for name, task, sizes in (("s211", "and", (2, 1, 1)), ("s231", "and", (2, 3, 1)), ("s21", "and", (2, 1))):
-        r = runs.train(tasks.load_task(task), sizes, 0.5, 30, 0, sample_every=1)
-        a[name] = d / f"{name}.npz"
-        samples.save_samples(a[name], r.samples, {"layers": list(sizes), "task": task, "rate": 0.5, "seed": 0,
-                                                  "cycles": 30, "every": 1})
+    a = {"dir": d, **conftest.write_sample_files(d)}
     a["full_rule"] = d / "full_rule.npz"
     learner.learn_full([a["s211"]], hidden=(2,), cycles=5).save(a["full_rule"])
     a["local_rule"] = d / "local_rule.npz"

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import conftest
-from localrule import layout, learner, runs, samples, tasks
+from localrule import layout, learner, samples
 from localrule.cli import main
 
 FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
@@ -87,12 +87,7 @@ def refused(argv, *watch):
 def A(tmp_path_factory):
     """Good input files of every kind (the fuzz corrupts copies), and files that must survive."""
     d = tmp_path_factory.mktemp("fuzz")
-    a = {"dir": d}
-    for name, task, sizes in (("s231", "and", (2, 3, 1)), ("s211", "and", (2, 1, 1)), ("s21", "and", (2, 1))):
-        r = runs.train(tasks.load_task(task), sizes, 0.5, 30, 0, sample_every=1)
-        a[name] = d / f"{name}.npz"
-        samples.save_samples(a[name], r.samples, {"layers": list(sizes), "task": task, "rate": 0.5, "seed": 0,
-                                                  "cycles": 30, "every": 1, "rows": 120})
+    a = {"dir": d, **conftest.write_sample_files(d)}
     a["full"] = d / "full.npz"
     learner.learn_full([a["s211"]], hidden=(2,), cycles=3).save(a["full"])
     a["local"] = d / "local.npz"
