@@ -22,6 +22,17 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β]): each neuron's (Δw, Δθ) is
+#: divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected), then
+#: every link's update is a running mean of its own (decay β: the link's previous update).
+#: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron)].
+ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM = 0, 1, 2, 3
+
+
+def adapt_state_size(n_weights: int, n_biases: int) -> int:
+    return 1 + 2 * n_biases + n_weights
+
+
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
 DIVERGENCE_BOUND = 1e4
 
@@ -430,6 +441,40 @@ def scale_layers(sizes, boff, woff, layer_rate, dw, db):
             db[q] *= f
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
+    """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron and the link's
+    previous update, local to the neuron and the link, carried across steps in ``state``."""
+    t = state[0] + 1.0
+    state[0] = t
+    nb, nw = db.shape[0], dw.shape[0]
+    p, b2, eps, bm = adapt[ADAPT_P], adapt[ADAPT_BETA2], adapt[ADAPT_EPS], adapt[ADAPT_MOMENTUM]
+    if p != 0.0:
+        corr = 1.0 - b2 ** t
+        for l in range(sizes.shape[0] - 1):
+            nin = sizes[l]
+            for i in range(sizes[l + 1]):
+                q = boff[l] + i
+                g = db[q] / rate
+                v = b2 * state[1 + q] + (1.0 - b2) * g * g
+                state[1 + q] = v
+                f = (v / corr + eps * eps) ** (-0.5 * p)
+                db[q] *= f
+                row = woff[l] + i * nin
+                for j in range(nin):
+                    dw[row + j] *= f
+    if bm != 0.0:  # bias-corrected like v̂, so the first step is a whole one
+        corr = 1.0 - bm ** t
+        for q in range(nw):
+            m = bm * state[1 + nb + q] + (1.0 - bm) * dw[q]
+            state[1 + nb + q] = m
+            dw[q] = m / corr
+        for q in range(nb):
+            m = bm * state[1 + nb + nw + q] + (1.0 - bm) * db[q]
+            state[1 + nb + nw + q] = m
+            db[q] = m / corr
+
+
 @njit(cache=True, nogil=True)
 def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
           out_shift, out_scale, feat_hidden, every, S, J, Jt):
@@ -441,17 +486,20 @@ def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shif
     """
     return train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
                          in_scale, out_shift, out_scale, feat_hidden, every, S, J, Jt, -1, 0,
-                         np.empty(0))
+                         np.empty(0), np.empty(0), np.empty(0))
 
 
 @njit(cache=True, nogil=True)
 def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
-                  out_shift, out_scale, feat_hidden, every, S, J, Jt, order_seed, first_cycle, layer_rate):
+                  out_shift, out_scale, feat_hidden, every, S, J, Jt, order_seed, first_cycle, layer_rate,
+                  adapt, state):
     """``train`` with two options.  ``order_seed`` in [0, 2**31): the patterns go in a random
     order every cycle, drawn from a generator seeded by (order_seed, cycle number) alone, so a
     run split into chunks (``first_cycle``: cycles already done) shuffles exactly as a whole one;
     -1: the paper's fixed order.  A non-empty ``layer_rate`` multiplies weight layer l's updates
-    by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ)."""
+    by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
+    applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
+    carries over from one call to the next (zeros at a run's start)."""
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])
@@ -519,6 +567,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                                   acc, dw, db)
             if layer_rate.shape[0] > 0:
                 scale_layers(sizes, boff, woff, layer_rate, dw, db)
+            if adapt.shape[0] > 0:
+                adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if full:  # deltas are not defined in full modes; keep the row honest
                     deltas[:] = np.nan
@@ -564,13 +614,14 @@ def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, i
 @njit(cache=True, nogil=True, parallel=True)
 def train_batch_ordered(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
                         in_scale, out_shift, out_scale, feat_hidden, order_seeds, first_cycle,
-                        layer_rate, JJ, JJt, diverged):
+                        layer_rate, adapt, states, JJ, JJt, diverged):
     """``train_batch`` with ``train_ordered``'s options, one order seed per run."""
     S = np.empty((0, 1))
     for r in prange(W.shape[0]):
         diverged[r] = train_ordered(sizes, W[r], B[r], X, Y, Xt, Yt, rate, cycles, mode, lsizes,
                                     lw, lb, in_shift, in_scale, out_shift, out_scale, feat_hidden,
-                                    0, S, JJ[r], JJt[r], order_seeds[r], first_cycle, layer_rate)[0]
+                                    0, S, JJ[r], JJt[r], order_seeds[r], first_cycle, layer_rate,
+                                    adapt, states[r])[0]
 
 
 @njit(cache=True, nogil=True)

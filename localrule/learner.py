@@ -82,6 +82,12 @@ class Rule:
                       self.out_shift, self.out_scale, "hidden" in self.features)
 
     @property
+    def adapt(self) -> np.ndarray:
+        """The adaptive update stage's parameters (``kernels.ADAPT_*``); empty: none (plain rule (3))."""
+        a = self.meta.get("adapt")
+        return np.empty(0) if a is None else adapt_params(a)
+
+    @property
     def form(self) -> str | None:
         """A local rule's form: "link" (ℓ of four inputs; files without ``form`` are this) or
         "rule6" (ℓ(w_hi, δ_h, f'_i), x_j only through rule (3)); None for a full-network rule."""
@@ -148,6 +154,8 @@ class Rule:
                     raise ValueError(f"{ls[0]} inputs do not fit a {format_layers(base)} net's state")
             elif m["mode"] != "local":
                 raise ValueError(f"unknown mode {m['mode']!r}")
+            if m.get("adapt") is not None:
+                adapt_params(m["adapt"])
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
                     "out_shift": ls[-1], "out_scale": ls[-1], "history": None, "history_test": None}
@@ -157,6 +165,23 @@ class Rule:
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,
                    a["history"], a["history_test"], {k: v for k, v in meta.items() if k not in (
                        "format", "version", "mode", "features", "lsizes", "layers")})
+
+
+ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
+
+
+def adapt_params(a) -> np.ndarray:
+    """[p, β2, ε, β] from a rule's ``meta["adapt"]``, refused unless each is a finite number in range:
+    p in [0, 2], β2 and β in [0, 1), ε > 0."""
+    if not isinstance(a, dict) or set(a) != set(ADAPT_KEYS):
+        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)}")
+    v = [a[k] for k in ADAPT_KEYS]
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) for x in v):
+        raise ValueError("adapt's parameters must be finite numbers")
+    p, b2, eps, bm = v
+    if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1):
+        raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), eps > 0)")
+    return np.array(v, float)
 
 
 def _enough_rows(n: int) -> None:

@@ -59,3 +59,33 @@ def gradient(sizes, w, b, x, y):
     gw = np.concatenate([-np.outer(d, xin).ravel() for d, xin in zip(ds, xs)])
     gb = np.concatenate([-d for d in ds])
     return gw, gb
+
+
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum):
+    """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
+    each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ²,
+    then every update replaced by the bias-corrected running mean of its own past updates."""
+    w, b = w.copy(), b.copy()
+    Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
+    v = [np.zeros_like(bv) for bv in bs]
+    mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
+    J, t = [error(Ws, bs, X, Y)], 0
+    for _ in range(cycles):
+        for x, y in zip(X, Y):
+            t += 1
+            xs, _ = forward(Ws, bs, x)
+            ds = deltas(Ws, xs, y)
+            for k, (W, bv, d, xin) in enumerate(zip(Ws, bs, ds, xs)):
+                uw, ub = rate * np.outer(d, xin), rate * d
+                if p:
+                    v[k] = beta2 * v[k] + (1 - beta2) * d * d
+                    f = (v[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p)
+                    uw, ub = uw * f[:, None], ub * f
+                if momentum:
+                    mw[k] = momentum * mw[k] + (1 - momentum) * uw
+                    mb[k] = momentum * mb[k] + (1 - momentum) * ub
+                    uw, ub = mw[k] / (1 - momentum ** t), mb[k] / (1 - momentum ** t)
+                W += uw
+                bv += ub
+        J.append(error(Ws, bs, X, Y))
+    return w, b, np.array(J)

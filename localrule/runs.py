@@ -120,16 +120,24 @@ def _accuracy(task: Task, sizes, w, b):
 ORDERS = ("fixed", "shuffle")
 
 
-def _order_args(order, layer_rate, sizes):
-    """(shuffle?, layer-rate array) for ``kernels.train_ordered``; None for the plain kernels."""
+def _order_args(order, layer_rate, sizes, rule=None):
+    """(shuffle?, layer-rate array, adapt array) for ``kernels.train_ordered``; None for the plain
+    kernels."""
     if order not in ORDERS:
         raise UsageError(f"unknown pattern order {order!r}: choose {' or '.join(ORDERS)}")
-    if order == "fixed" and layer_rate is None:
+    adapt = np.empty(0) if rule is None else rule.adapt
+    if order == "fixed" and layer_rate is None and adapt.shape[0] == 0:
         return None
     lr = np.empty(0) if layer_rate is None else np.asarray(layer_rate, float)
     if lr.shape not in ((0,), (len(sizes) - 1,)):
         raise UsageError(f"need one rate multiplier per weight layer ({len(sizes) - 1}), got {lr.shape[0]}")
-    return order == "shuffle", lr
+    return order == "shuffle", lr, adapt
+
+
+def _adapt_state(sizes, extra, runs=None) -> np.ndarray:
+    """Zeroed state of the adaptive update stage (one row per run), carried from chunk to chunk."""
+    size = kernels.adapt_state_size(n_weights(sizes), n_biases(sizes)) if extra and extra[2].shape[0] else 0
+    return np.zeros(size) if runs is None else np.zeros((runs, size))
 
 
 def _order_seed(seed, shuffle: bool) -> int:
@@ -166,7 +174,8 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(sizes, np.int64)
     state = {"div": -1, "rows": 0}
-    extra = _order_args(order, layer_rate, sizes)
+    extra = _order_args(order, layer_rate, sizes, rule)
+    adapt_state = _adapt_state(sizes, extra)
 
     def run(done, n):  # views: the chunk's J[0] rewrites J[done] with the same value
         S_, J_, Jt_ = S[state["rows"]:], J[done:done + n + 1], Jt[done:done + n + 1]
@@ -176,7 +185,7 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
         else:
             d, r = kernels.train_ordered(sz, w, b, task.X, task.Y, Xt, Yt, float(rate), int(n), mode, *largs,
                                          int(sample_every), S_, J_, Jt_, _order_seed(seed, extra[0]), done,
-                                         extra[1])
+                                         extra[1], extra[2], adapt_state)
         state["rows"] += r
         if d >= 0:
             state["div"] = done + d
@@ -216,7 +225,8 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
     Xt, Yt = _test_arrays(task)
     sz = np.asarray(sizes, np.int64)
     mode, largs = _rule_args(rule, sizes)
-    extra = _order_args(order, layer_rate, sizes)
+    extra = _order_args(order, layer_rate, sizes, rule)
+    states = _adapt_state(sizes, extra, len(seeds))
     oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
     n = len(seeds)
     JJ, JJt, div = np.empty((n, cycles + 1)), np.empty((n, cycles + 1)), np.full(n, -1, np.int64)
@@ -227,14 +237,14 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         running a subset in its own arrays changes nothing."""
         nonlocal active
         m = active.shape[0]
-        Wa, Ba, d = W[active], B[active], np.empty(m, np.int64)
+        Wa, Ba, Sa, d = W[active], B[active], states[active], np.empty(m, np.int64)
         jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))
         if extra is None:
             kernels.train_batch(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs, jj, jjt, d)
         else:
             kernels.train_batch_ordered(sz, Wa, Ba, task.X, task.Y, Xt, Yt, float(rate), int(k), mode, *largs,
-                                        oseeds[active], done, extra[1], jj, jjt, d)
-        W[active], B[active] = Wa, Ba
+                                        oseeds[active], done, extra[1], extra[2], Sa, jj, jjt, d)
+        W[active], B[active], states[active] = Wa, Ba, Sa
         JJ[active, done:done + k + 1], JJt[active, done:done + k + 1] = jj, jjt
         gone = d >= 0
         div[active[gone]] = done + d[gone]

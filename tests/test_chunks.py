@@ -104,7 +104,7 @@ def test_shuffled_two_rate_runs_in_chunks_equal_one_call_and_the_batch(monkeypat
     J, Jt = np.empty(31), np.empty(31)
     lr = np.empty(0) if layer_rate is None else np.array(layer_rate)
     kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, Xt, Yt, 0.5, 30, kernels.BACKPROP,
-                          *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, Jt, 7, 0, lr)
+                          *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, Jt, 7, 0, lr, np.empty(0), np.empty(0))
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)
     r = runs.train(task, sizes, 0.5, 30, 7, order="shuffle", layer_rate=layer_rate)
     np.testing.assert_array_equal(r.J, J)

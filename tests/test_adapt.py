@@ -1,0 +1,72 @@
+"""The adaptive update stage (a running |δ| scale per neuron, the link's previous update): checked
+against the plain-numpy reference, identity at p = β = 0, and chunk- and batch-safe."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from localrule import learner, reference, runs, tasks
+from localrule.layout import init_params
+
+
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0) -> learner.Rule:
+    rule = learner.Rule.oracle("rule6")
+    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum}
+    return rule
+
+
+@pytest.mark.parametrize("p,momentum", [(1.0, 0.0), (0.5, 0.7), (0.0, 0.5)])
+def test_kernel_matches_the_numpy_reference(p, momentum):
+    task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
+    w, b = init_params(sizes, 3)
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum))
+    np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
+    plain = runs.train(task, sizes, 0.05, 20, 3)
+    assert not np.allclose(plain.w, r.w), "the stage must change the trajectory"
+
+
+def test_identity_stage_changes_nothing_bit_for_bit():
+    task, sizes = tasks.load_task("square"), (2, 5, 2)
+    r = runs.train(task, sizes, 0.23, 15, 1, rule=adaptive_oracle(0.0))
+    bp = runs.train(task, sizes, 0.23, 15, 1, rule=learner.Rule.oracle("rule6"))
+    np.testing.assert_array_equal(r.J, bp.J)
+    np.testing.assert_array_equal(r.w, bp.w)
+
+
+@pytest.mark.parametrize("order", ["fixed", "shuffle"])
+def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order):
+    task, sizes, rule = tasks.load_task("square"), (2, 4, 2), adaptive_oracle(0.8, momentum=0.6)
+    whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
+    monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
+    chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
+    np.testing.assert_array_equal(chunked.J, whole.J)
+    np.testing.assert_array_equal(chunked.w, whole.w)
+    batch = runs.train_seeds(task, sizes, 0.05, 24, [5, 6], rule=rule, order=order)
+    np.testing.assert_array_equal(batch[0].J, whole.J)
+    np.testing.assert_array_equal(batch[0].w, whole.w)
+
+
+@pytest.mark.parametrize("bad", [{"p": 3.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
+                                 {"p": 1.0, "beta2": 1.0, "eps": 1e-3, "momentum": 0.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 0.0, "momentum": 0.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": -0.1},
+                                 {"p": float("nan"), "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
+                                 {"p": True, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
+                                 {"p": 1.0, "beta2": 0.9}, "fast", None])
+def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
+    rule = adaptive_oracle(0.5)
+    rule = learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5),
+                        np.zeros(3), np.ones(3), np.zeros(1), np.ones(1),
+                        meta={"form": "rule6", "encoding": "log", "adapt": bad})
+    path = tmp_path / "r.npz"
+    rule.save(path)
+    if bad is None:  # no stage at all is fine
+        assert learner.Rule.load(path).adapt.shape == (0,)
+        return
+    with pytest.raises(Exception) as e:
+        learner.Rule.load(path)
+    assert "adapt" in str(e.value)
