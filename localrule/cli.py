@@ -216,6 +216,9 @@ def build_parser() -> Parser:
                         "repeats bit for bit whatever the machine's speed)")
     p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
+    p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="both",
+                   help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
+                        "per neuron, the link's previous update, both (default), or none")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
@@ -413,7 +416,7 @@ def cmd_refine(args):
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
     refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures)
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt)
     return 0
 
 

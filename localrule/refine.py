@@ -33,7 +33,7 @@ from .files import write_bytes, write_json
 from .layout import UsageError, format_layers, init_params, parse_layers
 from .learner import Rule
 from .runs import train_seeds
-from .tasks import Task, load_task
+from .tasks import SAMPLES_DIR, Task, load_task
 from .tuning import PAPER_RATE, median_curve, tune
 
 FLOOR = 1e-5
@@ -49,6 +49,13 @@ BASELINE_RATES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 DEFAULT_TRAIN = ("and:2,1,1:300", "or:2,4,1:300", "square:2,5,2:300:shuffle",
                  "teacher@1:5,8,3:60", "teacher@2:4,6,6,2:60:shuffle")
 DEFAULT_HELDOUT = ("xor:2,8,8,1:3000", "wine:13,10,3:300")
+#: Real data sets shipped in ``samples/``, usable by name in task specs.
+SAMPLE_CSVS = ("wine", "iris")
+#: Which ingredients of the adaptive update stage (``kernels.ADAPT_*``) the search may use.
+ADAPT_CHOICES = ("none", "scale", "momentum", "both")
+#: The stage starts as the identity (p = β = 0: the starting rule unchanged), with ε near the
+#: typical |δ| of backprop's links and a running scale over ~100 steps (β2 0.99).
+EPS0, BETA2_0 = 1e-2, 0.99
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,8 @@ def parse_spec(text: str) -> Spec:
         if not seed.isdigit():
             raise UsageError(f"{text!r}: a teacher task is teacher@SEED")
         task = teacher_task(layers, int(seed))
-    elif name == "wine":
-        task = load_task(str(Path(__file__).resolve().parent.parent / "samples" / "wine.csv"), 3)
+    elif name in SAMPLE_CSVS:  # a shipped data set by name: its targets are the net's outputs
+        task = load_task(str(SAMPLES_DIR / f"{name}.csv"), layers[-1])
     else:
         targets = layers[-1] if name.lower().endswith(".csv") else 1
         task = load_task(name, targets)
@@ -156,23 +163,47 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
 
 @dataclass
 class Space:
-    """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step)."""
+    """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
+    then the adaptive stage's coordinates (``adapt``): p = |p0 + z_p| (at most 2), log ε and
+    log(1 - β2) shifted by theirs, β = |β0 + z_β / 2| (at most 0.95).
+
+    The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
+    leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
     base: Rule
     theta0: np.ndarray
     scale: np.ndarray
     learn_step: bool
     log_step0: float
+    adapt: str = "none"
+
+    @property
+    def adapt_dims(self) -> int:
+        return {"none": 0, "scale": 3, "momentum": 1, "both": 4}[self.adapt]
 
     @property
     def dim(self) -> int:
-        return self.theta0.shape[0] + (1 if self.learn_step else 0)
+        return self.theta0.shape[0] + (1 if self.learn_step else 0) + self.adapt_dims
 
     def decode(self, z) -> tuple[Rule, float]:
         z = np.asarray(z, float)
         n = self.theta0.shape[0]
         rule = unflatten(self.base, self.theta0 + z[:n] / self.scale)
         log_step = self.log_step0 + (z[n] if self.learn_step else 0.0)
-        return rule, PAPER_RATE * math.exp(log_step)
+        rate = PAPER_RATE * math.exp(log_step)
+        if self.adapt == "none":
+            return rule, rate
+        za = z[n + (1 if self.learn_step else 0):]
+        a = self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0}
+        p, eps, b2, bm = a["p"], a["eps"], a["beta2"], a["momentum"]
+        if self.adapt in ("scale", "both"):
+            p = min(2.0, abs(p + za[0]))
+            eps = min(1e3, eps * math.exp(za[1]))
+            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(za[2]))
+            rate *= eps ** p / (a["eps"] ** a["p"])
+        if self.adapt in ("momentum", "both"):
+            bm = min(0.95, abs(bm + 0.5 * za[-1]))
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm}}
+        return rule, rate
 
 
 # --- the objective -------------------------------------------------------------------------------
@@ -253,7 +284,7 @@ def imitation_rule() -> Rule:
 
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes=8.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
-           figures=True) -> dict:
+           figures=True, adapt="both") -> dict:
     import warnings
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")
@@ -283,7 +314,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
         pool = backprop_tuples()
         step0 = float(np.median([math.log(b.rate / PAPER_RATE) for b in baselines])) if learn_step else 0.0
-        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0)
+        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0, adapt)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
         history = []
@@ -327,11 +358,12 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
     # the refined rule: CMA's mean (its best estimate, less noisy than the best single draw)
     final_z = es.mean if history else best_z
     refined, rate = space.decode(final_z)
-    refined.meta = {**rule.meta, "refined": {
+    refined.meta = {**refined.meta, "refined": {
         "from": rule.meta.get("sources"), "rate": rate, "generations": len(history), "popsize": popsize,
         "train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs],
         "objective": "mean over tasks of log(max(J,1e-5)) + log(t_solve/T) minus bp@best γ's",
-        "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "interrupted": interrupted}}
+        "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "adapt_search": space.adapt,
+        "interrupted": interrupted}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,
                                       "baselines": {s.text: b.__dict__ for s, b in zip(train_specs, baselines)}})
