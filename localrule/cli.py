@@ -209,13 +209,16 @@ def build_parser() -> Parser:
                         "TASK may be a CSV file, wine, or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
-    p.add_argument("--generations", type=_count(MAX_GENERATIONS), default=250,
+    p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0), default=250,
                    help="CMA-ES generations (default 250: ~7 minutes on 2 idle cores)")
     p.add_argument("--minutes", type=_budget, default=8.0,
                    help="time budget of the meta-training in minutes (default 8; 0: none, so a run "
                         "repeats bit for bit whatever the machine's speed)")
     p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
+    p.add_argument("--start", choices=("imitation", "rmsprop"), default="imitation",
+                   help="without --rule: start from the imitation rule as it is, or with its adaptive stage "
+                        "set to a textbook per-neuron RMSprop (a second teacher)")
     p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="both",
                    help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
                         "per neuron, the link's previous update, both (default), or none")
@@ -226,8 +229,9 @@ def build_parser() -> Parser:
     p.add_argument("--out", type=_text("--out"), default="runs/refine", help="results folder (default runs/refine)")
     p.add_argument("--no-figures", action="store_true")
 
-    p = sub.add_parser("judge", help="a rule against bp@0.23, bp@best γ and two-rate bp on held-out tasks")
-    p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file")
+    p = sub.add_parser("judge", help="rules against bp@0.23, bp@best γ and two-rate bp on held-out tasks")
+    p.add_argument("--rule", type=_text("--rule"), required=True, nargs="+",
+                   help="rule file(s); several are judged on the same seeds against one set of baselines")
     p.add_argument("--rate", type=_positive(float), help="the rule's γ (default: the refined rule's own, else 0.23)")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="tasks (default xor:2,8,8,1:3000 wine:13,10,3:300)")
@@ -404,14 +408,18 @@ def cmd_tune(args):
 def cmd_refine(args):
     from pathlib import Path
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, imitation_rule, parse_spec, refine
+    from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, RMSPROP, imitation_rule, parse_spec, refine
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     if args.popsize < 2:
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
     if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
         raise UsageError(f"--rule {args.rule} is the rule file refine writes into --out; copy it elsewhere first")
+    if args.rule and args.start != "imitation":
+        raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
+    if args.start == "rmsprop":
+        rule.meta["adapt"] = dict(RMSPROP)
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
     refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
@@ -425,19 +433,29 @@ def cmd_judge(args):
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
-    rule = Rule.load(args.rule)
+    if args.rate and len(args.rule) > 1:
+        raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
+    rules = []
+    for path in args.rule:
+        rule = Rule.load(path)
+        if rule.mode != "local":
+            raise UsageError(f"{path}: judge needs a local rule (a full-network rule fits one topology only)")
+        rules.append((Path(path).stem, rule, args.rate or rule.meta.get("refined", {}).get("rate", 0.23)))
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
-    rate = args.rate or rule.meta.get("refined", {}).get("rate", 0.23)
-    check_outputs([args.json], [args.rule])
+    check_outputs([args.json], args.rule)
     if args.figures:
         if Path(args.figures).exists() and not Path(args.figures).is_dir():
             raise UsageError(f"--figures {args.figures} is a file, not a folder")
         Path(args.figures).mkdir(parents=True, exist_ok=True)
-    rows = judge(rule, rate, specs, args.seeds, figures_dir=args.figures)
+    rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
-        print(judge_table(rows))
+        for (name, _, rate), r in zip(rules, rows):
+            print(f"{name} (γ {rate:.4g}):")
+            print(judge_table(r))
         if args.json:
-            write_json(args.json, {"rule": args.rule, "rate": rate, "seeds": args.seeds, "tasks": rows})
+            write_json(args.json, {"seeds": args.seeds, "rules": [
+                {"rule": path, "name": name, "rate": rate, "tasks": r}
+                for path, (name, _, rate), r in zip(args.rule, rules, rows)]})
     return 0
 
 

@@ -275,6 +275,31 @@ def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+#: ``--start rmsprop``: the imitation rule with the adaptive stage set to a textbook per-neuron
+#: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
+RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0}
+START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
+
+
+def start_rate(rule: Rule, specs, baselines, learn_step: bool) -> float:
+    """log(γ/0.23) to start the search at: a refined rule's own γ; the median best γ of backprop
+    on the meta-training tasks for a plain imitation rule; for a rule with an adaptive stage (whose
+    steps are on another scale) the best of ``START_RATES`` on generation 0's seeds."""
+    if not learn_step:
+        return 0.0
+    if "refined" in rule.meta:
+        return math.log(float(rule.meta["refined"]["rate"]) / PAPER_RATE)
+    if rule.adapt.shape[0] == 0:
+        return float(np.median([math.log(b.rate / PAPER_RATE) for b in baselines]))
+    seeds = generation_seeds(0)
+    scores = [float(np.mean([task_score(train_seeds(s.task, s.layers, r, s.cycles, seeds, rule, order=s.order), b)
+                             for s, b in zip(specs, baselines)])) for r in START_RATES]
+    best = START_RATES[int(np.argmin(scores))]
+    say(f"  start: γ {best:g} (objective on generation 0's seeds: "
+        + ", ".join(f"γ {r:g} {v:+.2f}" for r, v in zip(START_RATES, scores)) + ")")
+    return math.log(best / PAPER_RATE)
+
+
 def imitation_rule() -> Rule:
     """The starting point when no rule is given: the pooled local rule of ``compare``/``reproduce``."""
     from .experiments import EXPERIMENTS
@@ -313,7 +338,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
         for s, b in zip(train_specs + heldout_specs, baselines + held_base):
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
         pool = backprop_tuples()
-        step0 = float(np.median([math.log(b.rate / PAPER_RATE) for b in baselines])) if learn_step else 0.0
+        step0 = start_rate(rule, train_specs, baselines, learn_step)
         space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0, adapt)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
@@ -370,7 +395,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
     say(f"wrote {out / 'rule.npz'} (train it at γ {rate:.4g}) and {out / 'history.json'}")
     summary = {"rate": rate, "generations": len(history)}
     if not interrupted and heldout_specs and final_seeds:
-        rows = judge(refined, rate, heldout_specs, final_seeds, figures_dir=out if figures else None, say=say)
+        rows = judge([("refined rule", refined, rate)], heldout_specs, final_seeds,
+                     figures_dir=out if figures else None, say=say)[0]
         summary["heldout"] = rows
         write_json(out / "heldout.json", {"seeds": final_seeds, "rate": rate, "tasks": rows})
         print(judge_table(rows))
@@ -418,29 +444,25 @@ def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
 
 # --- honest measurement on held-out tasks --------------------------------------------------------
 
-def judge(rule: Rule, rate: float, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_dir=None,
-          say=say) -> list[dict]:
-    """The rule against bp@0.23, bp@best γ and two-rate bp on fresh seeds (``HELDOUT_SEED0`` on).
+def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_dir=None, say=say) -> list[list[dict]]:
+    """Rules, each a (name, Rule, γ), against bp@0.23, bp@best γ and two-rate bp on fresh seeds
+    (``HELDOUT_SEED0`` on): one list of rows per rule, the baselines run once for all.
 
     Backprop is tuned on other seeds (``tuning.TUNE_SEED0``), then run on the judged seeds at its
     best γ for 4x the cycles, for the speed-up: cycles tuned backprop needs to reach the rule's
     median final J, divided by the rule's cycles (a lower bound where it never does).
     """
+    from .runs import hidden_scaled
+    from .tuning import cycles_to_reach
     seed_list = [HELDOUT_SEED0 + 100 + k for k in range(seeds)]
-    rows = []
+    rows = [[] for _ in rules]
     for spec in specs:
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
                  if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order)
         one, two = t.best_one_rate(), t.best
-        run = lambda r, rr, c=spec.cycles, lr=None: train_seeds(spec.task, spec.layers, rr, c, seed_list, r,
-                                                                 order=spec.order, layer_rate=lr)
-        from .runs import hidden_scaled
-        bp23 = run(None, PAPER_RATE)
-        bpbest_long = run(None, one.rate, 4 * spec.cycles)
-        bpbest = [replace(r, J=r.J[:spec.cycles + 1], J_test=None if r.J_test is None else r.J_test[:spec.cycles + 1])
-                  for r in bpbest_long]
-        two_rate = run(None, two.rate, spec.cycles, None if two.hidden_scale == 1.0 else hidden_scaled(spec.layers, two.hidden_scale))
-        mine = run(rule, rate)
+
+        def run(r, rr, c=spec.cycles, lr=None):
+            return train_seeds(spec.task, spec.layers, rr, c, seed_list, r, order=spec.order, layer_rate=lr)
 
         def stat(res):
             f = [r.J[spec.cycles] for r in res if np.isfinite(r.J[spec.cycles])]
@@ -451,27 +473,34 @@ def judge(rule: Rule, rate: float, specs, seeds: int = 20, hidden_scales=(0.5, 2
                     "diverged": int(sum(not np.isfinite(r.J[spec.cycles]) for r in res)),
                     "test_median": float(np.median(tests)) if tests else None,
                     "accuracy": float(np.median(accs)) if accs else None}
-        s_rule, s_best = stat(mine), stat(bpbest)
-        reach = None
-        if s_rule["median"] is not None:
-            from .tuning import cycles_to_reach
-            reach = cycles_to_reach(median_curve(bpbest_long), s_rule["median"])
-        speedup = (reach / spec.cycles) if reach is not None else 4.0
-        row = {"task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
-               "rule_rate": rate, "rule": s_rule, "bp023": stat(bp23), "bp_best": {**s_best, "rate": one.rate},
-               "two_rate": {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale},
-               "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
-               "speedup": speedup, "speedup_lower_bound": reach is None}
-        rows.append(row)
-        say(f"judged {spec.label}: rule {s_rule['median']}, bp@best γ {one.rate:g} {s_best['median']}, speed-up "
-            f"{'>= ' if reach is None else ''}{speedup:.2f}")
+
+        bp23 = run(None, PAPER_RATE)
+        bpbest_long = run(None, one.rate, 4 * spec.cycles)
+        bpbest = [replace(r, J=r.J[:spec.cycles + 1], J_test=None if r.J_test is None else r.J_test[:spec.cycles + 1])
+                  for r in bpbest_long]
+        two_rate = run(None, two.rate, spec.cycles, None if two.hidden_scale == 1.0 else hidden_scaled(spec.layers, two.hidden_scale))
+        s_best = stat(bpbest)
+        curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
+                  f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
+        for k, (name, rule, rate) in enumerate(rules):
+            mine = run(rule, rate)
+            s_rule = stat(mine)
+            reach = None if s_rule["median"] is None else cycles_to_reach(median_curve(bpbest_long), s_rule["median"])
+            speedup = (reach / spec.cycles) if reach is not None else 4.0
+            rows[k].append({
+                "task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
+                "rule_rate": rate, "rule": s_rule, "bp023": stat(bp23), "bp_best": {**s_best, "rate": one.rate},
+                "two_rate": {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale},
+                "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
+                "speedup": speedup, "speedup_lower_bound": reach is None})
+            say(f"judged {name} on {spec.label}: rule {_g(s_rule['median'])}, bp@best γ {one.rate:g} "
+                f"{_g(s_best['median'])}, speed-up {'>= ' if reach is None else ''}{speedup:.2f}")
+            curves[f"{name} (γ {rate:.3g})"] = np.array([r.J for r in mine])
         if figures_dir is not None:
             from .render import error_curves
             order = "" if spec.order == "fixed" else f"_{spec.order}"
             fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}{order}.png"
-            error_curves(fname, f"held-out {spec.label}: J(t) over {seeds} seeds", {
-                f"refined rule (γ {rate:.3g})": np.array([r.J for r in mine]), "backprop γ 0.23": np.array([r.J for r in bp23]),
-                f"backprop γ {one.rate:g}": np.array([r.J for r in bpbest])})
+            error_curves(fname, f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves)
     return rows
 
 

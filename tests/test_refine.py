@@ -146,3 +146,47 @@ def test_ctrl_c_keeps_the_best_rule_so_far(tmp_path, small_rule, monkeypatch):
         refine.refine(small_rule, specs, [], tmp_path, generations=5, minutes=0, popsize=4, figures=False)
     saved = Rule.load(tmp_path / "rule.npz")
     assert saved.meta["refined"]["interrupted"] and saved.meta["refined"]["generations"] == 1
+
+
+def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(small_rule):
+    theta = refine.flatten(small_rule)
+    space = refine.Space(small_rule, theta, np.ones_like(theta), True, math.log(2.0), adapt="both")
+    assert space.dim == theta.shape[0] + 1 + 4
+    rule, rate = space.decode(np.zeros(space.dim))
+    a = rule.meta["adapt"]
+    assert a["p"] == 0 and a["momentum"] == 0 and rate == pytest.approx(0.46)
+    z = np.zeros(space.dim)
+    z[-4], z[-1] = 0.7, -0.4   # p and β (|β0 + z/2|)
+    rule, rate = space.decode(z)
+    a = rule.meta["adapt"]
+    assert a["p"] == pytest.approx(0.7) and a["momentum"] == pytest.approx(0.2)
+    # γ·(v̂ + ε²)^(-p/2) = γ0·(1 + v̂/ε²)^(-p/2): a neuron with tiny |δ| keeps the start's step
+    assert rate * a["eps"] ** -a["p"] == pytest.approx(0.46)
+    assert rule.adapt.shape == (4,) and small_rule.meta.get("adapt") is None
+
+
+def test_judge_runs_the_baselines_once_for_several_rules():
+    specs = [refine.parse_spec("and:2,1,1:15")]
+    oracle = Rule.oracle("rule6")
+    rows = refine.judge([("a", oracle, 0.5), ("b", oracle, 0.5), ("c", oracle, 2.0)], specs, seeds=3,
+                        hidden_scales=(), say=lambda m: None)
+    assert len(rows) == 3 and all(len(r) == 1 for r in rows)
+    assert rows[0] == rows[1]
+    assert rows[0][0]["bp_best"] == rows[2][0]["bp_best"] and rows[0][0]["rule"] != rows[2][0]["rule"]
+
+
+def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, small_rule, monkeypatch):
+    from localrule.cli import main
+    monkeypatch.setattr(refine, "imitation_rule", lambda: small_rule)
+    out = tmp_path / "start"
+    assert main(["refine", "--start", "rmsprop", "--generations", "0", "--train", "and:2,1,1:10",
+                 "--heldout", "or:2,2,1:10", "--out", str(out), "--final-seeds", "0", "--no-figures"]) == 0
+    rule = Rule.load(out / "rule.npz")
+    assert rule.meta["adapt"] == refine.RMSPROP
+    assert rule.meta["refined"]["rate"] in refine.START_RATES and rule.meta["refined"]["generations"] == 0
+    assert main(["refine", "--rule", str(out / "rule.npz"), "--start", "rmsprop", "--out", str(tmp_path / "x")]) == 2
+    j = tmp_path / "j.json"
+    assert main(["judge", "--rule", str(out / "rule.npz"), str(out / "rule.npz"), "--heldout", "or:2,2,1:10",
+                 "--seeds", "2", "--json", str(j)]) == 0
+    d = json.loads(j.read_text())
+    assert [r["name"] for r in d["rules"]] == ["rule", "rule"] and d["rules"][0]["tasks"] == d["rules"][1]["tasks"]
