@@ -28,6 +28,13 @@ def _row(*widgets):
     return box
 
 
+class RateSpinBox(QDoubleSpinBox):
+    """A γ box that shows 8 as "8" and 0.0625 as "0.0625" (four decimals, no trailing zeros)."""
+
+    def textFromValue(self, value):
+        return f"{value:.{self.decimals()}f}".rstrip("0").rstrip(".")
+
+
 class ControlPanel(QWidget):
     """All inputs of the app; attribute names are what ``app.py`` and the tests use."""
 
@@ -85,7 +92,7 @@ class ControlPanel(QWidget):
         self.rate.setSingleStep(0.01)
         self.rate.setValue(0.23)
         self.rate.setToolTip("learning rate γ; changing it does not restart training")
-        self.bp_rate = QDoubleSpinBox()
+        self.bp_rate = RateSpinBox()
         self.bp_rate.setDecimals(4)                 # the tuning grid's 0.0625 exactly
         self.bp_rate.setRange(0.0, 64.0)
         self.bp_rate.setSingleStep(0.5)
