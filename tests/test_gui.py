@@ -585,11 +585,14 @@ def test_best_rate_tuning_cancels_on_a_second_click_and_on_close(qtbot, qapp):
     qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
     w.panel.best_rate.click()
     assert w.tuner.running
+    qtbot.wait(500)                                          # mid-way through γ 0.0625's 100,000 cycles
+    assert w.tuner.running
     w.panel.best_rate.click()                                # cancel
     assert "cancelled" in w.best_note.text() and not w.panel.best_rate.isEnabled()
     qtbot.waitUntil(lambda: not w.tuner.running and w.panel.best_rate.isEnabled(), timeout=5000)
     assert w.best is None and w.panel.bp_rate.value() == 0 and w.panel.best_rate.text() == "best γ"
     w.panel.best_rate.click()                                # again, then close the window mid-tuning
+    qtbot.wait(500)
     assert w.tuner.running
     t0 = time.perf_counter()
     w.close()
