@@ -391,7 +391,8 @@ class TrainWorker(QThread):
         self.nets = [Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
-            self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles, _mode_name(cfg.rule)))
+            self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
+                                 _mode_name(cfg.rule)))
             self.nets[-1].rate = cfg.rule_rate
         if cfg.extra_rate > 0:
             self.nets.append(Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task,

@@ -544,8 +544,8 @@ def names_of(win):
 
 def test_best_rate_button_tunes_in_the_background_and_races_it(win, qtbot):
     """The button's γ is ``tuning.best_backprop``'s for the same task, layers and cycles; it fills
-    the spin box (a third... here second network starts), the status bar names it, and a change of
-    layers makes it stale (the label loses "(best)")."""
+    the spin box (the extra backprop network starts), the status bar names it, and another cycle
+    budget or other layers make it stale (the network loses "(best)")."""
     from localrule import tuning
     win.panel.cycles.setValue(60)
     win.panel.best_rate.click()
@@ -559,7 +559,8 @@ def test_best_rate_button_tunes_in_the_background_and_races_it(win, qtbot):
     assert (win.best["rate"], win.best["median"]) == (ref.rate, ref.median)
     assert win.panel.bp_rate.value() == ref.rate
     note = win.best_note.text()
-    assert f"best γ on square 2-5-2 for 60 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}, 5 tuning seeds)" in note
+    assert (f"best γ on square 2-5-2 for 60 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}, "
+            "5 tuning seeds)") in note
     best_name = f"backprop γ {ref.rate:g} (best)"
     qtbot.waitUntil(lambda: names_of(win) == ["backprop γ 0.23", best_name],
                     timeout=TIMEOUT)
