@@ -50,6 +50,14 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         return fail("")
     if not _wait(app, lambda: win.ready and win.snap is not None, win):
         return fail("the worker did not get ready")
+    if win.tuner.running:                  # --bp-rate best: race the γ it finds
+        print(win.best_note.text(), file=sys.stderr)
+        if not _wait(app, lambda: not win.tuner.running, win, 3600):
+            return fail("tuning backprop's γ did not finish")
+        app.processEvents()
+        if win.best is None:
+            return fail("tuning backprop's γ found nothing")
+        print(win.best_note.text(), file=sys.stderr)
     if learn:
         win.sample_and_learn()
         if not _wait(app, lambda: any(n["mode"] != "backprop" for n in win.snap["nets"]) if win.snap else False,
@@ -78,7 +86,9 @@ def check_args(args):
     from .inputs import positive, whole
     positive(args.rate, "--rate")
     bp = getattr(args, "bp_rate", "0")
-    if bp not in ("0", 0) and positive(bp, "--bp-rate (0: off)") > 64:
+    if str(bp).strip().lower() == "best":
+        args.bp_rate = "best"
+    elif bp not in ("0", 0) and positive(bp, "--bp-rate (0: off, best: tune it)") > 64:
         raise UsageError(f"--bp-rate must be at most 64, got {bp!r}")
     whole(args.seed, "--seed", 0)
     whole(args.targets, "--targets", 1, 99)
@@ -109,7 +119,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rate", default="0.23")
     ap.add_argument("--preset", type=int, choices=sorted(PRESET_FILES), help="a paper experiment 1..4")
     ap.add_argument("--rule", help="load this rule file at start (with --screenshot: shown instead of learning one)")
-    ap.add_argument("--bp-rate", default="0", help="also train backprop at this γ (e.g. its best γ; 0: off)")
+    ap.add_argument("--bp-rate", default="0", help="also train backprop at this γ (0: off; best: tune backprop's "
+                    "best γ for the task, layers and cycles first, as the “best γ” button does)")
     ap.add_argument("--screenshot", metavar="PNG", help="render offscreen mid-training to this PNG and exit")
     ap.add_argument("--no-learn", action="store_true", help="with --screenshot: backprop only")
     args = ap.parse_args(argv)
@@ -126,10 +137,12 @@ def main(argv=None) -> int:
                      rate=float(args.rate), targets=int(args.targets), test_percent=int(args.test_percent))
     if args.preset:
         win.apply_preset(args.preset)
-    if float(args.bp_rate):
+    if args.bp_rate != "best" and float(args.bp_rate):
         win.panel.bp_rate.setValue(float(args.bp_rate))
     if args.rule:
         win.load_rule(args.rule)
+    if args.bp_rate == "best":
+        win.find_best_rate()
     if args.screenshot:
         code = take_screenshot(win, app, args.screenshot, cycles or 600, learn=not (args.no_learn or args.rule))
         win.close()

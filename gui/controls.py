@@ -28,6 +28,13 @@ def _row(*widgets):
     return box
 
 
+class RateSpinBox(QDoubleSpinBox):
+    """A γ box that shows 8 as "8" and 0.0625 as "0.0625" (four decimals, no trailing zeros)."""
+
+    def textFromValue(self, value):
+        return f"{value:.{self.decimals()}f}".rstrip("0").rstrip(".")
+
+
 class ControlPanel(QWidget):
     """All inputs of the app; attribute names are what ``app.py`` and the tests use."""
 
@@ -85,14 +92,16 @@ class ControlPanel(QWidget):
         self.rate.setSingleStep(0.01)
         self.rate.setValue(0.23)
         self.rate.setToolTip("learning rate γ; changing it does not restart training")
-        self.bp_rate = QDoubleSpinBox()
-        self.bp_rate.setDecimals(3)
+        self.bp_rate = RateSpinBox()
+        self.bp_rate.setDecimals(4)                 # the tuning grid's 0.0625 exactly
         self.bp_rate.setRange(0.0, 64.0)
         self.bp_rate.setSingleStep(0.5)
         self.bp_rate.setSpecialValueText("off")
         self.bp_rate.setKeyboardTracking(False)     # a restart per finished entry, not per keystroke
-        self.bp_rate.setToolTip("race one more backprop network at this γ (e.g. its best γ from "
-                                "`localrule tune`), from the same initial weights; 0 = off; a change restarts")
+        self.bp_rate.setToolTip("race one more backprop network at this γ (e.g. its best γ: press "
+                                "“best γ”), from the same initial weights; 0 = off; a change restarts")
+        self.best_rate = QPushButton()
+        self.show_tuning(None)
         self.speed = QComboBox()
         for s in SPEEDS:
             self.speed.addItem("max" if s == 0 else f"{s} cycles/frame", s)
@@ -106,7 +115,7 @@ class ControlPanel(QWidget):
         self.reset.setToolTip("back to the same initial weights")
         f.addRow("mode", self.mode)
         f.addRow("γ", self.rate)
-        f.addRow("also backprop at γ", self.bp_rate)
+        f.addRow("also backprop at γ", _row(self.bp_rate, self.best_rate))
         f.addRow("speed", self.speed)
         f.addRow(_row(self.play, self.step, self.reset))
         self.show_net = QComboBox()
@@ -179,6 +188,20 @@ class ControlPanel(QWidget):
         icon = QStyle.StandardPixmap.SP_MediaPause if on else QStyle.StandardPixmap.SP_MediaPlay
         self.play.setIcon(self.style().standardIcon(icon))
         self.play.setText("pause" if on else "play")
+
+    def show_tuning(self, done=None, total=0, stopping=False):
+        """The "best γ" button's face: idle, tuning (done/total γ; a click cancels) or stopping."""
+        b = self.best_rate
+        b.setEnabled(not stopping)
+        if stopping:
+            b.setText("stopping…")
+        elif done is None:
+            b.setText("best γ")
+            b.setToolTip("find backprop's best γ for this task, layers and cycles (12 γ from 0.0625 to 64, "
+                         "5 tuning seeds, as `localrule tune`) in the background, then race it here")
+        else:
+            b.setText(f"tuning {done}/{total}…")
+            b.setToolTip("tuning backprop's γ in the background; click to cancel")
 
     def set_learner_defaults(self, kind):
         hidden, rate, cycles = LEARNER_DEFAULTS[kind]

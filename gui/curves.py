@@ -128,6 +128,20 @@ class CurvePlot(QWidget):
         self.data[name] = y
         self.xs[name] = x
 
+    def rename(self, old, new):
+        """Relabel a curve in place (its γ changed, or its best γ went stale): no new line."""
+        item = self.series.pop(old, None)
+        if item is None or new in self.series:
+            if item is not None:
+                self.series[old] = item
+            return
+        self.series[new] = item
+        self.data[new], self.xs[new] = self.data.pop(old), self.xs.pop(old)
+        item.opts["name"] = new
+        for _, label in self.legend.items:
+            if label.text == old:
+                label.setText(new)
+
     def values_at(self, t: int) -> str:
         parts = [f"t={t}"]
         for name, y in self.data.items():
@@ -151,7 +165,18 @@ class ErrorCurves(CurvePlot):
     def __init__(self, parent=None):
         super().__init__("error J(t), all from the same initial weights", parent=parent)
 
+    names: list = []
+
+    def clear(self):
+        super().clear()
+        self.names = []
+
     def update_nets(self, nets):
+        for k, (old, n) in enumerate(zip(self.names, nets)):
+            if old != n["name"]:
+                self.rename(f"{old} train", f"{n['name']} train")
+                self.rename(f"{old} test", f"{n['name']} test")
+        self.names = [n["name"] for n in nets]
         for k, n in enumerate(nets):
             color = NET_COLORS[k % len(NET_COLORS)]
             self.set_series(f"{n['name']} train", n["J"], color, x=n["Jx"])

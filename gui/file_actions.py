@@ -16,7 +16,7 @@ from localrule.layout import UsageError, format_layers
 from localrule.learner import Rule
 from localrule.samples import load_samples, save_samples
 
-from .wiring import MODE_LABELS, refined_rate
+from .wiring import MODE_LABELS, refined_rate, rule_label
 
 
 class FileActions:
@@ -74,7 +74,7 @@ class FileActions:
             return False
         path = self._path(path, True, "save rule", "rule files (*.npz)")
         if path and self._guard(lambda: rule.save(path), "save the rule"):
-            self.show_message(f"saved the {MODE_LABELS[kind]} to {path}")
+            self.show_message(f"saved the {rule_label(rule)} to {path}")
             return True
         return False
 
@@ -99,9 +99,9 @@ class FileActions:
         self._quiet = False
         if self.apply_config():
             rate = refined_rate(rule)
-            self.show_message(f"loaded a {MODE_LABELS[rule.mode]} from {path}; it trains the second network" +
+            self.show_message(f"loaded a {rule_label(rule)} from {path}; it trains the second network" +
                               ("" if rate is None else f" at its own refined γ {rate:.3g}; to race it against "
-                               "tuned backprop, set “also backprop at γ” to backprop's best γ for this task"))
+                               "tuned backprop, press “best γ”"))
         return True
 
     def save_screenshot(self, path=None):

@@ -28,6 +28,7 @@ from .inputs import app_words
 from .network_view import NetworkView
 from .neuron_map import NeuronMap
 from .snapshots import Snapshots
+from .tuner import BestRateTuner
 from .wiring import Wiring
 from .worker import RunConfig, TrainWorker
 
@@ -91,6 +92,10 @@ class MainWindow(Wiring, Snapshots, FileActions, QMainWindow):
         self.setCentralWidget(central)
         self.status = QLabel("preparing… (compiling the numba kernels)")
         self.statusBar().addWidget(self.status, 1)
+        self.best_note = QLabel("")            # backprop's best γ: found, being tuned, or stale
+        self.best_note.setStyleSheet("color: #1b5e20;")
+        self.statusBar().addPermanentWidget(self.best_note)
+        self.tuner = BestRateTuner()
 
         self.rules: dict[str, Rule | None] = {"full": None, "local": None}
         self.samples = None            # (meta, fields) recorded or loaded
@@ -162,6 +167,7 @@ class MainWindow(Wiring, Snapshots, FileActions, QMainWindow):
         self.panel.sample_learn.setEnabled(not self.learning)
     # ---- shutdown --------------------------------------------------------------------------------
     def closeEvent(self, event):
-        """Stop the worker at its next chunk and join it before the window goes."""
+        """Stop the worker and a best-γ tuning at their next chunk and join them before the window goes."""
+        self.tuner.shutdown()
         self.worker.shutdown()
         super().closeEvent(event)

@@ -12,16 +12,23 @@ import csv
 import numpy as np
 from PyQt6.QtWidgets import QFileDialog
 
-from localrule import learner
+from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
 from localrule.tasks import check_fits, load_task
 
+from . import tuner
 from .inputs import check_layers, hold_out, parse_hidden
 from .network_view import CROWDED
 from .worker import GRID, RunConfig, plane_bounds
 
 MODE_LABELS = {"full": "full-network rule", "local": "local rule", "oracle": "oracle rule"}
+
+
+def rule_label(rule) -> str:
+    """What the app calls a rule: a full-network rule with a gated head (``learn --mode full
+    --fixed``) is a "full-fixed rule", as the CLI names it."""
+    return "full-fixed rule" if rule.mode == "full" and "head" in rule.meta else MODE_LABELS.get(rule.mode, rule.mode)
 
 
 def map_grid(sizes) -> int:
@@ -66,10 +73,15 @@ class Wiring:
         p.layers.editingFinished.connect(self.on_layers_edited)
         p.seed.valueChanged.connect(lambda _: self.apply_config())
         p.new_seed.clicked.connect(lambda: p.seed.setValue(p.seed.value() + 1))
-        p.cycles.valueChanged.connect(lambda v: self.worker.set_cycles(v))
+        p.cycles.valueChanged.connect(self.on_cycles_changed)
         p.mode.currentIndexChanged.connect(lambda _: self.apply_config())
-        p.rate.valueChanged.connect(lambda v: self.worker.set_rate(v))
+        p.rate.valueChanged.connect(lambda v: (self.worker.set_rate(v), self._relabel()))
         p.bp_rate.valueChanged.connect(lambda _: self.apply_config())
+        p.best_rate.clicked.connect(self.find_best_rate)
+        self.tuner.progress.connect(self.on_tune_progress)
+        self.tuner.found.connect(self.on_best_rate)
+        self.tuner.failed.connect(lambda msg: self.show_message(msg, error=True))
+        self.tuner.ended.connect(self.on_tune_ended)
         p.speed.currentIndexChanged.connect(lambda _: self.worker.set_speed(p.speed.currentData()))
         p.play.toggled.connect(self.on_play)
         p.step.clicked.connect(lambda: (self._set_play(False), self.worker.step(1)))
@@ -195,10 +207,12 @@ class Wiring:
         self.gen += 1
         self.task = task
         rule_rate = refined_rate(rule)
-        label = ("refined rule" if rule_rate is not None else MODE_LABELS.get(rule.mode, rule.mode)) if rule else ""
+        label = ("refined rule" if rule_rate is not None else rule_label(rule)) if rule else ""
         self.cfg = RunConfig(task, sizes, p.rate.value(), p.cycles.value(), p.seed.value(), rule, label,
                              p.speed.currentData(), grid=map_grid(sizes), gen=self.gen, rule_rate=rule_rate,
                              extra_rate=p.bp_rate.value())
+        self.cfg.extra_best = self._best_is_current()
+        self._best_moved_on()
         names = self.cfg.net_names()
         out_names = self._output_names(task)
         self.network.set_network(sizes, task, out_names)
@@ -385,3 +399,97 @@ class Wiring:
         else:
             self.show_message(text + f" It was learned for {format_layers(rule.layers)} networks; set the "
                               "layers to that to use it.", error=True)
+    # ---- backprop's best γ -------------------------------------------------------------------
+    best = None                  # the tuner's last result (a dict, see ``tuner.BestRateTuner``)
+    _tune_stopping = False
+
+    def _tune_key(self):
+        """What a best γ depends on: the task (a CSV's file and split too), the layers, the cycles."""
+        if self.cfg is None:
+            return None
+        p = self.panel
+        csv = (self.csv_path, p.targets.value(), p.test_share.value()) if self.csv_path else None
+        return (self.cfg.task.name, csv, tuple(self.cfg.sizes), p.cycles.value())
+
+    def _best_is_current(self) -> bool:
+        """The extra backprop net trains at the best γ found for exactly the running settings."""
+        b = self.best
+        return (b is not None and b["key"] == self._tune_key()
+                and self.panel.bp_rate.value() == round(b["rate"], self.panel.bp_rate.decimals()))
+
+    def _best_text(self, b) -> str:
+        return (f"backprop's best γ on {b['task']} {format_layers(b['layers'])} for {b['cycles']} cycles: "
+                f"γ {b['rate']:g} (median final J {b['median']:.3g}, {b['seeds']} tuning seeds)")
+
+    def find_best_rate(self):
+        """Tune backprop's γ for the running task, layers and cycle budget (the panel's cycles, where
+        play stops) in the background, then race it as the extra network; a second click cancels."""
+        if self.tuner.running:
+            self._stop_tuning("best γ tuning cancelled")
+            return False
+        if self.cfg is None:
+            self.show_message("fix the task and layers first", error=True)
+            return False
+        self._tune_stopping = False
+        cycles = self.panel.cycles.value()
+        self.tuner.start(self.cfg.task, self.cfg.sizes, cycles, self._tune_key())
+        self.panel.show_tuning(0, len(tuning.DEFAULT_RATES))
+        self.best_note.setText(f"tuning backprop's γ on {self.cfg.task.name} {format_layers(self.cfg.sizes)} "
+                               f"for {cycles} cycles ({len(tuning.DEFAULT_RATES)} γ × {tuner.SEEDS} seeds)…")
+        return True
+
+    def _stop_tuning(self, why):
+        self._tune_stopping = True
+        self.tuner.cancel()
+        self.panel.show_tuning(stopping=True)
+        self.best_note.setText(why)
+
+    def on_tune_progress(self, done, total):
+        if self.tuner.running and not self._tune_stopping:
+            self.panel.show_tuning(done, total)
+
+    def on_tune_ended(self):
+        self.panel.show_tuning(None)
+
+    def on_best_rate(self, found):
+        if found["key"] != self._tune_key():
+            self.best_note.setText("best γ tuning discarded: the task, layers or cycles changed meanwhile")
+            return
+        self.best = found
+        rate = round(found["rate"], self.panel.bp_rate.decimals())
+        self.best_note.setText(self._best_text(found))
+        if self.panel.bp_rate.value() == rate:
+            ok = self.apply_config()             # same γ: restart only to relabel it "(best)"
+        else:
+            self.panel.bp_rate.setValue(rate)    # starts the race (a change restarts)
+            ok = self.cfg is not None and self.cfg.extra_best
+        if ok:
+            self.show_message(f"backprop at its best γ {found['rate']:g} races as the last network, from the "
+                              "same initial weights: press play.")
+
+    def _best_moved_on(self):
+        """A best γ is for one task, layers and cycle budget: after a change it is stale, and a
+        tuning still running for the old settings stops."""
+        key = self._tune_key()
+        if self.tuner.running and not self._tune_stopping and self.tuner.key != key:
+            self._stop_tuning("best γ tuning cancelled: the task, layers or cycles changed")
+        elif self.best is not None and not self.tuner.running:
+            b = self.best
+            self.best_note.setText(self._best_text(b) if b["key"] == key else
+                                   f"stale: backprop's best γ {b['rate']:g} was for {b['task']} "
+                                   f"{format_layers(b['layers'])}, {b['cycles']} cycles (press “best γ” again)")
+
+    def on_cycles_changed(self, cycles):
+        self.worker.set_cycles(cycles)
+        self._best_moved_on()
+        self._relabel()
+
+    def _relabel(self):
+        """New labels for the running nets (a new panel γ, a best γ gone stale); no restart."""
+        if self.cfg is None:
+            return
+        self.cfg.extra_best = self._best_is_current()
+        names = self.cfg.net_names(self.panel.rate.value())
+        for i, name in enumerate(names[:self.panel.show_net.count()]):
+            self.panel.show_net.setItemText(i, name)
+        self.worker.set_names(names)

@@ -24,6 +24,7 @@ from PyQt6.QtCore import QThread, pyqtSignal
 
 from localrule import kernels
 from localrule.layout import UsageError, init_params
+from localrule.runs import _mode_name   # "full-fixed" for a gated-head rule, as the CLI says
 from localrule.tasks import Task, accuracy
 
 
@@ -93,15 +94,20 @@ class RunConfig:
     init: tuple | None = field(default=None, repr=False)   # (w, b); None: init_params(sizes, seed)
     rule_rate: float | None = None   # the rule's own γ (a refined rule); None: the panel's γ
     extra_rate: float = 0.0          # also train backprop at this γ; 0: off
+    extra_best: bool = False         # ``extra_rate`` is backprop's tuned best γ for these settings
 
-    def net_names(self) -> list[str]:
-        """The networks' names in training order: backprop, the rule, backprop at the extra γ."""
-        names = ["backprop"]
+    def net_names(self, rate: float | None = None) -> list[str]:
+        """The networks' names in training order, each with the γ it trains at (``rate``: the
+        panel's γ now, default the configured one): backprop, the rule, backprop at the extra γ."""
+        rate = self.rate if rate is None else rate
+        names = [f"backprop γ {rate:.3g}"]
         if self.rule is not None:
             label = self.rule_label or self.rule.mode
-            names.append(label if self.rule_rate is None else f"{label} (γ {self.rule_rate:.3g})")
+            names.append(f"{label} γ {rate if self.rule_rate is None else self.rule_rate:.3g}")
         if self.extra_rate > 0:
-            names.append(f"backprop γ {self.extra_rate:.3g}")
+            names.append(f"backprop γ {self.extra_rate:.3g}" + (" (best)" if self.extra_best else ""))
+        if names[-1] in names[:-1]:      # the curves and maps are keyed by name
+            names[-1] += " (2nd)"
         return names
 
 
@@ -220,6 +226,7 @@ class TrainWorker(QThread):
         self._rate_window = []           # (time, steps) of recent chunks, for steps/s
         self.steps_total = 0
         self.map_output = 0              # which output the decision maps show
+        self.names: list[str] = []       # the nets' labels (the window's, see ``set_names``)
 
     # ---- commands (any thread) -------------------------------------------------------------
     def configure(self, cfg: RunConfig): self._q.put(("configure", cfg))
@@ -231,6 +238,7 @@ class TrainWorker(QThread):
     def set_speed(self, speed): self._q.put(("speed", int(speed)))
     def set_cycles(self, cycles): self._q.put(("cycles", int(cycles)))
     def set_map_output(self, k): self._q.put(("map_output", int(k)))
+    def set_names(self, names): self._q.put(("names", list(names)))
     def record(self, **params): self._q.put(("record", params))
     def learn(self, **params): self._q.put(("learn", params))
 
@@ -343,6 +351,11 @@ class TrainWorker(QThread):
             elif kind == "cycles":
                 self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
                 self._emit(force=True)
+            elif kind == "names":                  # a new γ or a stale best γ: same nets, new labels
+                self.names = cmd[1]
+                for n, name in zip(self.nets, self.names):
+                    n.name = name
+                self._emit(force=True)
             elif kind == "uncancel":
                 self._cancel.clear()
             elif kind in ("record", "learn"):
@@ -367,17 +380,19 @@ class TrainWorker(QThread):
         self.playing = False
         self._grid = grid_points(cfg.task, cfg.grid) if cfg.task.n_in == 2 else None
         self.map_output = min(self.map_output, cfg.task.n_out - 1)
+        self.names = cfg.net_names()
         self._build()
         self._emit(force=True)
 
     def _build(self):
         cfg = self.cfg
         init = cfg.init if cfg.init is not None else init_params(cfg.sizes, cfg.seed)
-        names = iter(cfg.net_names())
+        names = iter(self.names)
         self.nets = [Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
-            self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles, cfg.rule.mode))
+            self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
+                                 _mode_name(cfg.rule)))
             self.nets[-1].rate = cfg.rule_rate
         if cfg.extra_rate > 0:
             self.nets.append(Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task,

@@ -208,10 +208,12 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
 
 
 def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, inits=None,
-                order: str = "fixed", layer_rate=None) -> list[Result]:
+                order: str = "fixed", layer_rate=None, check=None) -> list[Result]:
     """Many seeds in one parallel numba call; identical to ``train`` seed by seed.
 
-    ``inits`` = (W, B), one row per seed, overrides the seeded initial weights."""
+    ``inits`` = (W, B), one row per seed, overrides the seeded initial weights.  ``check`` (if
+    given) is called before every chunk (~0.25 s): raising from it abandons the runs (the app's
+    cancel button and window close)."""
     sizes = check_sizes(layers)
     check_fits(task, sizes)
     seeds = list(seeds)
@@ -236,6 +238,8 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
         """k cycles of the runs still going, from cycle ``done``; they are independent, so
         running a subset in its own arrays changes nothing."""
         nonlocal active
+        if check is not None:
+            check()
         m = active.shape[0]
         Wa, Ba, Sa, d = W[active], B[active], states[active], np.empty(m, np.int64)
         jj, jjt = np.empty((m, k + 1)), np.empty((m, k + 1))

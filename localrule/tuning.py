@@ -102,8 +102,9 @@ class Tuning:
 
 
 def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), seeds=5, order="fixed",
-         rule=None, seed0: int = TUNE_SEED0, say=None) -> Tuning:
-    """Every (γ, hidden scale) on ``seeds`` seeds (a count, or a list of seeds)."""
+         rule=None, seed0: int = TUNE_SEED0, say=None, check=None) -> Tuning:
+    """Every (γ, hidden scale) on ``seeds`` seeds (a count, or a list of seeds); ``check`` as in
+    ``runs.train_seeds`` (raise from it to stop)."""
     seed_list = list(range(seed0, seed0 + seeds)) if isinstance(seeds, int) else list(seeds)
     if not seed_list:
         raise UsageError("tune needs at least one seed")
@@ -113,7 +114,7 @@ def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), s
     for scale in hidden_scales:
         lr = None if scale == 1.0 else hidden_scaled(layers, scale)
         for rate in rates:
-            res = train_seeds(task, layers, rate, cycles, seed_list, rule, order=order, layer_rate=lr)
+            res = train_seeds(task, layers, rate, cycles, seed_list, rule, order=order, layer_rate=lr, check=check)
             settings.append(Setting(float(rate), float(scale), res))
             if say:
                 say(f"γ {rate:g}, hidden × {scale:g}: median final J {settings[-1].median:.4g}")

@@ -65,8 +65,8 @@ def test_play_changes_curve_pens_and_map(win, qtbot):
     qtbot.mouseClick(win.panel.play, Qt.MouseButton.LeftButton)
     wait_t(qtbot, win, lambda t: t >= 30)
     win.pause()
-    assert win.curves.data["backprop train"].shape[0] > first["nets"][0]["J"].shape[0]
-    assert win.curves.data["backprop train"][-1] != win.curves.data["backprop train"][0]
+    assert win.curves.data["backprop γ 0.23 train"].shape[0] > first["nets"][0]["J"].shape[0]
+    assert win.curves.data["backprop γ 0.23 train"][-1] != win.curves.data["backprop γ 0.23 train"][0]
     pens1 = win.network.edge_pens()
     assert not np.array_equal(pens0["width"], pens1["width"])
     assert not np.allclose(win.maps.maps[0].image.image, map0)
@@ -84,7 +84,7 @@ def test_reset_restores_same_initial_weights(win, qtbot):
     wait_t(qtbot, win, lambda t: t == 0)
     np.testing.assert_array_equal(win.snap["nets"][0]["w"], w0)
     np.testing.assert_array_equal(win.snap["nets"][0]["b"], b0)
-    assert win.curves.data["backprop train"].shape == (1,)
+    assert win.curves.data["backprop γ 0.23 train"].shape == (1,)
 
 
 def test_rate_and_speed_changes_do_not_reset(win, qtbot):
@@ -178,7 +178,7 @@ def test_sample_and_learn_local_then_compare(win, qtbot, tmp_path):
     win.panel.step.click()
     wait_t(qtbot, win, lambda t: t == 1)
     a, b = win.snap["nets"]
-    assert a["name"] == "backprop" and b["name"] == "local rule"
+    assert a["name"] == "backprop γ 0.23" and b["name"] == "local rule γ 0.23"
     assert not np.array_equal(a["w"], b["w"])       # a learned rule is not backprop
     assert win.save_rule(tmp_path / "rule.npz", kind="local")
     assert win.save_samples(tmp_path / "s.npz")
@@ -217,7 +217,7 @@ def test_app_trains_with_a_local_rule_file_of_either_form(win, qtbot, tmp_path, 
     win.panel.step.click()
     wait_t(qtbot, win, lambda t: t >= 1)
     a, b = win.snap["nets"]
-    assert b["name"] == "local rule" and np.all(np.isfinite(b["w"])) and not np.array_equal(a["w"], b["w"])
+    assert b["name"] == "local rule γ 0.23" and np.all(np.isfinite(b["w"])) and not np.array_equal(a["w"], b["w"])
 # ---- bad input: every case a one-line message in the panel, and the window still steps ----------
 
 def set_layers(win, text):
@@ -473,7 +473,7 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     win.panel.bp_rate.setValue(1.5)
     assert win.load_rule(tmp_path / "refined.npz") and "refined γ 2" in win.panel.message.text()
     assert win.panel.rate.value() == 0.23
-    names = ["backprop", "refined rule (γ 2)", "backprop γ 1.5"]
+    names = ["backprop γ 0.23", "refined rule γ 2", "backprop γ 1.5"]
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 3, timeout=TIMEOUT)
     win.panel.step.click()
     wait_t(qtbot, win, lambda t: t == 1)
@@ -493,6 +493,13 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
     legend = [label.text for _, label in win.curves.legend.items]
     assert {t.rsplit(" ", 1)[0] for t in legend} == set(names[:2]) and "backprop γ 1.5 train" not in legend
+    gen = win.gen
+    win.panel.rate.setValue(0.5)                             # a new γ relabels backprop's curve, no restart
+    qtbot.waitUntil(lambda: win.snap["nets"][0]["name"] == "backprop γ 0.5", timeout=TIMEOUT)
+    win.curves.update_nets(win.snap["nets"])
+    legend = [label.text for _, label in win.curves.legend.items]
+    assert legend == [f"{n} {k}" for n in ("backprop γ 0.5", "refined rule γ 2") for k in ("train", "test")]
+    assert win.gen == gen and set(win.curves.data) == set(legend)
     assert win.panel.show_net.count() == 2 and len(win.maps.maps) == 2
     assert_usable(win, qtbot)
 
@@ -522,6 +529,90 @@ def test_app_trains_with_a_full_fixed_rule_file(win, qtbot, tmp_path):
     ref = runs.train(tasks.load_task("square"), sizes, 0.23, 1, 3, rule=win.rules["full"],
                      init=init_params(sizes, 3))
     assert ref.mode == "full-fixed" and not np.array_equal(a["w"], b["w"])
+    assert b["name"] == "full-fixed rule γ 0.23" and b["mode"] == "full-fixed"   # as the CLI names it
+    assert "full-fixed rule" in win.panel.message.text()
     np.testing.assert_array_equal(b["w"], ref.w)
     np.testing.assert_array_equal(b["b"], ref.b)
     assert_usable(win, qtbot)
+
+
+# ---- backprop's best γ: the "best γ" button and --bp-rate best ------------------------------------
+
+def names_of(win):
+    return [n["name"] for n in win.snap["nets"]] if win.snap is not None else []
+
+
+def test_best_rate_button_tunes_in_the_background_and_races_it(win, qtbot):
+    """The button's γ is ``tuning.best_backprop``'s for the same task, layers and cycles; it fills
+    the spin box (the extra backprop network starts), the status bar names it, and another cycle
+    budget or other layers make it stale (the network loses "(best)")."""
+    from localrule import tuning
+    win.panel.cycles.setValue(60)
+    win.panel.best_rate.click()
+    assert win.tuner.running and win.panel.best_rate.text().startswith("tuning")
+    t = t_of(win)
+    win.panel.step.click()                                   # the event loop and training go on meanwhile
+    wait_t(qtbot, win, lambda x: x == t + 1 or win.best is not None)
+    qtbot.waitUntil(lambda: win.best is not None and not win.tuner.running, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.panel.best_rate.text() == "best γ", timeout=TIMEOUT)
+    ref = tuning.best_backprop(tasks.load_task("square"), (2, 5, 2), 60)
+    assert (win.best["rate"], win.best["median"]) == (ref.rate, ref.median)
+    assert win.panel.bp_rate.value() == ref.rate
+    note = win.best_note.text()
+    assert (f"best γ on square 2-5-2 for 60 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}, "
+            "5 tuning seeds)") in note
+    best_name = f"backprop γ {ref.rate:g} (best)"
+    qtbot.waitUntil(lambda: names_of(win) == ["backprop γ 0.23", best_name],
+                    timeout=TIMEOUT)
+    assert win.panel.show_net.itemText(1) == best_name
+    win.panel.cycles.setValue(70)                            # another budget: that γ is no longer "best"
+    qtbot.waitUntil(lambda: names_of(win)[1:] == [f"backprop γ {ref.rate:g}"], timeout=TIMEOUT)
+    assert "stale" in win.best_note.text()
+    win.panel.cycles.setValue(60)                            # back: it is again
+    qtbot.waitUntil(lambda: names_of(win)[1:] == [best_name], timeout=TIMEOUT)
+    set_layers(win, "2,3,2")
+    assert "stale" in win.best_note.text()
+    qtbot.waitUntil(lambda: names_of(win)[1:] == [f"backprop γ {ref.rate:g}"],
+                    timeout=TIMEOUT)
+    assert_usable(win, qtbot)
+
+
+def test_best_rate_tuning_cancels_on_a_second_click_and_on_close(qtbot, qapp):
+    import time
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    w = MainWindow(task="square", layers="2,5,2", cycles=100_000)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
+    w.panel.best_rate.click()
+    assert w.tuner.running
+    qtbot.wait(500)                                          # mid-way through γ 0.0625's 100,000 cycles
+    assert w.tuner.running
+    w.panel.best_rate.click()                                # cancel
+    assert "cancelled" in w.best_note.text() and not w.panel.best_rate.isEnabled()
+    qtbot.waitUntil(lambda: not w.tuner.running and w.panel.best_rate.isEnabled(), timeout=5000)
+    assert w.best is None and w.panel.bp_rate.value() == 0 and w.panel.best_rate.text() == "best γ"
+    w.panel.best_rate.click()                                # again, then close the window mid-tuning
+    qtbot.wait(500)
+    assert w.tuner.running
+    t0 = time.perf_counter()
+    w.close()
+    assert time.perf_counter() - t0 < 3 and not w.tuner.running and w.worker.isFinished()
+
+
+def test_command_line_bp_rate_best(qapp, capsys, tmp_path):
+    """``--bp-rate best`` tunes backprop at start-up (the run's 5000 cycles) and races that γ."""
+    from gui.app import main
+    from localrule import tuning
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    png = tmp_path / "best.png"
+    assert main(["--task", "and", "--layers", "2,1,1", "--bp-rate", "BEST", "--no-learn", "--cycles", "20",
+                 "--screenshot", str(png)]) == 0
+    ref = tuning.best_backprop(tasks.load_task("and"), (2, 1, 1), 5000)
+    err = capsys.readouterr().err
+    assert f"backprop's best γ on and 2-1-1 for 5000 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}" in err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for bad in ("bestest", "nan", "-1"):
+        assert main(["--bp-rate", bad]) == 2
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and "--bp-rate" in lines[0] and "best" in lines[0]
