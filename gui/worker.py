@@ -132,8 +132,13 @@ def grid_points(task: Task, n: int):
 class Net:
     """One network being trained (its weights, J history and divergence), advanced in chunks."""
 
-    def __init__(self, name, sizes, init, mode, largs, task: Task, cycles: int, rule_mode="backprop"):
+    def __init__(self, name, sizes, init, mode, largs, task: Task, cycles: int, rule_mode="backprop",
+                 adapt=None):
         self.rule_mode = rule_mode
+        # a rule's adaptive update stage and its state, carried from chunk to chunk (``kernels.adapt_updates``)
+        self.adapt = np.empty(0) if adapt is None else adapt
+        self.adapt_state = np.zeros(kernels.adapt_state_size(init[0].shape[0], init[1].shape[0])
+                                    if self.adapt.shape[0] else 0)
         self.name, self.sizes, self.mode, self.largs = name, np.asarray(sizes, np.int64), mode, largs
         self.w, self.b = init[0].copy(), init[1].copy()
         self.prev_w, self.prev_b = self.w.copy(), self.b.copy()
@@ -167,8 +172,13 @@ class Net:
             return 0
         j, jt = np.empty(n + 1), np.empty(n + 1)
         t0 = time.perf_counter()
-        div, _ = kernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
-                               float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
+        if self.adapt.shape[0]:
+            div, _ = kernels.train_ordered(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
+                                           float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt,
+                                           -1, self.t, np.empty(0), self.adapt, self.adapt_state)
+        else:
+            div, _ = kernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
+                                   float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
         self.seconds += time.perf_counter() - t0
         with self.lock:
             self._room(self.t + n)
@@ -392,7 +402,7 @@ class TrainWorker(QThread):
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
             self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
-                                 _mode_name(cfg.rule)))
+                                 _mode_name(cfg.rule), cfg.rule.adapt if cfg.rule.mode == "local" else None))
             self.nets[-1].rate = cfg.rule_rate
         if cfg.extra_rate > 0:
             self.nets.append(Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task,

@@ -469,6 +469,7 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     bit for bit what ``runs.train`` gives from the same initial weights; the legend names every net."""
     rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
     rule.meta["refined"] = {"rate": 2.0}
+    rule.meta["adapt"] = {"p": 0.8, "beta2": 0.9, "eps": 1e-3, "momentum": 0.5}   # state across frames
     rule.save(tmp_path / "refined.npz")
     win.panel.bp_rate.setValue(1.5)
     assert win.load_rule(tmp_path / "refined.npz") and "refined γ 2" in win.panel.message.text()
@@ -477,11 +478,13 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 3, timeout=TIMEOUT)
     win.panel.step.click()
     wait_t(qtbot, win, lambda t: t == 1)
+    win.panel.step.click()
+    wait_t(qtbot, win, lambda t: t == 2)
     task, sizes, init = tasks.load_task("square"), (2, 5, 2), init_params((2, 5, 2), 3)
     nets = win.snap["nets"]
     assert [n["name"] for n in nets] == names and [n["rate"] for n in nets] == [0.23, 2.0, 1.5]
     for n, (rate, r) in zip(nets, [(0.23, None), (2.0, win.rules["local"]), (1.5, None)]):
-        ref = runs.train(task, sizes, rate, 1, 3, rule=r, init=init)
+        ref = runs.train(task, sizes, rate, 2, 3, rule=r, init=init)
         np.testing.assert_array_equal(n["w"], ref.w)
         np.testing.assert_array_equal(n["b"], ref.b)
     legend = [label.text for _, label in win.curves.legend.items]
