@@ -237,7 +237,7 @@ def build_parser() -> Parser:
                    help="tasks (default xor:2,8,8,1:3000 wine:13,10,3:300)")
     p.add_argument("--seeds", type=_count(MAX_SEEDS), default=20)
     p.add_argument("--json", type=_text("--json"), help="write the table's numbers to this JSON file")
-    p.add_argument("--figures", type=_text("--figures"), help="folder for J(t) figures")
+    p.add_argument("--figures", type=_text("--figures"), help="folder for J(t) figures (the first rule vs backprop)")
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")

@@ -436,9 +436,19 @@ def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
             q = np.percentile(ratio[sel], [50, 25, 75])
             med.append(q[0]), lo.append(q[1]), hi.append(q[2])
         paths.append(metric_vs_x(Path(out) / f"update_vs_{key}.png",
-                                 f"refined update ÷ backprop's at γ {PAPER_RATE} vs {label}", label,
+                                 f"refined update ÷ backprop's at γ {PAPER_RATE} vs {label}"
+                                 + (" (before the adaptive stage)" if rule.adapt.shape[0] else ""), label,
                                  "update ratio (median, IQR)", {"refined ÷ bp@0.23": (mid, med, lo, hi)},
                                  logx=logx, logy=True))
+    if rule.adapt.shape[0]:  # the stage's factor on a neuron's update vs its running |δ| scale
+        p, _, eps, _ = rule.adapt
+        scale = np.logspace(-8, 0, 81)
+        paths.append(metric_vs_x(Path(out) / "update_vs_scale.png",
+                                 f"adaptive stage: the step γ·(s² + ε²)^(-p/2) ÷ {PAPER_RATE} vs the neuron's running "
+                                 f"|δ| scale s (p {p:.2f}, ε {eps:.2g})", "running |δ| scale s (RMS)",
+                                 "step ÷ backprop's at γ 0.23",
+                                 {"refined": (scale, rate * (scale ** 2 + eps ** 2) ** (-p / 2) / PAPER_RATE)},
+                                 logx=True, logy=True))
     return paths
 
 
@@ -495,7 +505,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
                 "speedup": speedup, "speedup_lower_bound": reach is None})
             say(f"judged {name} on {spec.label}: rule {_g(s_rule['median'])}, bp@best γ {one.rate:g} "
                 f"{_g(s_best['median'])}, speed-up {'>= ' if reach is None else ''}{speedup:.2f}")
-            curves[f"{name} (γ {rate:.3g})"] = np.array([r.J for r in mine])
+            if k == 0:  # the figure shows the first rule (more would hide the baselines)
+                curves[f"{name} (γ {rate:.3g})"] = np.array([r.J for r in mine])
         if figures_dir is not None:
             from .render import error_curves
             order = "" if spec.order == "fixed" else f"_{spec.order}"
