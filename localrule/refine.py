@@ -327,9 +327,18 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             raise UsageError("--scheduler needs dask.distributed: pip install -e '.[cluster]'") from None
         client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
     t_start = time.perf_counter()
+    setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
+             "adapt": adapt, "learn_step": learn_step, "seed": seed}
     if resume and ckpt.exists():
-        state = pickle.loads(ckpt.read_bytes())
-        es, space, history, baselines, held_base = (state[k] for k in ("es", "space", "history", "baselines", "held_base"))
+        try:
+            state = pickle.loads(ckpt.read_bytes())
+            es, space, history, baselines, held_base = (state[k] for k in ("es", "space", "history", "baselines", "held_base"))
+        except Exception:
+            raise UsageError(f"{ckpt} is not a refine checkpoint this version can read") from None
+        if state.get("setup") != setup:
+            changed = [k for k in setup if state.get("setup", {}).get(k) != setup[k]]
+            raise UsageError(f"--resume: {ckpt} was made with other settings ({', '.join(changed)}); "
+                             "repeat them, or start a new --out")
         say(f"resumed at generation {len(history)} from {ckpt}")
     else:
         say(f"tuning backprop on {len(train_specs)} meta-training and {len(heldout_specs)} held-out task(s)")
@@ -376,7 +385,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             say(f"gen {g + 1}/{generations}: best {entry['best']:+.3f} mean {entry['mean']:+.3f} "
                 f"σ {es.sigma:.3g} γ {entry['rate']:.3g}{held}  ({entry['seconds']:.1f} s, ~{left / 60:.1f} min left)")
             write_bytes(ckpt, pickle.dumps({"es": es, "space": space, "history": history, "baselines": baselines,
-                                            "held_base": held_base}))
+                                            "held_base": held_base, "setup": setup}))
     except KeyboardInterrupt:
         interrupted = True
         say("interrupted: keeping the best rule so far")

@@ -119,6 +119,9 @@ def test_refine_cli_runs_checkpoints_resumes_and_records_provenance(tmp_path, sm
             "--popsize", "4", "--out", str(out), "--final-seeds", "2", "--no-figures"]
     assert main(args + ["--generations", "1"]) == 0
     assert (out / "checkpoint.pkl").exists()
+    changed = [a if a != "and:2,1,1:10" else "and:2,1,1:12" for a in args]
+    assert main(changed + ["--generations", "2", "--resume"]) == 2     # other tasks: refused, checkpoint kept
+    assert main(args + ["--generations", "2", "--resume", "--adapt", "none"]) == 2
     assert main(args + ["--generations", "2", "--resume"]) == 0
     hist = json.loads((out / "history.json").read_text())["history"]
     assert [h["generation"] for h in hist] == [0, 1]
