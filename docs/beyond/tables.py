@@ -42,13 +42,18 @@ def heldout(path):
     r0 = rs[0]
     print(f"{r0['name']} at γ {r0['rate']:.3g}, {seeds} held-out seeds")
     print()
-    print("| held-out task (cycles, order) | bp@0.23 | bp@best γ | two-rate bp | refined rule [IQR] | ÷ bp@best γ | speed-up | rule div |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| held-out task (cycles, order) | bp@0.23 | bp@best γ | two-rate bp | refined rule [IQR] | ÷ bp@best γ "
+          "| speed-up | reaches bp@best's J at | rule div |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in r0["tasks"]:
         b, t, m = r["bp_best"], r["two_rate"], r["rule"]
         print(f"| {r['label']} ({r['cycles']}, {r['order']}) | {g(r['bp023']['median'])} | {g(b['median'])} (γ {b['rate']:g}) "
               f"| {g(t['median'])} (γ {t['rate']:g}, × {t['hidden_scale']:g}) | {g(m['median'])} [{g(m['q25'])}, {g(m['q75'])}] "
-              f"| {g(r['ratio_vs_best'])} | {speedup(r)} | {m['diverged']}/{r['seeds']} |")
+              f"| {g(r['ratio_vs_best'])} | {speedup(r)} | {share(r)} | {m['diverged']}/{r['seeds']} |")
+
+
+def share(r):
+    return "never" if r.get("reach_share") is None else f"{100 * r['reach_share']:.0f}%"
 
 
 def speedup(r):
@@ -56,13 +61,14 @@ def speedup(r):
 
 
 def ablation(path):
-    """Every rule of the JSON: median final J ÷ bp@best γ's, and the speed-up, per held-out task."""
+    """Every rule of the JSON, per held-out task: median final J ÷ bp@best γ's (speed-up, share of
+    the cycles at which the rule first reaches bp@best γ's final J)."""
     seeds, rs = rules(path)
     tasks = rs[0]["tasks"]
     print("| rule (γ) | " + " | ".join(f"{t['label']} {t['order']}" for t in tasks) + " | worst ÷ | diverged |")
     print("|---|" + "---|" * (len(tasks) + 2))
     for rule in rs:
-        cells = [f"{g(t['ratio_vs_best'])} ({speedup(t)})" for t in rule["tasks"]]
+        cells = [f"{g(t['ratio_vs_best'])} ({speedup(t)}, {share(t)})" for t in rule["tasks"]]
         worst = max((t["ratio_vs_best"] for t in rule["tasks"] if t["ratio_vs_best"] is not None), default=None)
         div = sum(t["rule"]["diverged"] for t in rule["tasks"])
         print(f"| {rule['name']} ({rule['rate']:.3g}) | " + " | ".join(cells) + f" | {g(worst)} | {div}/{seeds * len(tasks)} |")
