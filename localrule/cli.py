@@ -206,7 +206,7 @@ def build_parser() -> Parser:
     p.add_argument("--rule", type=_text("--rule"), help="starting rule file (default: learn the pooled imitation rule)")
     p.add_argument("--train", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="meta-training tasks (default: AND, OR, square, two random-teacher tasks); "
-                        "TASK may be a CSV file, wine, or teacher@SEED")
+                        "TASK may be a CSV file, wine, iris, moons (samples/), or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
     p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0), default=250,
@@ -219,6 +219,9 @@ def build_parser() -> Parser:
     p.add_argument("--start", choices=("imitation", "rmsprop"), default="imitation",
                    help="without --rule: start from the imitation rule as it is, or with its adaptive stage "
                         "set to a textbook per-neuron RMSprop (a second teacher)")
+    p.add_argument("--objective", choices=("final", "half"), default="final",
+                   help="score each run by its final J vs bp@best γ's (default), or also by its J at half the "
+                        "cycles against the same (rewards reaching tuned backprop's J early)")
     p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="both",
                    help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
                         "per neuron, the link's previous update, both (default), or none")
@@ -424,7 +427,7 @@ def cmd_refine(args):
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
     refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt)
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective)
     return 0
 
 

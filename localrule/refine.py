@@ -49,8 +49,9 @@ BASELINE_RATES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 DEFAULT_TRAIN = ("and:2,1,1:300", "or:2,4,1:300", "square:2,5,2:300:shuffle",
                  "teacher@1:5,8,3:60", "teacher@2:4,6,6,2:60:shuffle")
 DEFAULT_HELDOUT = ("xor:2,8,8,1:3000", "wine:13,10,3:300")
-#: Real data sets shipped in ``samples/``, usable by name in task specs.
-SAMPLE_CSVS = ("wine", "iris")
+#: Data sets shipped in ``samples/``, usable by name in task specs: (training CSV, test CSV or None).
+SAMPLE_CSVS = {"wine": ("wine.csv", None), "iris": ("iris.csv", None),
+               "moons": ("moons_train.csv", "moons_test.csv")}
 #: Which ingredients of the adaptive update stage (``kernels.ADAPT_*``) the search may use.
 ADAPT_CHOICES = ("none", "scale", "momentum", "both")
 #: The stage starts as the identity (p = β = 0: the starting rule unchanged), with ε near the
@@ -108,7 +109,8 @@ def parse_spec(text: str) -> Spec:
             raise UsageError(f"{text!r}: a teacher task is teacher@SEED")
         task = teacher_task(layers, int(seed))
     elif name in SAMPLE_CSVS:  # a shipped data set by name: its targets are the net's outputs
-        task = load_task(str(SAMPLES_DIR / f"{name}.csv"), layers[-1])
+        train, test = SAMPLE_CSVS[name]
+        task = load_task(str(SAMPLES_DIR / train), layers[-1], None if test is None else str(SAMPLES_DIR / test))
     else:
         targets = layers[-1] if name.lower().endswith(".csv") else 1
         task = load_task(name, targets)
@@ -175,6 +177,7 @@ class Space:
     learn_step: bool
     log_step0: float
     adapt: str = "none"
+    objective: str = "final"      # or "half" (``task_score``)
 
     @property
     def adapt_dims(self) -> int:
@@ -236,10 +239,16 @@ def baseline(spec: Spec, seeds=3) -> Baseline:
                     float(np.median(tests)) if tests else None)
 
 
-def task_score(results, base: Baseline) -> float:
+def task_score(results, base: Baseline, objective: str = "final") -> float:
+    """Mean over runs of the effective score minus bp@best γ's (see the module's docstring).  The
+    "half" objective averages it with the same score at half the cycles, still against backprop's
+    at all of them: it rewards reaching tuned backprop's final J early (the speed-up), not only
+    ending lower."""
     s = []
     for r in results:
         v = effective(r.J, r.layers[-1]) - base.eff
+        if objective == "half":
+            v = 0.5 * v + 0.5 * (effective(r.J[:(r.J.shape[0] - 1) // 2 + 1], r.layers[-1]) - base.eff)
         if base.test is not None and r.J_test is not None and not r.diverged:
             v += 0.5 * (math.log(max(float(r.J_test[-1]), TEST_FLOOR)) - math.log(max(base.test, TEST_FLOOR)))
         s.append(v)
@@ -252,7 +261,7 @@ def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, li
     per = []
     for spec, base in zip(specs, baselines):
         res = train_seeds(spec.task, spec.layers, rate, spec.cycles, seeds, rule, order=spec.order)
-        per.append(task_score(res, base))
+        per.append(task_score(res, base, space.objective))
     return float(np.mean(per)), per
 
 
@@ -309,7 +318,7 @@ def imitation_rule() -> Rule:
 
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes=8.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
-           figures=True, adapt="both") -> dict:
+           figures=True, adapt="both", objective="final") -> dict:
     import warnings
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")
@@ -328,7 +337,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
         client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
     t_start = time.perf_counter()
     setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
-             "adapt": adapt, "learn_step": learn_step, "seed": seed}
+             "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective}
     if resume and ckpt.exists():
         try:
             state = pickle.loads(ckpt.read_bytes())
@@ -348,7 +357,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
         pool = backprop_tuples()
         step0 = start_rate(rule, train_specs, baselines, learn_step)
-        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0, adapt)
+        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0, adapt, objective)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
         history = []
@@ -397,6 +406,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
         "train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs],
         "objective": "mean over tasks of log(max(J,1e-5)) + log(t_solve/T) minus bp@best γ's",
         "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "adapt_search": space.adapt,
+        "objective_variant": space.objective,
         "interrupted": interrupted}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,

@@ -28,7 +28,12 @@ def test_parse_spec_and_bad_specs():
     assert np.all(t.task.Y.sum(axis=1) == 1) and 0 < t.task.Y[:, 0].mean() < 1
     w = refine.parse_spec("wine:13,10,3")
     assert w.task.X.shape == (178, 13) and w.task.Y.sum(axis=0).tolist() == [59, 71, 48]
-    for bad in ("xor", "xor:2,3,1:0", "xor:2,3,1:often", "and:3,1,1", "teacher@x:2,2,1"):
+    i = refine.parse_spec("iris:4,8,3:300:shuffle")   # UCI iris via scikit-learn's copy, min-max scaled
+    assert i.task.X.shape == (150, 4) and i.task.Y.sum(axis=0).tolist() == [50, 50, 50] and i.order == "shuffle"
+    assert i.task.X.min() == 0 and i.task.X.max() == 1 and i.task.X_test is None
+    m = refine.parse_spec("moons:2,8,1")
+    assert m.task.X.shape == (100, 2) and m.task.X_test.shape == (200, 2)
+    for bad in ("xor", "xor:2,3,1:0", "xor:2,3,1:often", "and:3,1,1", "teacher@x:2,2,1", "iris:4,8,2", "moons:3,2,1"):
         with pytest.raises(UsageError):
             refine.parse_spec(bad)
 
