@@ -45,6 +45,7 @@ class CurvePlot(QWidget):
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="9pt",
                                           brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen(190, 190, 190))
         self.legend.setZValue(20)                 # above the curves: the dashed ones ran through its text
+        self.legend.setVisible(False)             # an empty legend is a stray box: shown with the first curve
         self.log = QCheckBox("log y")
         self.log.setChecked(True)
         self.log.toggled.connect(self._set_log)
@@ -103,6 +104,7 @@ class CurvePlot(QWidget):
         for item in self.series.values():
             self.plot.removeItem(item)
         self.legend.clear()
+        self.legend.setVisible(False)
         self.series.clear()
         self.data.clear()
         self.xs.clear()
@@ -123,6 +125,7 @@ class CurvePlot(QWidget):
             item.setDownsampling(auto=True, method="peak")   # long runs: draw ~1 point per pixel
             item.setClipToView(True)
             self.series[name] = item
+            self.legend.setVisible(True)
         else:
             item.setData(x, y, connect="finite")
         self.data[name] = y
