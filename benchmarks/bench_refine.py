@@ -4,7 +4,7 @@
     python benchmarks/bench_refine.py [--json FILE]
 
 One generation = every member of the population trains every meta-training task on 2 seeds.
-Measured on the shipped configuration (``--start rmsprop --adapt both``): population 8 and 16 on
+Measured on the shipped configuration (``--start rmsprop --adapt scale``, the default): population 8 and 16 on
 the default meta-training set; one task of growing net size;
 numba on 1 and 2 threads; and members sent to a 2-worker Dask LocalCluster (if installed).
 Each figure is the median of 2 generations after an untimed warm-up.
@@ -34,7 +34,7 @@ def problem(train_texts, popsize, rule):
     specs = [refine.parse_spec(t) for t in train_texts]
     bases = [refine.Baseline(1.0, 0.0, None) for _ in specs]  # the baseline does not change the cost
     theta = refine.flatten(rule)
-    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(0.1 / 0.23), adapt="both")
+    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(0.1 / 0.23), adapt="scale")
     rng = np.random.default_rng(0)
     pop = [0.05 * rng.standard_normal(space.dim) for _ in range(popsize)]
     return space, pop, specs, bases
@@ -55,7 +55,7 @@ def main():
     ap.add_argument("--json", default=str(HERE / "refine_results.json"))
     args = ap.parse_args()
     rule = refine.imitation_rule()
-    rule.meta["adapt"] = dict(refine.RMSPROP)   # the shipped configuration: --start rmsprop --adapt both
+    rule.meta["adapt"] = dict(refine.RMSPROP)   # the shipped configuration: --start rmsprop --adapt scale
     out = {"load_before": os.getloadavg()}
     rows = []
     for threads, pops in ((1, (8, 16)), (2, (8, 16))):

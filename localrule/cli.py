@@ -216,15 +216,15 @@ def build_parser() -> Parser:
                         "repeats bit for bit whatever the machine's speed)")
     p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
-    p.add_argument("--start", choices=("imitation", "rmsprop"), default="imitation",
-                   help="without --rule: start from the imitation rule as it is, or with its adaptive stage "
-                        "set to a textbook per-neuron RMSprop (a second teacher)")
+    p.add_argument("--start", choices=("imitation", "rmsprop"),
+                   help="without --rule: start from the imitation rule with its adaptive stage set to a "
+                        "textbook per-neuron RMSprop (a second teacher; the default), or as it is")
     p.add_argument("--objective", choices=("final", "half"), default="final",
                    help="score each run by its final J vs bp@best γ's (default), or also by its J at half the "
                         "cycles against the same (rewards reaching tuned backprop's J early)")
-    p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="both",
+    p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="scale",
                    help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
-                        "per neuron, the link's previous update, both (default), or none")
+                        "per neuron (default), the link's previous update, both, or none")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
@@ -418,10 +418,10 @@ def cmd_refine(args):
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
     if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
         raise UsageError(f"--rule {args.rule} is the rule file refine writes into --out; copy it elsewhere first")
-    if args.rule and args.start != "imitation":
+    if args.rule and args.start:
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
-    if args.start == "rmsprop":
+    if (args.start or "rmsprop") == "rmsprop" and not args.rule:
         rule.meta["adapt"] = dict(RMSPROP)
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")

@@ -318,7 +318,7 @@ def imitation_rule() -> Rule:
 
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes=8.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
-           figures=True, adapt="both", objective="final") -> dict:
+           figures=True, adapt="scale", objective="final") -> dict:
     import warnings
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")

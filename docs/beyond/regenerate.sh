@@ -2,21 +2,25 @@
 # Regenerates every number and figure of the README section "Beyond backprop: tuned baselines
 # and refined rules" into docs/beyond/ (run from the repository root, venv active).
 # Step 1 (~4 min): tuned backprop on the paper's tasks and the held-out ones, 20 seeds per setting.
-# Step 2 (~40 min on 2 idle cores): the ablation's meta-training runs (CMA-ES, 250 generations each,
+# Step 2 (~45 min on 2 idle cores): the ablation's meta-training runs (CMA-ES, 250 generations each,
 #   no time budget, so each repeats bit for bit), and their starting points (0 generations):
 #     rule_imitation.npz        the imitation rule, at the median best γ of backprop (a start)
-#     rule_none.npz             + search over the learner alone (no adaptive stage)
+#     rule_none.npz             + search over the learner and step alone (no adaptive stage)
 #     rule_imitation_both.npz   + search with the adaptive stage (running |δ| scale, previous update)
 #     rule_rmsprop.npz          the imitation rule with a textbook per-neuron RMSprop stage (a start)
-#     rule_rmsprop_scale.npz    + search over the learner and the |δ|-scale stage (no momentum)
-#     rule.npz                  + search over the learner and both ingredients: the shipped rule,
-#                               what `python -m localrule refine` gives when it completes
-# Step 3 (~10 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
-#   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule.
+#     rule.npz                  + search over the learner, step and the |δ|-scale stage: the shipped
+#                               rule, what `python -m localrule refine` gives when it completes
+#     rule_rmsprop_both.npz     + the link's previous update (momentum) searched too
+#     rule_rmsprop_scale_half.npz  the shipped recipe with --objective half
+# Step 3 (~12 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
+#   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
+#   confirmation tasks, used for no choice, for the shipped rule and its start.
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
 SEEDS=20
+# confirmation tasks: chosen after the ablation, used for no choice (new teachers, a CSV with a test set)
+CONFIRM="moons:2,8,1:1000 teacher@11:8,12,3:100:shuffle teacher@13:3,6,6,1:200"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
 if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task and --layers 2,1,1 --cycles 5000 --seeds $SEEDS --json $OUT/tune_and.json --figure $OUT/tune_and.png
@@ -27,19 +31,22 @@ if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task samples/iris.csv --targets 3 --layers 4,8,3 --cycles 300 --seeds $SEEDS --hidden-scales 1,0.5,2,4 --json $OUT/tune_iris.json --figure $OUT/tune_iris.png
 fi
 if [ "$1" != "--judge-only" ]; then
-  R="python -m localrule refine --minutes 0 --final-seeds 0"
-  $R --adapt none --generations 0 --out runs/beyond/imitation --no-figures
-  $R --adapt none --generations 250 --out runs/beyond/none --no-figures
-  $R --adapt both --generations 250 --out runs/beyond/imitation-both --no-figures
-  $R --start rmsprop --generations 0 --out runs/beyond/rmsprop --no-figures
-  $R --start rmsprop --adapt scale --generations 250 --out runs/beyond/rmsprop-scale --no-figures
-  $R --start rmsprop --adapt both --generations 250 --out runs/beyond/rmsprop-both
-  for arm in imitation none imitation-both rmsprop rmsprop-scale; do
+  R="python -m localrule refine --minutes 0 --final-seeds 0 --generations 250"
+  $R --start imitation --adapt none --generations 0 --out runs/beyond/imitation --no-figures
+  $R --start imitation --adapt none --out runs/beyond/none --no-figures
+  $R --start imitation --adapt both --out runs/beyond/imitation-both --no-figures
+  $R --start rmsprop --adapt both --generations 0 --out runs/beyond/rmsprop --no-figures
+  $R --start rmsprop --adapt both --out runs/beyond/rmsprop-both --no-figures
+  $R --start rmsprop --adapt scale --objective half --out runs/beyond/rmsprop-scale-half --no-figures
+  $R --start rmsprop --adapt scale --out runs/beyond/rmsprop-scale
+  for arm in imitation none imitation-both rmsprop rmsprop-both rmsprop-scale-half; do
     cp runs/beyond/$arm/rule.npz $OUT/rule_$(echo $arm | tr - _).npz
   done
-  cp runs/beyond/rmsprop-both/rule.npz runs/beyond/rmsprop-both/history.json runs/beyond/rmsprop-both/objective.png \
-     runs/beyond/rmsprop-both/update_vs_*.png $OUT/
+  cp runs/beyond/rmsprop-scale/rule.npz runs/beyond/rmsprop-scale/history.json runs/beyond/rmsprop-scale/objective.png \
+     runs/beyond/rmsprop-scale/update_vs_*.png $OUT/
 fi
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT --json $OUT/heldout.json --figures $OUT --rule \
   $OUT/rule.npz $OUT/rule_imitation.npz $OUT/rule_none.npz $OUT/rule_imitation_both.npz $OUT/rule_rmsprop.npz \
-  $OUT/rule_rmsprop_scale.npz | tee $OUT/heldout.txt
+  $OUT/rule_rmsprop_both.npz $OUT/rule_rmsprop_scale_half.npz | tee $OUT/heldout.txt
+python -m localrule judge --seeds $SEEDS --heldout $CONFIRM --json $OUT/confirm.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop.npz | tee $OUT/confirm.txt

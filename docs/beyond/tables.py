@@ -11,6 +11,10 @@ def g(v):
     return "—" if v is None else f"{v:.3g}"
 
 
+def ratio(v):
+    return f"{v:.0f}x" if v >= 10 else f"{v:.2f}x"
+
+
 def tuned():
     print("| task (cycles) | bp@0.23 [IQR] | best γ | bp@best γ [IQR] | ÷ at 0.23 | two-rate bp (γ, hidden ×) | div |")
     print("|---|---|---|---|---|---|---|")
@@ -27,7 +31,7 @@ def tuned():
         two = "—" if len({s["hidden_scale"] for s in d["settings"]}) == 1 else \
             f"{g(t['median'])} (γ {t['rate']:g}, × {t['hidden_scale']:g})"
         print(f"| {d['task']} {'-'.join(map(str, d['layers']))} ({d['cycles']}) | {g(p['median'])} [{g(p['q25'])}, {g(p['q75'])}] "
-              f"| {b['rate']:g} | {g(b['median'])} [{g(b['q25'])}, {g(b['q75'])}] | {p['median'] / b['median']:.0f}x "
+              f"| {b['rate']:g} | {g(b['median'])} [{g(b['q25'])}, {g(b['q75'])}] | {ratio(p['median'] / b['median'])} "
               f"| {two} | {div}/{sum(s['runs'] for s in d['settings'])} |")
 
 
