@@ -422,7 +422,8 @@ def cmd_refine(args):
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
     if (args.start or "rmsprop") == "rmsprop" and not args.rule:
-        rule.meta["adapt"] = dict(RMSPROP)
+        from dataclasses import replace
+        rule = replace(rule, meta={**rule.meta, "adapt": dict(RMSPROP)})
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
     refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,

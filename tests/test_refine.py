@@ -193,6 +193,14 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert rule.meta["adapt"] == refine.RMSPROP
     assert rule.meta["refined"]["rate"] in refine.START_RATES and rule.meta["refined"]["generations"] == 0
     assert main(["refine", "--rule", str(out / "rule.npz"), "--start", "rmsprop", "--out", str(tmp_path / "x")]) == 2
+    plain = tmp_path / "plain"   # the default start is the same teacher; --start imitation leaves the stage off
+    assert main(["refine", "--generations", "0", "--train", "and:2,1,1:10", "--heldout", "or:2,2,1:10",
+                 "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
+    assert Rule.load(plain / "rule.npz").meta["adapt"] == refine.RMSPROP
+    assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
+                 "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
+    assert Rule.load(plain / "rule.npz").adapt.shape == (4,)   # searched (--adapt scale), from the identity
+    assert Rule.load(plain / "rule.npz").meta["adapt"]["p"] == 0
     j = tmp_path / "j.json"
     assert main(["judge", "--rule", str(out / "rule.npz"), str(out / "rule.npz"), "--heldout", "or:2,2,1:10",
                  "--seeds", "2", "--json", str(j)]) == 0
