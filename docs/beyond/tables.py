@@ -1,4 +1,5 @@
-"""Print the README's "Beyond backprop" tables (markdown) from the JSON files in docs/beyond/."""
+"""Print the README's "Beyond backprop" tables (markdown) from the JSON files in docs/beyond/:
+tuned backprop, the shipped rule on the held-out tasks, and every judged rule per JSON file."""
 
 import json
 import sys
@@ -79,8 +80,14 @@ def ablation(path):
 
 
 if __name__ == "__main__":
+    # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
+    paths = [Path(p) for p in sys.argv[1:]] or [HERE / "heldout.json"] + sorted(
+        p for p in HERE.glob("confirm*.json"))
     tuned()
     print()
-    heldout(sys.argv[1] if len(sys.argv) > 1 else HERE / "heldout.json")
-    print()
-    ablation(sys.argv[1] if len(sys.argv) > 1 else HERE / "heldout.json")
+    heldout(paths[0])
+    for p in paths:
+        print()
+        print(f"{p.name}:")
+        print()
+        ablation(p)
