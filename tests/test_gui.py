@@ -304,13 +304,19 @@ def test_sample_and_learn_runs_once_and_a_task_change_cancels_it(win, qtbot):
     assert not win.panel.mode_available("local")
 
 
-def test_close_during_learning_is_prompt(qtbot, qapp):
-    import time
+def fresh_square_window(qtbot, cycles):
+    """A window of its own (not the shared fixture), for tests that close it."""
     locale.setlocale(locale.LC_NUMERIC, "C")
-    w = MainWindow(task="square", layers="2,5,2", cycles=100)
+    w = MainWindow(task="square", layers="2,5,2", cycles=cycles)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
+    return w
+
+
+def test_close_during_learning_is_prompt(qtbot, qapp):
+    import time
+    w = fresh_square_window(qtbot, 100)
     start_long_learning(w, qtbot)
     t0 = time.perf_counter()
     w.close()
@@ -582,11 +588,7 @@ def test_best_rate_button_tunes_in_the_background_and_races_it(win, qtbot):
 
 def test_best_rate_tuning_cancels_on_a_second_click_and_on_close(qtbot, qapp):
     import time
-    locale.setlocale(locale.LC_NUMERIC, "C")
-    w = MainWindow(task="square", layers="2,5,2", cycles=100_000)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitUntil(lambda: w.ready and w.snap is not None, timeout=TIMEOUT)
+    w = fresh_square_window(qtbot, 100_000)
     w.panel.best_rate.click()
     assert w.tuner.running
     qtbot.wait(500)                                          # mid-way through γ 0.0625's 100,000 cycles
