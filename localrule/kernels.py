@@ -455,7 +455,7 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
             nin = sizes[l]
             for i in range(sizes[l + 1]):
                 q = boff[l] + i
-                g = db[q] / rate
+                g = db[q] / rate if rate != 0.0 else 0.0
                 v = b2 * state[1 + q] + (1.0 - b2) * g * g
                 state[1 + q] = v
                 f = (v / corr + eps * eps) ** (-0.5 * p)

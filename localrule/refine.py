@@ -52,8 +52,6 @@ DEFAULT_HELDOUT = ("xor:2,8,8,1:3000", "wine:13,10,3:300")
 #: Data sets shipped in ``samples/``, usable by name in task specs: (training CSV, test CSV or None).
 SAMPLE_CSVS = {"wine": ("wine.csv", None), "iris": ("iris.csv", None),
                "moons": ("moons_train.csv", "moons_test.csv")}
-#: Which ingredients of the adaptive update stage (``kernels.ADAPT_*``) the search may use.
-ADAPT_CHOICES = ("none", "scale", "momentum", "both")
 #: The stage starts as the identity (p = β = 0: the starting rule unchanged), with ε near the
 #: typical |δ| of backprop's links and a running scale over ~100 steps (β2 0.99).
 EPS0, BETA2_0 = 1e-2, 0.99
