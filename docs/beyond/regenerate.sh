@@ -14,7 +14,7 @@
 #     rule_rmsprop_scale_half.npz  the shipped recipe with --objective half
 #     rule_rmsprop_scale_mix.npz   the shipped recipe on a wider meta-training mix ($MIX: two more
 #                               teachers), made after the first confirmation round
-# Step 3 (~35 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
+# Step 3 (~20 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   confirmation tasks, used for no choice, for the shipped rule and its start.
 set -e
