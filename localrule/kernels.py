@@ -500,6 +500,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
+    if adapt.shape[0] > 0 and (adapt.shape[0] != 4 or state.shape[0] != 1 + 2 * b.shape[0] + w.shape[0]):
+        raise ValueError("adapt needs 4 parameters and a state of adapt_state_size")  # no silent overrun
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])

@@ -70,3 +70,16 @@ def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
     with pytest.raises(Exception) as e:
         learner.Rule.load(path)
     assert "adapt" in str(e.value)
+
+
+def test_a_state_of_the_wrong_size_is_refused_not_overrun():
+    from localrule import kernels
+    task, sizes = tasks.load_task("and"), (2, 2, 1)
+    w, b = init_params(sizes, 0)
+    J = np.empty(3)
+    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13))):
+        with pytest.raises(ValueError):
+            kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
+                                  0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
+                                  np.empty(0), adapt, state)
+    assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 13
