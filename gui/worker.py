@@ -172,13 +172,9 @@ class Net:
             return 0
         j, jt = np.empty(n + 1), np.empty(n + 1)
         t0 = time.perf_counter()
-        if self.adapt.shape[0]:
-            div, _ = kernels.train_ordered(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
-                                           float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt,
-                                           -1, self.t, np.empty(0), self.adapt, self.adapt_state)
-        else:
-            div, _ = kernels.train(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
-                                   float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
+        div, _ = kernels.train_ordered(self.sizes, self.w, self.b, self.task.X, self.task.Y, self.Xt, self.Yt,
+                                       float(rate), int(n), self.mode, *self.largs, 0, np.empty((0, 1)), j, jt,
+                                       -1, self.t, np.empty(0), self.adapt, self.adapt_state)
         self.seconds += time.perf_counter() - t0
         with self.lock:
             self._room(self.t + n)
@@ -198,8 +194,9 @@ class Net:
         """J[0] before any training, so a fresh network already has a point on the curve."""
         if not self.started:
             j, jt = np.empty(1), np.empty(1)
-            kernels.train(self.sizes, self.w.copy(), self.b.copy(), self.task.X, self.task.Y, self.Xt,
-                          self.Yt, 0.0, 0, self.mode, *self.largs, 0, np.empty((0, 1)), j, jt)
+            kernels.train_ordered(self.sizes, self.w.copy(), self.b.copy(), self.task.X, self.task.Y, self.Xt,
+                                  self.Yt, 0.0, 0, self.mode, *self.largs, 0, np.empty((0, 1)), j, jt, -1, 0,
+                                  np.empty(0), self.adapt, self.adapt_state.copy())
             self.J[0], self.Jt[0] = j[0], jt[0]
             self.started = True
 
@@ -322,8 +319,8 @@ class TrainWorker(QThread):
         w, b = init_params((2, 2, 1), 0)
         X, Y = np.zeros((1, 2)), np.zeros((1, 1))
         j = np.empty(2)
-        kernels.train(sz, w, b, X, Y, X, Y, 0.1, 1, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
-                      np.empty((0, 1)), j, j.copy())
+        kernels.train_ordered(sz, w, b, X, Y, X, Y, 0.1, 1, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
+                              np.empty((0, 1)), j, j.copy(), -1, 0, np.empty(0), np.empty(0), np.empty(0))
         kernels.predict(sz, w, b, X)
         kernels.ell_batch(kernels.ORACLE, *kernels.NO_LEARNER[:-1], np.ones((1, 4)))
 

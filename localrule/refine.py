@@ -509,7 +509,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
         bpbest = [replace(r, J=r.J[:spec.cycles + 1], J_test=None if r.J_test is None else r.J_test[:spec.cycles + 1])
                   for r in bpbest_long]
         two_rate = run(None, two.rate, spec.cycles, None if two.hidden_scale == 1.0 else hidden_scaled(spec.layers, two.hidden_scale))
-        s_best = stat(bpbest)
+        s_best, s_bp23 = stat(bpbest), stat(bp23)
+        s_two = {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale}
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
         for k, (name, rule, rate) in enumerate(rules):
@@ -521,8 +522,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
             first = None if s_best["median"] is None else cycles_to_reach(median_curve(mine), s_best["median"])
             rows[k].append({
                 "task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
-                "rule_rate": rate, "rule": s_rule, "bp023": stat(bp23), "bp_best": {**s_best, "rate": one.rate},
-                "two_rate": {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale},
+                "rule_rate": rate, "rule": s_rule, "bp023": s_bp23, "bp_best": {**s_best, "rate": one.rate},
+                "two_rate": s_two,
                 "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
                 "speedup": speedup, "speedup_lower_bound": reach is None,
                 "reach_share": None if first is None else first / spec.cycles})
