@@ -13,7 +13,7 @@ from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
 MAX_GRID = 100             # values in a --rates or --hidden-scales grid
-MAX_GENERATIONS, MAX_POPSIZE = 10**6, 1000
+MAX_GENERATIONS, MAX_POPSIZE, MAX_TEACHERS = 10**6, 1000, 1000
 
 
 class Parser(argparse.ArgumentParser):
@@ -110,6 +110,15 @@ def _form_arg(p):
     p.add_argument("--form", choices=("rule6", "link"),
                    help="local rule: rule6 = ℓ(w_hi, δ_h, f'_i) is a share of δ_i and rule (3) scales by x_j "
                         "exactly (default); link = ℓ(x_j, w_hi, δ_h, f'_i) per link (the only form of --encoding raw)")
+
+
+def _adapt(text):
+    from .refine import ingredients
+    try:
+        ingredients(text)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--adapt: ")) from None
+    return text
 
 
 def _budget(text):
@@ -209,6 +218,9 @@ def build_parser() -> Parser:
                         "TASK may be a CSV file, wine, iris, moons (samples/), or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
+    p.add_argument("--teachers", type=_count(MAX_TEACHERS, minimum=0), default=0,
+                   help="also meta-train on a pool of N random-teacher tasks of random shape, budget and "
+                        "order (seeds 1000+), two of them per generation (default 0: none)")
     p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0), default=250,
                    help="CMA-ES generations (default 250: ~7 minutes on 2 idle cores)")
     p.add_argument("--minutes", type=_budget, default=8.0,
@@ -222,9 +234,11 @@ def build_parser() -> Parser:
     p.add_argument("--objective", choices=("final", "half"), default="final",
                    help="score each run by its final J vs bp@best γ's (default), or also by its J at half the "
                         "cycles against the same (rewards reaching tuned backprop's J early)")
-    p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="scale",
-                   help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
-                        "per neuron (default), the link's previous update, both, or none")
+    p.add_argument("--adapt", type=_adapt, default="scale",
+                   help="ingredients of the adaptive update stage the search may change, joined by +: "
+                        "scale (a running |δ| scale per neuron; the default), momentum (the link's previous "
+                        "update), step (a per-neuron step factor moved by trial and error); or none, or both "
+                        "(scale+momentum)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
@@ -428,7 +442,8 @@ def cmd_refine(args):
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
     refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective)
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective,
+           teachers=args.teachers)
     return 0
 
 

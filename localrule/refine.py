@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernels
 from .files import write_bytes, write_json
 from .layout import UsageError, format_layers, init_params, parse_layers
 from .learner import Rule
@@ -74,7 +75,6 @@ class Spec:
 def teacher_task(layers, seed: int, patterns: int = 128) -> Task:
     """Many patterns labelled by a random teacher net of the given shape: inputs uniform in
     [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one)."""
-    from . import kernels
     rng = np.random.default_rng(seed)
     w, b = init_params(layers, seed)
     w, b = 6 * w, 6 * b  # a sharper teacher than the students' start: uniform in [-3, 3]
@@ -85,6 +85,38 @@ def teacher_task(layers, seed: int, patterns: int = 128) -> Task:
     else:  # centred and scaled per output, so that every class occurs
         Y = np.eye(layers[-1])[((out - out.mean(0)) / (out.std(0) + 1e-12)).argmax(axis=1)]
     return Task(f"teacher{seed}", np.ascontiguousarray(X), Y)
+
+
+#: Random teachers for meta-training (``--teachers``) take seeds from here on: far from the
+#: teacher seeds of the default tasks, the held-out tasks and the confirmation rounds (below 100).
+POOL_SEED0 = 1000
+#: How many of the pool's teachers each generation meta-trains on (beside the fixed tasks).
+POOL_PER_GENERATION = 2
+
+
+def random_teacher_specs(n: int, seed0: int = POOL_SEED0) -> list[Spec]:
+    """``n`` random-teacher tasks of random shape (2-10 inputs, 1-3 hidden layers of 2-12, 1-4
+    outputs), budget (40-100 cycles) and order, each written as its own spec so that its text
+    alone rebuilds it."""
+    specs = []
+    for k in range(n):
+        rng = np.random.default_rng([seed0, k])
+        hidden = [int(v) for v in rng.integers(2, 13, int(rng.integers(1, 4)))]
+        layers = [int(rng.integers(2, 11)), *hidden, int(rng.integers(1, 5))]
+        cycles = int(rng.choice([40, 60, 100]))
+        order = ":shuffle" if rng.random() < 0.5 else ""
+        specs.append(parse_spec(f"teacher@{seed0 + k}:{','.join(map(str, layers))}:{cycles}{order}"))
+    return specs
+
+
+def pool_pick(gen: int, n: int, k: int = POOL_PER_GENERATION) -> list[int]:
+    """The pool's teachers generation ``gen`` meta-trains on: every teacher once before any twice."""
+    k = min(k, n)
+    out = []
+    for j in range(gen * k, gen * k + k):
+        perm = np.random.default_rng([POOL_SEED0, j // n]).permutation(n)
+        out.append(int(perm[j % n]))
+    return out
 
 
 def parse_spec(text: str) -> Spec:
@@ -161,11 +193,26 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
     return np.maximum(out, floor)
 
 
+#: ``--adapt``: which ingredients of the adaptive stage the search may change, joined by "+"
+#: ("both": scale+momentum, kept for its name in earlier runs).
+INGREDIENTS = ("scale", "momentum", "step")
+#: The step factor's rate κ where the search starts it and the starting rule has none.
+KAPPA0 = 0.01
+
+
+def ingredients(adapt: str) -> tuple[str, ...]:
+    parts = {"none": (), "both": ("scale", "momentum")}.get(adapt, tuple(adapt.split("+")))
+    if any(p not in INGREDIENTS for p in parts) or len(set(parts)) != len(parts):
+        raise UsageError(f"--adapt: expected none, both or a +-joined subset of {', '.join(INGREDIENTS)}, got {adapt!r}")
+    return tuple(p for p in INGREDIENTS if p in parts)
+
+
 @dataclass
 class Space:
     """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
-    then the adaptive stage's coordinates (``adapt``): p = |p0 + z_p| (at most 2), log ε and
-    log(1 - β2) shifted by theirs, β = |β0 + z_β / 2| (at most 0.95).
+    then the adaptive stage's coordinates (``adapt``, see ``ingredients``): p = |p0 + z_p| (at most
+    2), log ε and log(1 - β2) shifted by theirs; β = |β0 + z_β / 2| (at most 0.95); log κ shifted
+    by z_κ (κ at most 1, started at ``KAPPA0`` if the starting rule has none).
 
     The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
     leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
@@ -179,7 +226,7 @@ class Space:
 
     @property
     def adapt_dims(self) -> int:
-        return {"none": 0, "scale": 3, "momentum": 1, "both": 4}[self.adapt]
+        return sum({"scale": 3, "momentum": 1, "step": 1}[k] for k in ingredients(self.adapt))
 
     @property
     def dim(self) -> int:
@@ -191,19 +238,23 @@ class Space:
         rule = unflatten(self.base, self.theta0 + z[:n] / self.scale)
         log_step = self.log_step0 + (z[n] if self.learn_step else 0.0)
         rate = PAPER_RATE * math.exp(log_step)
-        if self.adapt == "none":
+        use = ingredients(self.adapt)
+        if not use:
             return rule, rate
-        za = z[n + (1 if self.learn_step else 0):]
-        a = self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0}
-        p, eps, b2, bm = a["p"], a["eps"], a["beta2"], a["momentum"]
-        if self.adapt in ("scale", "both"):
-            p = min(2.0, abs(p + za[0]))
-            eps = min(1e3, eps * math.exp(za[1]))
-            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(za[2]))
+        za = list(z[n + (1 if self.learn_step else 0):])
+        a = {"hyper": 0.0, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
+        p, eps, b2, bm, kappa = a["p"], a["eps"], a["beta2"], a["momentum"], a["hyper"]
+        if "scale" in use:
+            dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
+            p = min(2.0, abs(p + dp))
+            eps = min(1e3, eps * math.exp(de))
+            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(db2))
             rate *= eps ** p / (a["eps"] ** a["p"])
-        if self.adapt in ("momentum", "both"):
-            bm = min(0.95, abs(bm + 0.5 * za[-1]))
-        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm}}
+        if "momentum" in use:
+            bm = min(0.95, abs(bm + 0.5 * za.pop(0)))
+        if "step" in use:
+            kappa = min(1.0, (kappa or KAPPA0) * math.exp(za.pop(0)))
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "hyper": kappa}}
         return rule, rate
 
 
@@ -284,7 +335,7 @@ def say(msg: str) -> None:
 
 #: ``--start rmsprop``: the imitation rule with the adaptive stage set to a textbook per-neuron
 #: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
-RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0}
+RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "hyper": 0.0}
 START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 
@@ -316,7 +367,7 @@ def imitation_rule() -> Rule:
 
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes=8.0, popsize=POPSIZE,
            learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10, final_seeds=5,
-           figures=True, adapt="scale", objective="final") -> dict:
+           figures=True, adapt="scale", objective="final", teachers=0) -> dict:
     import warnings
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")
@@ -334,12 +385,19 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             raise UsageError("--scheduler needs dask.distributed: pip install -e '.[cluster]'") from None
         client = scheduler if not isinstance(scheduler, str) else Client(scheduler)
     t_start = time.perf_counter()
+    pool = random_teacher_specs(teachers)
+
+    def generation_tasks(g):  # the fixed tasks, then the pool's teachers of generation g
+        picks = pool_pick(g, len(pool)) if pool else []
+        return train_specs + [pool[i] for i in picks], baselines + [pool_base[i] for i in picks]
+
     setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
-             "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective}
+             "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective, "teachers": teachers}
     if resume and ckpt.exists():
         try:
             state = pickle.loads(ckpt.read_bytes())
-            es, space, history, baselines, held_base = (state[k] for k in ("es", "space", "history", "baselines", "held_base"))
+            es, space, history, baselines, held_base, pool_base = (
+                state[k] for k in ("es", "space", "history", "baselines", "held_base", "pool_base"))
         except Exception:
             raise UsageError(f"{ckpt} is not a refine checkpoint this version can read") from None
         if state.get("setup") != setup:
@@ -348,14 +406,15 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
                              "repeat them, or start a new --out")
         say(f"resumed at generation {len(history)} from {ckpt}")
     else:
-        say(f"tuning backprop on {len(train_specs)} meta-training and {len(heldout_specs)} held-out task(s)")
+        say(f"tuning backprop on {len(train_specs)} meta-training task(s), {teachers} random teacher(s) "
+            f"and {len(heldout_specs)} held-out task(s)")
         baselines = [baseline(s) for s in train_specs]
+        pool_base = [baseline(s) for s in pool]
         held_base = [baseline(s) for s in heldout_specs]
-        for s, b in zip(train_specs + heldout_specs, baselines + held_base):
+        for s, b in zip(train_specs + pool + heldout_specs, baselines + pool_base + held_base):
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
-        pool = backprop_tuples()
-        step0 = start_rate(rule, train_specs, baselines, learn_step)
-        space = Space(rule, flatten(rule), sensitivities(rule, pool), learn_step, step0, adapt, objective)
+        step0 = start_rate(rule, *generation_tasks(0), learn_step)
+        space = Space(rule, flatten(rule), sensitivities(rule, backprop_tuples()), learn_step, step0, adapt, objective)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
         history = []
@@ -372,11 +431,12 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
                 break
             t0 = time.perf_counter()
             pop = es.ask()
-            scores = evaluate_population(space, pop, train_specs, baselines, generation_seeds(g), client)
+            specs_g, base_g = generation_tasks(g)
+            scores = evaluate_population(space, pop, specs_g, base_g, generation_seeds(g), client)
             es.tell(pop, [s[0] for s in scores])
             k = int(np.argmin([s[0] for s in scores]))
             entry = {"generation": g, "best": scores[k][0], "mean": float(np.mean([s[0] for s in scores])),
-                     "per_task": scores[k][1], "sigma": float(es.sigma), "z": list(map(float, pop[k])),
+                     "tasks": [s.text for s in specs_g], "per_task": scores[k][1], "sigma": float(es.sigma), "z": list(map(float, pop[k])),
                      "rate": space.decode(pop[k])[1], "seconds": time.perf_counter() - t0}
             if best is None or entry["best"] < best["best"]:
                 best, best_z = entry, np.array(pop[k])
@@ -392,7 +452,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
             say(f"gen {g + 1}/{generations}: best {entry['best']:+.3f} mean {entry['mean']:+.3f} "
                 f"σ {es.sigma:.3g} γ {entry['rate']:.3g}{held}  ({entry['seconds']:.1f} s, ~{left / 60:.1f} min left)")
             write_bytes(ckpt, pickle.dumps({"es": es, "space": space, "history": history, "baselines": baselines,
-                                            "held_base": held_base, "setup": setup}))
+                                            "held_base": held_base, "pool_base": pool_base, "setup": setup}))
     except KeyboardInterrupt:
         interrupted = True
         say("interrupted: keeping the best rule so far")
@@ -401,14 +461,16 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
     refined, rate = space.decode(final_z)
     refined.meta = {**refined.meta, "refined": {
         "from": rule.meta.get("sources"), "rate": rate, "generations": len(history), "popsize": popsize,
-        "train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs],
+        "train": [s.text for s in train_specs], "teachers": [s.text for s in pool],
+        "heldout": [s.text for s in heldout_specs],
         "objective": "mean over tasks of log(max(J,1e-5)) + log(t_solve/T) minus bp@best γ's",
         "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "adapt_search": space.adapt,
         "objective_variant": space.objective,
         "interrupted": interrupted}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,
-                                      "baselines": {s.text: b.__dict__ for s, b in zip(train_specs, baselines)}})
+                                      "baselines": {s.text: b.__dict__ for s, b in zip(train_specs + pool,
+                                                                                      baselines + pool_base)}})
     say(f"wrote {out / 'rule.npz'} (train it at γ {rate:.4g}) and {out / 'history.json'}")
     summary = {"rate": rate, "generations": len(history)}
     if not interrupted and heldout_specs and final_seeds:
@@ -458,7 +520,7 @@ def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
                                  "update ratio (median, IQR)", {"refined ÷ bp@0.23": (mid, med, lo, hi)},
                                  logx=logx, logy=True))
     if rule.adapt.shape[0]:  # the stage's factor on a neuron's update vs its running |δ| scale
-        p, _, eps, _ = rule.adapt
+        p, eps = rule.adapt[kernels.ADAPT_P], rule.adapt[kernels.ADAPT_EPS]
         scale = np.logspace(-8, 0, 81)
         paths.append(metric_vs_x(Path(out) / "update_vs_scale.png",
                                  f"adaptive stage: the step γ·(s² + ε²)^(-p/2) ÷ {PAPER_RATE} vs the neuron's running "
