@@ -25,6 +25,9 @@ SEEDS=20
 # round 2 was fixed before the wider-mix run, after round 1 had shown its weak spot
 CONFIRM="moons:2,8,1:1000 teacher@11:8,12,3:100:shuffle teacher@13:3,6,6,1:200"
 CONFIRM2="teacher@21:7,9,2:100:shuffle teacher@23:10,8,4:150 teacher@25:5,12,12,3:80:shuffle"
+# round 3 was fixed before the random-teacher-pool run (rule_rmsprop_scale_teachers) had finished
+# and before any of its results were seen
+CONFIRM3="teacher@31:6,8,2:100:shuffle teacher@33:9,10,3:80 teacher@35:4,12,1:150:shuffle teacher@37:12,6,6,4:100"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
 if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
