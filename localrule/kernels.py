@@ -10,8 +10,6 @@ The per-step functions allocate nothing and are compiled without numba's referen
 increments, more than a whole backprop step of a small net.
 """
 
-import math
-
 import numpy as np
 from numba import njit, prange
 
@@ -24,21 +22,15 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, κ]): each neuron's (Δw, Δθ) is
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β]): each neuron's (Δw, Δθ) is
 #: divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected), then
-#: every link's update is a running mean of its own (decay β: the link's previous update), then
-#: each neuron's update is multiplied by its own step factor e^a, a moved by κ·cos after every
-#: step, cos = the cosine between the neuron's update and its previous one (trial and error:
-#: steps that keep going the same way grow, steps that undo the last one shrink; |a| <= HYPER_CAP).
-#: p = β = κ = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
-#: a (per neuron), previous Δw (per link), previous Δθ (per neuron)].
-ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_HYPER = 0, 1, 2, 3, 4
-N_ADAPT = 5
-HYPER_CAP = 5.0
+#: every link's update is a running mean of its own (decay β: the link's previous update).
+#: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron)].
+ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM = 0, 1, 2, 3
 
 
 def adapt_state_size(n_weights: int, n_biases: int) -> int:
-    return 1 + 4 * n_biases + 2 * n_weights
+    return 1 + 2 * n_biases + n_weights
 
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
@@ -451,9 +443,8 @@ def scale_layers(sizes, boff, woff, layer_rate, dw, db):
 
 @njit(cache=True, nogil=True, _nrt=False)
 def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
-    """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron, the link's
-    previous update and a per-neuron step factor, local to the neuron and the link, carried
-    across steps in ``state``."""
+    """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron and the link's
+    previous update, local to the neuron and the link, carried across steps in ``state``."""
     t = state[0] + 1.0
     state[0] = t
     nb, nw = db.shape[0], dw.shape[0]
@@ -482,31 +473,6 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
             m = bm * state[1 + nb + nw + q] + (1.0 - bm) * db[q]
             state[1 + nb + nw + q] = m
             db[q] = m / corr
-    kappa = adapt[ADAPT_HYPER]
-    if kappa != 0.0:
-        sa = 1 + 2 * nb + nw        # log step factors, then the previous updates
-        sw, sb = sa + nb, sa + nb + nw
-        for l in range(sizes.shape[0] - 1):
-            nin = sizes[l]
-            for i in range(sizes[l + 1]):
-                q = boff[l] + i
-                row = woff[l] + i * nin
-                h, n1, n2 = db[q] * state[sb + q], db[q] * db[q], state[sb + q] * state[sb + q]
-                for j in range(nin):
-                    h += dw[row + j] * state[sw + row + j]
-                    n1 += dw[row + j] * dw[row + j]
-                    n2 += state[sw + row + j] * state[sw + row + j]
-                a = state[sa + q]
-                norms = math.sqrt(n1) * math.sqrt(n2)   # each apart: their product may underflow
-                if norms > 0.0:
-                    a = min(HYPER_CAP, max(-HYPER_CAP, a + kappa * h / norms))
-                    state[sa + q] = a
-                f = math.exp(a)
-                db[q] *= f
-                state[sb + q] = db[q]
-                for j in range(nin):
-                    dw[row + j] *= f
-                    state[sw + row + j] = dw[row + j]
 
 
 @njit(cache=True, nogil=True)
@@ -534,8 +500,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
-    if adapt.shape[0] > 0 and (adapt.shape[0] != N_ADAPT or state.shape[0] != 1 + 4 * b.shape[0] + 2 * w.shape[0]):
-        raise ValueError("adapt needs N_ADAPT parameters and a state of adapt_state_size")  # no silent overrun
+    if adapt.shape[0] > 0 and (adapt.shape[0] != 4 or state.shape[0] != 1 + 2 * b.shape[0] + w.shape[0]):
+        raise ValueError("adapt needs 4 parameters and a state of adapt_state_size")  # no silent overrun
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])

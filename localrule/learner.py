@@ -167,22 +167,20 @@ class Rule:
                        "format", "version", "mode", "features", "lsizes", "layers")})
 
 
-ADAPT_KEYS = ("p", "beta2", "eps", "momentum", "hyper")
+ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, κ] from a rule's ``meta["adapt"]``, refused unless each is a finite number in
-    range: p in [0, 2], β2 and β in [0, 1), ε > 0, κ in [0, 1].  κ ("hyper") may be left out
-    (files made before it): 0."""
-    if not isinstance(a, dict) or not set(ADAPT_KEYS[:4]) <= set(a) <= set(ADAPT_KEYS):
-        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS[:4])} (and optionally hyper)")
-    v = [a.get(k, 0.0) for k in ADAPT_KEYS]
+    """[p, β2, ε, β] from a rule's ``meta["adapt"]``, refused unless each is a finite number in range:
+    p in [0, 2], β2 and β in [0, 1), ε > 0."""
+    if not isinstance(a, dict) or set(a) != set(ADAPT_KEYS):
+        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)}")
+    v = [a[k] for k in ADAPT_KEYS]
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) for x in v):
         raise ValueError("adapt's parameters must be finite numbers")
-    p, b2, eps, bm, kappa = v
-    if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1 and 0 <= kappa <= 1):
-        raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), "
-                         "eps > 0, hyper in [0, 1])")
+    p, b2, eps, bm = v
+    if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1):
+        raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), eps > 0)")
     return np.array(v, float)
 
 

@@ -61,18 +61,14 @@ def gradient(sizes, w, b, x, y):
     return gw, gb
 
 
-def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, hyper=0.0, cap=5.0):
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ²,
-    then every update replaced by the bias-corrected running mean of its own past updates, then
-    each neuron's update (a row of [ΔW | Δθ]) multiplied by e^a, a += κ·cos(update, previous
-    update) clipped to ±cap."""
+    then every update replaced by the bias-corrected running mean of its own past updates."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
     mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
-    a = [np.zeros_like(bv) for bv in bs]
-    prev = [np.zeros((W.shape[0], W.shape[1] + 1)) for W in Ws]
     J, t = [error(Ws, bs, X, Y)], 0
     for _ in range(cycles):
         for x, y in zip(X, Y):
@@ -89,14 +85,6 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, hyp
                     mw[k] = momentum * mw[k] + (1 - momentum) * uw
                     mb[k] = momentum * mb[k] + (1 - momentum) * ub
                     uw, ub = mw[k] / (1 - momentum ** t), mb[k] / (1 - momentum ** t)
-                if hyper:
-                    u = np.hstack([uw, ub[:, None]])
-                    n1, n2 = np.linalg.norm(u, axis=1), np.linalg.norm(prev[k], axis=1)
-                    ok = n1 * n2 > 0
-                    cos = np.where(ok, (u * prev[k]).sum(axis=1) / np.where(ok, n1 * n2, 1.0), 0.0)
-                    a[k] = np.where(ok, np.clip(a[k] + hyper * cos, -cap, cap), a[k])
-                    prev[k] = u * np.exp(a[k])[:, None]
-                    uw, ub = prev[k][:, :-1], prev[k][:, -1]
                 W += uw
                 bv += ub
         J.append(error(Ws, bs, X, Y))

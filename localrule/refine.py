@@ -193,26 +193,11 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
     return np.maximum(out, floor)
 
 
-#: ``--adapt``: which ingredients of the adaptive stage the search may change, joined by "+"
-#: ("both": scale+momentum, kept for its name in earlier runs).
-INGREDIENTS = ("scale", "momentum", "step")
-#: The step factor's rate κ where the search starts it and the starting rule has none.
-KAPPA0 = 0.01
-
-
-def ingredients(adapt: str) -> tuple[str, ...]:
-    parts = {"none": (), "both": ("scale", "momentum")}.get(adapt, tuple(adapt.split("+")))
-    if any(p not in INGREDIENTS for p in parts) or len(set(parts)) != len(parts):
-        raise UsageError(f"--adapt: expected none, both or a +-joined subset of {', '.join(INGREDIENTS)}, got {adapt!r}")
-    return tuple(p for p in INGREDIENTS if p in parts)
-
-
 @dataclass
 class Space:
     """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
-    then the adaptive stage's coordinates (``adapt``, see ``ingredients``): p = |p0 + z_p| (at most
-    2), log ε and log(1 - β2) shifted by theirs; β = |β0 + z_β / 2| (at most 0.95); log κ shifted
-    by z_κ (κ at most 1, started at ``KAPPA0`` if the starting rule has none).
+    then the adaptive stage's coordinates (``adapt``): p = |p0 + z_p| (at most 2), log ε and
+    log(1 - β2) shifted by theirs, β = |β0 + z_β / 2| (at most 0.95).
 
     The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
     leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
@@ -226,7 +211,7 @@ class Space:
 
     @property
     def adapt_dims(self) -> int:
-        return sum({"scale": 3, "momentum": 1, "step": 1}[k] for k in ingredients(self.adapt))
+        return {"none": 0, "scale": 3, "momentum": 1, "both": 4}[self.adapt]
 
     @property
     def dim(self) -> int:
@@ -238,23 +223,19 @@ class Space:
         rule = unflatten(self.base, self.theta0 + z[:n] / self.scale)
         log_step = self.log_step0 + (z[n] if self.learn_step else 0.0)
         rate = PAPER_RATE * math.exp(log_step)
-        use = ingredients(self.adapt)
-        if not use:
+        if self.adapt == "none":
             return rule, rate
-        za = list(z[n + (1 if self.learn_step else 0):])
-        a = {"hyper": 0.0, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
-        p, eps, b2, bm, kappa = a["p"], a["eps"], a["beta2"], a["momentum"], a["hyper"]
-        if "scale" in use:
-            dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
-            p = min(2.0, abs(p + dp))
-            eps = min(1e3, eps * math.exp(de))
-            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(db2))
+        za = z[n + (1 if self.learn_step else 0):]
+        a = self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0}
+        p, eps, b2, bm = a["p"], a["eps"], a["beta2"], a["momentum"]
+        if self.adapt in ("scale", "both"):
+            p = min(2.0, abs(p + za[0]))
+            eps = min(1e3, eps * math.exp(za[1]))
+            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(za[2]))
             rate *= eps ** p / (a["eps"] ** a["p"])
-        if "momentum" in use:
-            bm = min(0.95, abs(bm + 0.5 * za.pop(0)))
-        if "step" in use:
-            kappa = min(1.0, (kappa or KAPPA0) * math.exp(za.pop(0)))
-        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "hyper": kappa}}
+        if self.adapt in ("momentum", "both"):
+            bm = min(0.95, abs(bm + 0.5 * za[-1]))
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm}}
         return rule, rate
 
 
@@ -335,7 +316,7 @@ def say(msg: str) -> None:
 
 #: ``--start rmsprop``: the imitation rule with the adaptive stage set to a textbook per-neuron
 #: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
-RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "hyper": 0.0}
+RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0}
 START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 

@@ -170,24 +170,7 @@ def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(smal
     assert a["p"] == pytest.approx(0.7) and a["momentum"] == pytest.approx(0.2)
     # γ·(v̂ + ε²)^(-p/2) = γ0·(1 + v̂/ε²)^(-p/2): a neuron with tiny |δ| keeps the start's step
     assert rate * a["eps"] ** -a["p"] == pytest.approx(0.46)
-    assert rule.adapt.shape == (5,) and small_rule.meta.get("adapt") is None
-    assert rule.adapt[4] == 0.0   # no step factor unless searched
-
-
-def test_adapt_ingredients_parse_and_the_step_factor_is_searched_in_log_space(small_rule):
-    assert refine.ingredients("both") == ("scale", "momentum") and refine.ingredients("none") == ()
-    assert refine.ingredients("step+scale") == ("scale", "step")
-    for bad in ("", "scale+", "steps", "scale+scale", "none+step"):
-        with pytest.raises(UsageError):
-            refine.ingredients(bad)
-    theta = refine.flatten(small_rule)
-    space = refine.Space(small_rule, theta, np.ones_like(theta), True, 0.0, adapt="scale+step")
-    assert space.dim == theta.shape[0] + 1 + 4
-    z = np.zeros(space.dim)
-    assert space.decode(z)[0].meta["adapt"]["hyper"] == refine.KAPPA0
-    z[-1] = math.log(3.0)
-    a = space.decode(z)[0].meta["adapt"]
-    assert a["hyper"] == pytest.approx(3 * refine.KAPPA0) and a["p"] == 0.0
+    assert rule.adapt.shape == (4,) and small_rule.meta.get("adapt") is None
 
 
 def test_judge_runs_the_baselines_once_for_several_rules():
@@ -216,10 +199,48 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert Rule.load(plain / "rule.npz").meta["adapt"] == refine.RMSPROP
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
-    assert Rule.load(plain / "rule.npz").adapt.shape == (5,)   # searched (--adapt scale), from the identity
+    assert Rule.load(plain / "rule.npz").adapt.shape == (4,)   # searched (--adapt scale), from the identity
     assert Rule.load(plain / "rule.npz").meta["adapt"]["p"] == 0
     j = tmp_path / "j.json"
     assert main(["judge", "--rule", str(out / "rule.npz"), str(out / "rule.npz"), "--heldout", "or:2,2,1:10",
                  "--seeds", "2", "--json", str(j)]) == 0
     d = json.loads(j.read_text())
     assert [r["name"] for r in d["rules"]] == ["rule", "rule"] and d["rules"][0]["tasks"] == d["rules"][1]["tasks"]
+
+
+def test_random_teacher_pool_is_reproducible_varied_and_rotated():
+    specs = refine.random_teacher_specs(12)
+    assert [s.text for s in specs] == [s.text for s in refine.random_teacher_specs(12)]
+    for k, s in enumerate(specs):
+        assert s.text.startswith(f"teacher@{refine.POOL_SEED0 + k}:")
+        n_in, *hidden, n_out = s.layers
+        assert 2 <= n_in <= 10 and 1 <= len(hidden) <= 3 and all(2 <= h <= 12 for h in hidden) and 1 <= n_out <= 4
+        assert s.cycles in (40, 60, 100) and s.task.X.shape == (128, n_in)
+        again = refine.parse_spec(s.text)   # the text alone rebuilds the task
+        assert np.array_equal(again.task.X, s.task.X) and np.array_equal(again.task.Y, s.task.Y)
+    assert len({s.layers for s in specs}) >= 10 and {s.order for s in specs} == {"fixed", "shuffle"}
+    picks = [refine.pool_pick(g, 12) for g in range(12)]
+    assert all(len(p) == 2 for p in picks)
+    assert sorted(sum(picks[:6], [])) == list(range(12)) and sorted(sum(picks[6:], [])) == list(range(12))
+    assert picks[:6] != picks[6:]   # a new rotation each pass
+    assert refine.pool_pick(0, 1) == [0]
+
+
+def test_refine_meta_trains_on_two_pool_teachers_per_generation(tmp_path, small_rule, monkeypatch):
+    from localrule.cli import main
+    monkeypatch.setattr(refine, "random_teacher_specs",   # a cheap pool of the same kind
+                        lambda n: [refine.parse_spec(f"teacher@{1000 + k}:3,2,2:4") for k in range(n)])
+    rule_path = tmp_path / "start.npz"
+    small_rule.save(rule_path)
+    out = tmp_path / "ref"
+    args = ["refine", "--rule", str(rule_path), "--train", "and:2,1,1:10", "--heldout", "xor:2,3,1:10",
+            "--popsize", "4", "--out", str(out), "--final-seeds", "0", "--no-figures", "--teachers", "3"]
+    assert main(args + ["--generations", "2"]) == 0
+    hist = json.loads((out / "history.json").read_text())["history"]
+    assert [h["tasks"][0] for h in hist] == ["and:2,1,1:10"] * 2
+    assert all(len(h["tasks"]) == 3 == len(h["per_task"]) and h["tasks"][1].startswith("teacher@10") for h in hist)
+    assert hist[0]["tasks"][1:] != hist[1]["tasks"][1:]
+    assert Rule.load(out / "rule.npz").meta["refined"]["teachers"] == [f"teacher@{1000 + k}:3,2,2:4" for k in range(3)]
+    assert main([a if a != "3" else "4" for a in args] + ["--generations", "3", "--resume"]) == 2
+    for bad in ("-1", "x", "1001"):
+        assert main(args[:-1] + [bad]) == 2
