@@ -112,6 +112,15 @@ def _form_arg(p):
                         "exactly (default); link = ℓ(x_j, w_hi, δ_h, f'_i) per link (the only form of --encoding raw)")
 
 
+def _adapt(text):
+    from .refine import ingredients
+    try:
+        ingredients(text)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e).removeprefix("--adapt: ")) from None
+    return text
+
+
 def _budget(text):
     try:
         v = float(text)
@@ -225,9 +234,10 @@ def build_parser() -> Parser:
     p.add_argument("--objective", choices=("final", "half"), default="final",
                    help="score each run by its final J vs bp@best γ's (default), or also by its J at half the "
                         "cycles against the same (rewards reaching tuned backprop's J early)")
-    p.add_argument("--adapt", choices=("none", "scale", "momentum", "both"), default="scale",
-                   help="ingredients of the adaptive update stage the search may use: a running |δ| scale "
-                        "per neuron (default), the link's previous update, both, or none")
+    p.add_argument("--adapt", type=_adapt, default="scale",
+                   help="ingredients of the adaptive update stage the search may change, joined by +: scale "
+                        "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "
+                        "flat (rule (5)'s f' raised to q); none; both = scale+momentum")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")

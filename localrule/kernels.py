@@ -22,11 +22,12 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β]): each neuron's (Δw, Δθ) is
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q]): each neuron's (Δw, Δθ) is
 #: divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected), then
 #: every link's update is a running mean of its own (decay β: the link's previous update).
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron)].
-ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM = 0, 1, 2, 3
+#: Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves rule (5) exact.
+ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT = 0, 1, 2, 3, 4
 
 
 def adapt_state_size(n_weights: int, n_biases: int) -> int:
@@ -82,6 +83,16 @@ def output_deltas(sizes, aoff, boff, acts, Y, p, deltas):
         deltas[boff[nl - 2] + i] = e * x * (1.0 - x)
         jp += 0.5 * e * e
     return jp
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def flat_output_deltas(sizes, aoff, boff, acts, Y, p, q, deltas):
+    """Rule (5) with f' raised to q, scaled to agree at f' = 1/4: e·f'^q·4^(q-1).  q < 1 keeps a
+    saturated output that is wrong learning (q = 0: the cross-entropy error's δ, scaled)."""
+    nl = sizes.shape[0]
+    for i in range(sizes[nl - 1]):
+        x = acts[aoff[nl - 1] + i]
+        deltas[boff[nl - 2] + i] = (Y[p, i] - x) * (4.0 * x * (1.0 - x)) ** q * 0.25
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -500,8 +511,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
-    if adapt.shape[0] > 0 and (adapt.shape[0] != 4 or state.shape[0] != 1 + 2 * b.shape[0] + w.shape[0]):
-        raise ValueError("adapt needs 4 parameters and a state of adapt_state_size")  # no silent overrun
+    if adapt.shape[0] > 0 and (adapt.shape[0] != 5 or state.shape[0] != 1 + 2 * b.shape[0] + w.shape[0]):
+        raise ValueError("adapt needs 5 parameters and a state of adapt_state_size")  # no silent overrun
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])
@@ -559,6 +570,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                               lacts, lins, gate, dw, db)
             else:
                 output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
+                if adapt.shape[0] > 0 and adapt[ADAPT_FLAT] != 1.0:
+                    flat_output_deltas(sizes, aoff, boff, acts, Y, p, adapt[ADAPT_FLAT], deltas)
                 if mode == BACKPROP:
                     hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
                     delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)

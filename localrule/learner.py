@@ -171,17 +171,20 @@ ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β] from a rule's ``meta["adapt"]``, refused unless each is a finite number in range:
-    p in [0, 2], β2 and β in [0, 1), ε > 0."""
-    if not isinstance(a, dict) or set(a) != set(ADAPT_KEYS):
-        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)}")
+    """[p, β2, ε, β, q] from a rule's ``meta["adapt"]``, refused unless each is a finite number in
+    range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1]."""
+    if not isinstance(a, dict) or set(a) - {"flat"} != set(ADAPT_KEYS):
+        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally flat)")
     v = [a[k] for k in ADAPT_KEYS]
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) for x in v):
         raise ValueError("adapt's parameters must be finite numbers")
     p, b2, eps, bm = v
     if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1):
         raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), eps > 0)")
-    return np.array(v, float)
+    q = a.get("flat", 1.0)
+    if not (isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 1):
+        raise ValueError("adapt's flat must be a number in [0, 1]")
+    return np.array(v + [q], float)
 
 
 def _enough_rows(n: int) -> None:

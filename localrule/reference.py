@@ -21,10 +21,11 @@ def forward(Ws, bs, x):
     return xs, ins
 
 
-def deltas(Ws, xs, ev):
-    """Rules (5) and (6): δ of every non-input layer."""
+def deltas(Ws, xs, ev, flat=1.0):
+    """Rules (5) and (6): δ of every non-input layer (``flat`` < 1: rule (5)'s f' flattened to
+    f'^q·4^(q-1), the adaptive stage's q)."""
     out = xs[-1]
-    ds = [(ev - out) * out * (1 - out)]
+    ds = [(ev - out) * (out * (1 - out) if flat == 1.0 else (4 * out * (1 - out)) ** flat / 4)]
     for W, x in zip(Ws[:0:-1], xs[-2:0:-1]):
         ds.insert(0, x * (1 - x) * (W.T @ ds[0]))
     return ds
@@ -61,10 +62,11 @@ def gradient(sizes, w, b, x, y):
     return gw, gb
 
 
-def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum):
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ²,
-    then every update replaced by the bias-corrected running mean of its own past updates."""
+    then every update replaced by the bias-corrected running mean of its own past updates; rule
+    (5)'s f' flattened by ``flat``."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -74,7 +76,7 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum):
         for x, y in zip(X, Y):
             t += 1
             xs, _ = forward(Ws, bs, x)
-            ds = deltas(Ws, xs, y)
+            ds = deltas(Ws, xs, y, flat)
             for k, (W, bv, d, xin) in enumerate(zip(Ws, bs, ds, xs)):
                 uw, ub = rate * np.outer(d, xin), rate * d
                 if p:

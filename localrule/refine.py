@@ -193,11 +193,25 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
     return np.maximum(out, floor)
 
 
+#: ``--adapt``: the ingredients of the adaptive stage the search may change, joined by "+"
+#: ("both" is scale+momentum).
+INGREDIENTS = ("scale", "momentum", "flat")
+
+
+def ingredients(adapt: str) -> tuple[str, ...]:
+    parts = {"none": (), "both": ("scale", "momentum")}.get(adapt, tuple(adapt.split("+")))
+    if any(p not in INGREDIENTS for p in parts) or len(set(parts)) != len(parts):
+        raise UsageError(f"--adapt: expected none, both or a +-joined subset of {', '.join(INGREDIENTS)}, "
+                         f"got {adapt[:40]!r}")
+    return tuple(p for p in INGREDIENTS if p in parts)
+
+
 @dataclass
 class Space:
     """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
-    then the adaptive stage's coordinates (``adapt``): p = |p0 + z_p| (at most 2), log ε and
-    log(1 - β2) shifted by theirs, β = |β0 + z_β / 2| (at most 0.95).
+    then the adaptive stage's coordinates (``adapt``, see ``ingredients``): p = |p0 + z_p| (at most
+    2), log ε and log(1 - β2) shifted by theirs; β = |β0 + z_β / 2| (at most 0.95); 1 - q =
+    |1 - q0 + z_q| (at most 1).
 
     The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
     leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
@@ -211,7 +225,7 @@ class Space:
 
     @property
     def adapt_dims(self) -> int:
-        return {"none": 0, "scale": 3, "momentum": 1, "both": 4}[self.adapt]
+        return sum({"scale": 3, "momentum": 1, "flat": 1}[k] for k in ingredients(self.adapt))
 
     @property
     def dim(self) -> int:
@@ -223,19 +237,23 @@ class Space:
         rule = unflatten(self.base, self.theta0 + z[:n] / self.scale)
         log_step = self.log_step0 + (z[n] if self.learn_step else 0.0)
         rate = PAPER_RATE * math.exp(log_step)
-        if self.adapt == "none":
+        use = ingredients(self.adapt)
+        if not use:
             return rule, rate
-        za = z[n + (1 if self.learn_step else 0):]
-        a = self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0}
-        p, eps, b2, bm = a["p"], a["eps"], a["beta2"], a["momentum"]
-        if self.adapt in ("scale", "both"):
-            p = min(2.0, abs(p + za[0]))
-            eps = min(1e3, eps * math.exp(za[1]))
-            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(za[2]))
+        za = list(z[n + (1 if self.learn_step else 0):])
+        a = {"flat": 1.0, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
+        p, eps, b2, bm, q = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"]
+        if "scale" in use:
+            dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
+            p = min(2.0, abs(p + dp))
+            eps = min(1e3, eps * math.exp(de))
+            b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(db2))
             rate *= eps ** p / (a["eps"] ** a["p"])
-        if self.adapt in ("momentum", "both"):
-            bm = min(0.95, abs(bm + 0.5 * za[-1]))
-        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm}}
+        if "momentum" in use:
+            bm = min(0.95, abs(bm + 0.5 * za.pop(0)))
+        if "flat" in use:
+            q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q}}
         return rule, rate
 
 
@@ -316,7 +334,7 @@ def say(msg: str) -> None:
 
 #: ``--start rmsprop``: the imitation rule with the adaptive stage set to a textbook per-neuron
 #: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
-RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0}
+RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 1.0}
 START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 
 

@@ -10,18 +10,19 @@ from localrule import learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
-def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0) -> learner.Rule:
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
-    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum}
+    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat}
     return rule
 
 
-@pytest.mark.parametrize("p,momentum", [(1.0, 0.0), (0.5, 0.7), (0.0, 0.5)])
-def test_kernel_matches_the_numpy_reference(p, momentum):
+@pytest.mark.parametrize("p,momentum,flat", [(1.0, 0.0, 1.0), (0.5, 0.7, 1.0), (0.0, 0.5, 1.0), (0.0, 0.0, 0.3),
+                                             (1.0, 0.0, 0.0)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
-    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum)
-    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum))
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -39,7 +40,7 @@ def test_identity_stage_changes_nothing_bit_for_bit():
 
 @pytest.mark.parametrize("order", ["fixed", "shuffle"])
 def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order):
-    task, sizes, rule = tasks.load_task("square"), (2, 4, 2), adaptive_oracle(0.8, momentum=0.6)
+    task, sizes, rule = tasks.load_task("square"), (2, 4, 2), adaptive_oracle(0.8, momentum=0.6, flat=0.5)
     whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
     chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
@@ -56,6 +57,9 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": -0.1},
                                  {"p": float("nan"), "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
                                  {"p": True, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "flat": 1.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "flat": "x"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "other": 0.1},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
     rule = adaptive_oracle(0.5)
@@ -77,9 +81,28 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13))):
+    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0, 1.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13)),
+                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(13))):
         with pytest.raises(ValueError):
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
                                   np.empty(0), adapt, state)
     assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 13
+
+
+def test_a_rule_file_made_before_flat_loads_with_rule_5_exact(tmp_path):
+    rule = learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5),
+                        np.zeros(3), np.ones(3), np.zeros(1), np.ones(1), meta={"form": "rule6", "encoding": "log",
+                        "adapt": {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}})
+    rule.save(tmp_path / "r.npz")
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0])
+
+
+def test_flat_keeps_a_saturated_wrong_output_learning():
+    """One sigmoid output saturated on the wrong side (w = -12): rule (5)'s δ is ~6e-6 and the
+    weight hardly moves; with q = 0 the δ is the error's (÷4) and the output recovers."""
+    task = tasks.Task("one", np.array([[1.0]]), np.array([[1.0]]))
+    init = (np.array([-12.0]), np.array([0.0]))
+    exact = runs.train(task, (1, 1), 1.0, 50, 0, rule=adaptive_oracle(0.0), init=init)
+    flat = runs.train(task, (1, 1), 1.0, 50, 0, rule=adaptive_oracle(0.0, flat=0.0), init=init)
+    assert exact.J[-1] > 0.49 and flat.J[-1] < 0.05

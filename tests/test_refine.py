@@ -170,7 +170,24 @@ def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(smal
     assert a["p"] == pytest.approx(0.7) and a["momentum"] == pytest.approx(0.2)
     # γ·(v̂ + ε²)^(-p/2) = γ0·(1 + v̂/ε²)^(-p/2): a neuron with tiny |δ| keeps the start's step
     assert rate * a["eps"] ** -a["p"] == pytest.approx(0.46)
-    assert rule.adapt.shape == (4,) and small_rule.meta.get("adapt") is None
+    assert rule.adapt.shape == (5,) and small_rule.meta.get("adapt") is None
+    assert rule.adapt[4] == 1.0   # rule (5) exact unless searched
+
+
+def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
+    assert refine.ingredients("both") == ("scale", "momentum") and refine.ingredients("none") == ()
+    assert refine.ingredients("flat+scale") == ("scale", "flat")
+    for bad in ("", "scale+", "steps", "scale+scale", "none+flat"):
+        with pytest.raises(UsageError):
+            refine.ingredients(bad)
+    theta = refine.flatten(small_rule)
+    space = refine.Space(small_rule, theta, np.ones_like(theta), True, 0.0, adapt="scale+flat")
+    assert space.dim == theta.shape[0] + 1 + 4
+    z = np.zeros(space.dim)
+    assert space.decode(z)[0].meta["adapt"]["flat"] == 1.0
+    for zq, q in ((0.3, 0.7), (-0.3, 0.7), (1.5, 0.0)):   # reflected at 1, floored at 0
+        z[-1] = zq
+        assert space.decode(z)[0].meta["adapt"]["flat"] == pytest.approx(q)
 
 
 def test_judge_runs_the_baselines_once_for_several_rules():
@@ -199,7 +216,7 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert Rule.load(plain / "rule.npz").meta["adapt"] == refine.RMSPROP
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
-    assert Rule.load(plain / "rule.npz").adapt.shape == (4,)   # searched (--adapt scale), from the identity
+    assert Rule.load(plain / "rule.npz").adapt.shape == (5,)   # searched (--adapt scale), from the identity
     assert Rule.load(plain / "rule.npz").meta["adapt"]["p"] == 0
     j = tmp_path / "j.json"
     assert main(["judge", "--rule", str(out / "rule.npz"), str(out / "rule.npz"), "--heldout", "or:2,2,1:10",
