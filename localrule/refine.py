@@ -541,12 +541,14 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     median final J, divided by the rule's cycles (a lower bound where it never does).  And
     ``reach_share``: the share of the cycles the rule's median curve needs to first reach bp@best
     γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
-    the two readings differ.
+    the two readings differ.  If a rule flattens rule (5), backprop with that flattening alone,
+    tuned the same way, is a baseline too ("flat_bp").
     """
     from .runs import hidden_scaled
     from .tuning import cycles_to_reach
     seed_list = [HELDOUT_SEED0 + 100 + k for k in range(seeds)]
     rows = [[] for _ in rules]
+    flat_bp = flat_backprop(rules)
     for spec in specs:
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
                  if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order)
@@ -572,6 +574,11 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
         two_rate = run(None, two.rate, spec.cycles, None if two.hidden_scale == 1.0 else hidden_scaled(spec.layers, two.hidden_scale))
         s_best, s_bp23 = stat(bpbest), stat(bp23)
         s_two = {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale}
+        s_flat = None
+        if flat_bp is not None:
+            f_rate = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=5, order=spec.order,
+                          rule=flat_bp).best.rate
+            s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"]}
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
         for k, (name, rule, rate) in enumerate(rules):
@@ -584,7 +591,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
             rows[k].append({
                 "task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
                 "rule_rate": rate, "rule": s_rule, "bp023": s_bp23, "bp_best": {**s_best, "rate": one.rate},
-                "two_rate": s_two,
+                "two_rate": s_two, "flat_bp": s_flat,
                 "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
                 "speedup": speedup, "speedup_lower_bound": reach is None,
                 "reach_share": None if first is None else first / spec.cycles})
@@ -600,20 +607,34 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     return rows
 
 
+def flat_backprop(rules) -> Rule | None:
+    """Backprop with the first judged rule's flattened rule (5) (q < 1), nothing else of the rule:
+    the baseline that says what the flat ingredient alone buys.  None if no rule flattens it."""
+    for _, rule, _ in rules:
+        a = rule.meta.get("adapt") or {}
+        if a.get("flat", 1.0) < 1.0:
+            bp = Rule.oracle("rule6")
+            bp.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0, "flat": a["flat"]}
+            return bp
+    return None
+
+
 def _g(v):
     return "—" if v is None else f"{v:.3g}"
 
 
 def judge_table(rows) -> str:
+    flat = any(r.get("flat_bp") for r in rows)
     lines = [f"{'task':<22} {'bp@0.23':>9} {'bp@best γ':>16} {'two-rate bp':>22} {'refined rule':>28} "
-             f"{'÷ best':>7} {'speed-up':>9} {'reach':>7} {'div':>4}"]
+             f"{'÷ best':>7} {'speed-up':>9} {'reach':>7} {'div':>4}" + (f" {'flat bp':>16}" if flat else "")]
     for r in rows:
-        b, t, m = r["bp_best"], r["two_rate"], r["rule"]
+        b, t, m, f = r["bp_best"], r["two_rate"], r["rule"], r.get("flat_bp")
         lines.append(f"{r['label'] + ' ' + str(r['cycles']):<22} {_g(r['bp023']['median']):>9} "
                      f"{_g(b['median']) + ' @' + format(b['rate'], 'g'):>16} "
                      f"{_g(t['median']) + ' @' + format(t['rate'], 'g') + '×' + format(t['hidden_scale'], 'g'):>22} "
                      f"{_g(m['median']) + ' [' + _g(m['q25']) + ', ' + _g(m['q75']) + ']':>28} "
                      f"{_g(r['ratio_vs_best']):>7} {('>=' if r['speedup_lower_bound'] else '') + format(r['speedup'], '.2f'):>9} "
                      f"{'never' if r['reach_share'] is None else format(r['reach_share'], '.0%'):>7} "
-                     f"{m['diverged']:>2}/{r['seeds']}")
+                     f"{m['diverged']:>2}/{r['seeds']}"
+                     + (f" {_g(f['median']) + ' @' + format(f['rate'], 'g'):>16}" if f else ""))
     return "\n".join(lines)

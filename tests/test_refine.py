@@ -198,6 +198,20 @@ def test_judge_runs_the_baselines_once_for_several_rules():
     assert len(rows) == 3 and all(len(r) == 1 for r in rows)
     assert rows[0] == rows[1]
     assert rows[0][0]["bp_best"] == rows[2][0]["bp_best"] and rows[0][0]["rule"] != rows[2][0]["rule"]
+    assert rows[0][0]["flat_bp"] is None and "flat bp" not in refine.judge_table(rows[0])
+
+
+def test_judge_adds_backprop_with_the_rules_flattening_alone_as_a_baseline():
+    flat = Rule.oracle("rule6")
+    flat.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0, "flat": 0.0}
+    rows = refine.judge([("plain", Rule.oracle("rule6"), 2.0), ("flat", flat, 2.0)], [refine.parse_spec("and:2,1,1:15")],
+                        seeds=3, hidden_scales=(), say=lambda m: None)
+    f = rows[0][0]["flat_bp"]
+    assert f["flat"] == 0.0 and f["rate"] in refine.BASELINE_RATES and rows[1][0]["flat_bp"] == f
+    # at its own best γ, flattened backprop is this very rule at that γ
+    again = refine.judge([("flat", flat, f["rate"])], [refine.parse_spec("and:2,1,1:15")], seeds=3,
+                         hidden_scales=(), say=lambda m: None)[0][0]
+    assert again["rule"]["median"] == f["median"] and "flat bp" in refine.judge_table(rows[0])
 
 
 def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, small_rule, monkeypatch):

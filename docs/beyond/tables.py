@@ -79,6 +79,30 @@ def ablation(path):
         print(f"| {rule['name']} ({rule['rate']:.3g}) | " + " | ".join(cells) + f" | {g(worst)} | {div}/{seeds * len(tasks)} |")
 
 
+def by_task(path):
+    """Every rule of the JSON as a column, one task per row (for many tasks): ÷ bp@best γ's median
+    final J (speed-up); then each rule's worst ratio, tasks no worse than bp@best γ, divergences."""
+    seeds, rs = rules(path)
+    flat = [t.get("flat_bp") for t in rs[0]["tasks"]]
+    fhead = f" bp, flat q {flat[0]['flat']:.2f}, at its best γ (÷ bp@best γ) |" if flat[0] else ""
+    print("| task (cycles, order) | bp@best γ |" + fhead + " " + " | ".join(f"{r['name']} (γ {r['rate']:.3g})" for r in rs) + " |")
+    print("|---|---|" + ("---|" if fhead else "") + "---|" * len(rs))
+    for k, t in enumerate(rs[0]["tasks"]):
+        b, f = t["bp_best"], flat[k]
+        fcell = (f" {g(f['median'] / b['median'] if f['median'] and b['median'] else None)} (γ {f['rate']:g}) |"
+                 if fhead else "")
+        cells = [f"{g(r['tasks'][k]['ratio_vs_best'])} ({speedup(r['tasks'][k])})" for r in rs]
+        print(f"| {t['label']} ({t['cycles']}, {t['order']}) | {g(b['median'])} (γ {b['rate']:g}) |" + fcell + " "
+              + " | ".join(cells) + " |")
+    ratios = [[t["ratio_vs_best"] for t in r["tasks"]] for r in rs]
+    pad = " |" if fhead else ""
+    print("| worst ÷ | |" + pad + " " + " | ".join(g(max((v for v in rr if v is not None), default=None)) for rr in ratios) + " |")
+    print("| tasks no worse | |" + pad + " " + " | ".join(f"{sum(v is not None and v <= 1 for v in rr)}/{len(rr)}" for rr in ratios) + " |")
+    print("| speed-up ≥ 2x | |" + pad + " " + " | ".join(f"{sum(t['speedup'] >= 2 for t in r['tasks'])}/{len(r['tasks'])}" for r in rs) + " |")
+    print("| diverged | |" + pad + " " + " | ".join(f"{sum(t['rule']['diverged'] for t in r['tasks'])}/{seeds * len(r['tasks'])}"
+                                         for r in rs) + " |")
+
+
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / "heldout.json"] + sorted(
@@ -90,4 +114,4 @@ if __name__ == "__main__":
         print()
         print(f"{p.name}:")
         print()
-        ablation(p)
+        (by_task if len(rules(p)[1][0]["tasks"]) > 8 else ablation)(p)
