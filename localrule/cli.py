@@ -231,9 +231,10 @@ def build_parser() -> Parser:
     p.add_argument("--start", choices=("imitation", "rmsprop"),
                    help="without --rule: start from the imitation rule with its adaptive stage set to a "
                         "textbook per-neuron RMSprop (a second teacher; the default), or as it is")
-    p.add_argument("--objective", choices=("final", "half"), default="final",
-                   help="score each run by its final J vs bp@best γ's (default), or also by its J at half the "
-                        "cycles against the same (rewards reaching tuned backprop's J early)")
+    p.add_argument("--objective", choices=("final", "half", "robust"), default="final",
+                   help="score each run by its final J vs bp@best γ's (default); half: also by its J at half the "
+                        "cycles against the same (rewards reaching tuned backprop's J early); robust: a task won "
+                        "by more than 4x counts as won by 4x (no task's huge win pays for another's loss)")
     p.add_argument("--adapt", type=_adapt, default="scale",
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
                         "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "

@@ -221,7 +221,7 @@ class Space:
     learn_step: bool
     log_step0: float
     adapt: str = "none"
-    objective: str = "final"      # or "half" (``task_score``)
+    objective: str = "final"      # or "half" (``task_score``), or "robust" (``evaluate_member``)
 
     @property
     def adapt_dims(self) -> int:
@@ -303,14 +303,21 @@ def task_score(results, base: Baseline, objective: str = "final") -> float:
     return float(np.mean(s))
 
 
+#: The "robust" objective counts a task won by more than this factor (e^ROBUST_WIN) as won by it:
+#: a huge win on one task (XOR: 10⁻⁵ of backprop's J) cannot pay for losses on others.
+ROBUST_WIN = math.log(4.0)
+
+
 def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, list]:
-    """Objective of one member: mean over specs of its score on ``seeds`` (the same for all)."""
+    """Objective of one member: mean over specs of its score on ``seeds`` (the same for all),
+    each floored at -ROBUST_WIN for the "robust" objective; and the unfloored scores."""
     rule, rate = space.decode(z)
     per = []
     for spec, base in zip(specs, baselines):
         res = train_seeds(spec.task, spec.layers, rate, spec.cycles, seeds, rule, order=spec.order)
         per.append(task_score(res, base, space.objective))
-    return float(np.mean(per)), per
+    floor = -ROBUST_WIN if space.objective == "robust" else -math.inf
+    return float(np.mean([max(v, floor) for v in per])), per
 
 
 def evaluate_population(space, pop, specs, baselines, seeds, client=None) -> list:

@@ -14,6 +14,10 @@
 #     rule_rmsprop_scale_half.npz  the shipped recipe with --objective half
 #     rule_rmsprop_scale_mix.npz   the shipped recipe on a wider meta-training mix ($MIX: two more
 #                               teachers), made after the first confirmation round
+#     rule_rmsprop_scale_teachers.npz  the shipped recipe plus a pool of 24 random teachers (--teachers
+#                               24: random shapes, budgets and orders, two per generation)
+#     rule_rmsprop_scale_flat.npz  the shipped recipe with rule (5)'s f' flattened (--adapt scale+flat)
+#     rule_rmsprop_scale_flat_teachers.npz  both: flat and the teacher pool
 # Step 3 (~20 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   confirmation tasks, used for no choice, for the shipped rule and its start.
@@ -48,7 +52,11 @@ if [ "$1" != "--judge-only" ]; then
   $R --start rmsprop --adapt scale --objective half --out runs/beyond/rmsprop-scale-half --no-figures
   $R --start rmsprop --adapt scale --out runs/beyond/rmsprop-scale
   $R --start rmsprop --adapt scale --train $MIX --out runs/beyond/rmsprop-scale-mix --no-figures
-  for arm in imitation none imitation-both rmsprop rmsprop-both rmsprop-scale-half rmsprop-scale-mix; do
+  $R --start rmsprop --adapt scale --teachers 24 --out runs/beyond/rmsprop-scale-teachers --no-figures
+  $R --start rmsprop --adapt scale+flat --out runs/beyond/rmsprop-scale-flat --no-figures
+  $R --start rmsprop --adapt scale+flat --teachers 24 --out runs/beyond/rmsprop-scale-flat-teachers --no-figures
+  for arm in imitation none imitation-both rmsprop rmsprop-both rmsprop-scale-half rmsprop-scale-mix \
+             rmsprop-scale-teachers rmsprop-scale-flat rmsprop-scale-flat-teachers; do
     cp runs/beyond/$arm/rule.npz $OUT/rule_$(echo $arm | tr - _).npz
   done
   cp runs/beyond/rmsprop-scale/rule.npz runs/beyond/rmsprop-scale/history.json runs/beyond/rmsprop-scale/objective.png \
