@@ -79,11 +79,16 @@ def ablation(path):
         print(f"| {rule['name']} ({rule['rate']:.3g}) | " + " | ".join(cells) + f" | {g(worst)} | {div}/{seeds * len(tasks)} |")
 
 
-def by_task(path):
-    """Every rule of the JSON as a column, one task per row (for many tasks): ÷ bp@best γ's median
-    final J (speed-up); then each rule's worst ratio, tasks no worse than bp@best γ, divergences."""
-    seeds, rs = rules(path)
-    flat = [t.get("flat_bp") for t in rs[0]["tasks"]]
+def by_task(*paths):
+    """Every rule of the JSON files (judged on the same tasks and seeds) as a column, one task per
+    row: ÷ bp@best γ's median final J (speed-up); then each rule's worst ratio, tasks no worse than
+    bp@best γ, speed-ups of 2x or more, divergences."""
+    loaded = [rules(p) for p in paths]
+    seeds, rs = loaded[0][0], [r for _, rr in loaded for r in rr]
+    labels = [[(t["task"], t["bp_best"]["median"]) for t in r["tasks"]] for r in rs]
+    assert all(x == labels[0] for x in labels) and all(sd == seeds for sd, _ in loaded), "not judged alike"
+    flat = next(([t.get("flat_bp") for t in r["tasks"]] for r in rs if r["tasks"][0].get("flat_bp")),
+                [None] * len(rs[0]["tasks"]))
     fhead = f" bp, flat q {flat[0]['flat']:.2f}, at its best γ (÷ bp@best γ) |" if flat[0] else ""
     print("| task (cycles, order) | bp@best γ |" + fhead + " " + " | ".join(f"{r['name']} (γ {r['rate']:.3g})" for r in rs) + " |")
     print("|---|---|" + ("---|" if fhead else "") + "---|" * len(rs))
@@ -105,8 +110,9 @@ def by_task(path):
 
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
-    paths = [Path(p) for p in sys.argv[1:]] or [HERE / "heldout.json"] + sorted(
-        p for p in HERE.glob("confirm*.json"))
+    # with no arguments: every table of the README; round 3's three judge runs as one table
+    paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
+        "heldout.json", "confirm.json", "confirm_mix.json", "confirm_flat0.json+confirm_handset.json+confirm_teachers.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -114,4 +120,8 @@ if __name__ == "__main__":
         print()
         print(f"{p.name}:")
         print()
-        (by_task if len(rules(p)[1][0]["tasks"]) > 8 else ablation)(p)
+        parts = [p.parent / n for n in p.name.split("+")]
+        if len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
+            by_task(*parts)
+        else:
+            ablation(p)
