@@ -16,6 +16,13 @@ def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0) -> learner.R
     return rule
 
 
+def zero_local_rule(adapt) -> learner.Rule:
+    """A savable rule6 local rule (a zero learner) with this ``meta["adapt"]``."""
+    return learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5),
+                        np.zeros(3), np.ones(3), np.zeros(1), np.ones(1),
+                        meta={"form": "rule6", "encoding": "log", "adapt": adapt})
+
+
 @pytest.mark.parametrize("p,momentum,flat", [(1.0, 0.0, 1.0), (0.5, 0.7, 1.0), (0.0, 0.5, 1.0), (0.0, 0.0, 0.3),
                                              (1.0, 0.0, 0.0)])
 def test_kernel_matches_the_numpy_reference(p, momentum, flat):
@@ -62,10 +69,7 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "other": 0.1},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
-    rule = adaptive_oracle(0.5)
-    rule = learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5),
-                        np.zeros(3), np.ones(3), np.zeros(1), np.ones(1),
-                        meta={"form": "rule6", "encoding": "log", "adapt": bad})
+    rule = zero_local_rule(bad)
     path = tmp_path / "r.npz"
     rule.save(path)
     if bad is None:  # no stage at all is fine
@@ -91,10 +95,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 
 
 def test_a_rule_file_made_before_flat_loads_with_rule_5_exact(tmp_path):
-    rule = learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5),
-                        np.zeros(3), np.ones(3), np.zeros(1), np.ones(1), meta={"form": "rule6", "encoding": "log",
-                        "adapt": {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}})
-    rule.save(tmp_path / "r.npz")
+    zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
     np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0])
 
 
