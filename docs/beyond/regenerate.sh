@@ -81,6 +81,10 @@ r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   $R --rule $OUT/rule_rmsprop_flat0.npz --adapt scale --teachers 24 --objective robust --generations 150 \
      --out runs/beyond/flat0-scale-teachers-robust --no-figures
   cp runs/beyond/flat0-scale-teachers-robust/rule.npz $OUT/rule_flat0_scale_teachers_robust.npz
+  # ... and the same with the stage fixed (p stays 1: every search so far drifted above it)
+  $R --rule $OUT/rule_rmsprop_flat0.npz --adapt none --teachers 24 --objective robust --generations 150 \
+     --out runs/beyond/flat0-none-teachers-robust --no-figures
+  cp runs/beyond/flat0-none-teachers-robust/rule.npz $OUT/rule_flat0_none_teachers_robust.npz
   cp runs/beyond/rmsprop-scale/rule.npz runs/beyond/rmsprop-scale/history.json runs/beyond/rmsprop-scale/objective.png \
      runs/beyond/rmsprop-scale/update_vs_*.png $OUT/
 fi
@@ -101,4 +105,5 @@ python -m localrule judge --seeds $SEEDS --rate 0.3 --heldout $HELDOUT $CONFIRM 
 python -m localrule judge --seeds $SEEDS --rate 0.1 --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 \
   --json $OUT/confirm_flat0.json --rule $OUT/rule_rmsprop_flat0.npz | tee $OUT/confirm_flat0.txt
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 \
-  --json $OUT/confirm_flat0_search.json --rule $OUT/rule_flat0_scale_teachers_robust.npz | tee $OUT/confirm_flat0_search.txt
+  --json $OUT/confirm_flat0_search.json --rule $OUT/rule_flat0_scale_teachers_robust.npz \
+  $OUT/rule_flat0_none_teachers_robust.npz | tee $OUT/confirm_flat0_search.txt
