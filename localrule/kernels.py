@@ -569,9 +569,10 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                               lboff, lwoff, lw, lb, in_shift, in_scale, out_shift, out_scale, feats,
                               lacts, lins, gate, dw, db)
             else:
-                output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
                 if adapt.shape[0] > 0 and adapt[ADAPT_FLAT] != 1.0:
                     flat_output_deltas(sizes, aoff, boff, acts, Y, p, adapt[ADAPT_FLAT], deltas)
+                else:
+                    output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
                 if mode == BACKPROP:
                     hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
                     delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)
