@@ -16,7 +16,7 @@ from localrule.layout import UsageError, format_layers
 from localrule.learner import Rule
 from localrule.samples import load_samples, save_samples
 
-from .wiring import MODE_LABELS, refined_rate, rule_label
+from .wiring import MODE_LABELS, rule_label
 
 
 class FileActions:
@@ -98,9 +98,9 @@ class FileActions:
         self.panel.mode.setCurrentIndex(self.panel.mode.findData(rule.mode))
         self._quiet = False
         if self.apply_config():
-            rate = refined_rate(rule)
+            rate = rule.own_rate
             self.show_message(f"loaded a {rule_label(rule)} from {path}; it trains the second network" +
-                              ("" if rate is None else f" at its own refined γ {rate:.3g}; to race it against "
+                              ("" if rate is None else f" at its own γ {rate:.3g}; to race it against "
                                "tuned backprop, press “best γ”"))
         return True
 

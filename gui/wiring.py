@@ -42,18 +42,6 @@ def csv_header(path) -> list[str]:
     except (OSError, UnicodeDecodeError):
         return []
 
-def refined_rate(rule):
-    """The γ a refined rule (``localrule refine``) was refined and judged at, or None.
-
-    Why: a refined rule learned its step size together with its shape; at the panel's γ it would be
-    a different rule from the one judged."""
-    try:
-        rate = float(rule.meta["refined"]["rate"])
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None
-    return rate if np.isfinite(rate) and rate > 0 else None
-
-
 class Wiring:
     """Mixed into ``MainWindow``: the handlers of the side panel's controls."""
 
@@ -206,8 +194,8 @@ class Wiring:
             self.show_message("sample & learn cancelled: the task or layers changed")
         self.gen += 1
         self.task = task
-        rule_rate = refined_rate(rule)
-        label = ("refined rule" if rule_rate is not None else rule_label(rule)) if rule else ""
+        rule_rate = rule.own_rate if rule else None
+        label = ("refined rule" if "refined" in rule.meta else rule_label(rule)) if rule else ""
         self.cfg = RunConfig(task, sizes, p.rate.value(), p.cycles.value(), p.seed.value(), rule, label,
                              p.speed.currentData(), grid=map_grid(sizes), gen=self.gen, rule_rate=rule_rate,
                              extra_rate=p.bp_rate.value())

@@ -459,7 +459,7 @@ def cmd_judge(args):
         rule = Rule.load(path)
         if rule.mode != "local":
             raise UsageError(f"{path}: judge needs a local rule (a full-network rule fits one topology only)")
-        rules.append((Path(path).stem, rule, args.rate or rule.meta.get("refined", {}).get("rate", 0.23)))
+        rules.append((Path(path).stem, rule, args.rate or rule.own_rate or 0.23))
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     check_outputs([args.json], args.rule)
     if args.figures:

@@ -88,6 +88,19 @@ class Rule:
         return np.empty(0) if a is None else adapt_params(a)
 
     @property
+    def own_rate(self) -> float | None:
+        """The γ this rule trains networks at unless told otherwise: a refined rule's (found with its
+        shape), or a hand-set one's ``meta["own_rate"]`` (its stage was picked at that γ); None: the
+        caller's.  Why: at another γ it is a different rule from the one judged."""
+        refined = self.meta.get("refined")
+        v = refined.get("rate") if isinstance(refined, dict) else self.meta.get("own_rate")
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            return None
+        return v if np.isfinite(v) and v > 0 else None
+
+    @property
     def form(self) -> str | None:
         """A local rule's form: "link" (ℓ of four inputs; files without ``form`` are this) or
         "rule6" (ℓ(w_hi, δ_h, f'_i), x_j only through rule (3)); None for a full-network rule."""

@@ -465,7 +465,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=250, minutes
     # the refined rule: CMA's mean (its best estimate, less noisy than the best single draw)
     final_z = es.mean if history else best_z
     refined, rate = space.decode(final_z)
-    refined.meta = {**refined.meta, "refined": {
+    refined.meta = {**{k: v for k, v in refined.meta.items() if k != "own_rate"}, "refined": {
         "from": rule.meta.get("sources"), "rate": rate, "generations": len(history), "popsize": popsize,
         "train": [s.text for s in train_specs], "teachers": [s.text for s in pool],
         "heldout": [s.text for s in heldout_specs],

@@ -107,3 +107,15 @@ def test_flat_keeps_a_saturated_wrong_output_learning():
     exact = runs.train(task, (1, 1), 1.0, 50, 0, rule=adaptive_oracle(0.0), init=init)
     flat = runs.train(task, (1, 1), 1.0, 50, 0, rule=adaptive_oracle(0.0, flat=0.0), init=init)
     assert exact.J[-1] > 0.49 and flat.J[-1] < 0.05
+
+
+@pytest.mark.parametrize("meta,rate", [({}, None), ({"own_rate": 0.1}, 0.1), ({"refined": {"rate": 2.0}}, 2.0),
+                                       ({"refined": {"rate": 2.0}, "own_rate": 0.1}, 2.0),
+                                       ({"own_rate": -1.0}, None), ({"own_rate": float("nan")}, None),
+                                       ({"own_rate": "fast"}, None), ({"refined": "x", "own_rate": 0.3}, 0.3)])
+def test_a_rules_own_rate_survives_a_save_and_refuses_nonsense(tmp_path, meta, rate):
+    """A refined rule's γ wins over a hand-set one's; anything but a positive finite number is no γ."""
+    rule = zero_local_rule({"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0})
+    rule.meta.update(meta)
+    rule.save(tmp_path / "r.npz")
+    assert rule.own_rate == rate and learner.Rule.load(tmp_path / "r.npz").own_rate == rate

@@ -14,6 +14,7 @@ pytest.importorskip("pytestqt")
 from PyQt6.QtCore import Qt  # noqa: E402
 
 from gui.window import MainWindow  # noqa: E402
+from gui.wiring import MODE_LABELS  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
 from localrule.layout import init_params  # noqa: E402
 from localrule.samples import save_samples  # noqa: E402
@@ -470,6 +471,20 @@ def test_relayout_from_crowded_to_small_removes_every_label(win, qtbot):
     assert_usable(win, qtbot)
 
 
+def test_a_hand_set_rule_trains_at_its_own_rate_under_its_own_name(win, qtbot, tmp_path):
+    """A hand-set stage's γ (``meta["own_rate"]``) is the rule's, as a refined rule's is: the panel's
+    γ 0.23 would make it another rule from the one judged."""
+    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
+    rule.meta["adapt"] = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 0.0}
+    rule.meta["own_rate"] = 0.1
+    rule.save(tmp_path / "handset.npz")
+    assert win.load_rule(tmp_path / "handset.npz") and "own γ 0.1" in win.panel.message.text()
+    assert win.cfg.rule_rate == 0.1 and win.panel.rate.value() == 0.23
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    assert [n["rate"] for n in win.snap["nets"]] == [0.23, 0.1]
+    assert win.snap["nets"][1]["name"] == f"{MODE_LABELS['local']} γ 0.1"
+
+
 def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate(win, qtbot, tmp_path):
     """A refined rule trains at its refined γ (not the panel's), the extra backprop net at its γ: both
     bit for bit what ``runs.train`` gives from the same initial weights; the legend names every net."""
@@ -478,7 +493,7 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     rule.meta["adapt"] = {"p": 0.8, "beta2": 0.9, "eps": 1e-3, "momentum": 0.5}   # state across frames
     rule.save(tmp_path / "refined.npz")
     win.panel.bp_rate.setValue(1.5)
-    assert win.load_rule(tmp_path / "refined.npz") and "refined γ 2" in win.panel.message.text()
+    assert win.load_rule(tmp_path / "refined.npz") and "own γ 2" in win.panel.message.text()
     assert win.panel.rate.value() == 0.23
     names = ["backprop γ 0.23", "refined rule γ 2", "backprop γ 1.5"]
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 3, timeout=TIMEOUT)

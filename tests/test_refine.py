@@ -237,6 +237,13 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
                  "--seeds", "2", "--json", str(j)]) == 0
     d = json.loads(j.read_text())
     assert [r["name"] for r in d["rules"]] == ["rule", "rule"] and d["rules"][0]["tasks"] == d["rules"][1]["tasks"]
+    hand = Rule.load(plain / "rule.npz")   # a hand-set rule is judged at its own γ too, unless told
+    hand.meta = {**{k: v for k, v in hand.meta.items() if k != "refined"}, "own_rate": 0.3}
+    hand.save(tmp_path / "hand.npz")
+    for extra, rate in (([], 0.3), (["--rate", "2"], 2.0)):
+        assert main(["judge", "--rule", str(tmp_path / "hand.npz"), "--heldout", "or:2,2,1:10", "--seeds", "2",
+                     "--json", str(j), *extra]) == 0
+        assert json.loads(j.read_text())["rules"][0]["tasks"][0]["rule_rate"] == rate
 
 
 def test_random_teacher_pool_is_reproducible_varied_and_rotated():

@@ -70,12 +70,14 @@ from localrule.learner import Rule
 r = Rule.load("docs/beyond/rule_rmsprop.npz")
 r.meta = {k: v for k, v in r.meta.items() if k != "refined"}
 r.meta["adapt"] = {"p": 0.75, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0}
+r.meta["own_rate"] = 0.3
 r.save("docs/beyond/rule_p075.npz")'
   python -c '
 from localrule.learner import Rule
 r = Rule.load("docs/beyond/rule_rmsprop.npz")
 r.meta = {k: v for k, v in r.meta.items() if k != "refined"}
 r.meta["adapt"] = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 0.0}
+r.meta["own_rate"] = 0.1
 r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   # ... and a search from the second under the robust objective, with the teacher pool
   $R --rule $OUT/rule_rmsprop_flat0.npz --adapt scale --teachers 24 --objective robust --generations 150 \
