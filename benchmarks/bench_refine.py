@@ -4,10 +4,11 @@
     python benchmarks/bench_refine.py [--json FILE]
 
 One generation = every member of the population trains every meta-training task on 2 seeds.
-Measured on the shipped configuration (``--start rmsprop --adapt scale``, the default): population 8 and 16 on
-the default meta-training set; one task of growing net size;
-numba on 1 and 2 threads; and members sent to a 2-worker Dask LocalCluster (if installed).
-Each figure is the median of 2 generations after an untimed warm-up.
+Measured on the shipped stage (``--start rmsprop-flat --adapt scale``): population 8 and 16 on the
+default meta-training set, and the shipped recipe's generations (that set plus two teachers of the
+24-teacher pool, which differ from generation to generation); one task of growing net size; numba
+on 1 and 2 threads; and members sent to a 2-worker Dask LocalCluster (if installed).
+Each figure is the median of 2 generations (the pool's: of its first 6) after an untimed warm-up.
 """
 
 from __future__ import annotations
@@ -40,12 +41,16 @@ def problem(train_texts, popsize, rule):
     return space, pop, specs, bases
 
 
-def per_generation(space, pop, specs, bases, client=None, reps=2):
-    refine.evaluate_population(space, pop[:1], specs, bases, [1, 2], client)  # warm-up (compile, ship)
+def per_generation(space, pop, specs, bases, client=None, reps=2, pool=()):
+    """Median seconds per generation; with a ``pool``, generation g adds its two teachers."""
+    def tasks(g):
+        picks = [pool[i] for i in refine.pool_pick(g, len(pool))] if pool else []
+        return specs + picks, bases + [refine.Baseline(1.0, 0.0, None)] * len(picks)
+    refine.evaluate_population(space, pop[:1], *tasks(0), [1, 2], client)  # warm-up (compile, ship)
     times = []
     for g in range(reps):
         t0 = time.perf_counter()
-        refine.evaluate_population(space, pop, specs, bases, refine.generation_seeds(g), client)
+        refine.evaluate_population(space, pop, *tasks(g), refine.generation_seeds(g), client)
         times.append(time.perf_counter() - t0)
     return float(np.median(times))
 
@@ -55,7 +60,8 @@ def main():
     ap.add_argument("--json", default=str(HERE / "refine_results.json"))
     args = ap.parse_args()
     rule = refine.imitation_rule()
-    rule.meta["adapt"] = dict(refine.RMSPROP)   # the shipped configuration: --start rmsprop --adapt scale
+    rule.meta["adapt"] = dict(refine.RMSPROP_FLAT)   # the shipped start: --start rmsprop-flat --adapt scale
+    pool = refine.random_teacher_specs(refine.DEFAULT_TEACHERS)
     out = {"load_before": os.getloadavg()}
     rows = []
     for threads, pops in ((1, (8, 16)), (2, (8, 16))):
@@ -64,6 +70,10 @@ def main():
             s = per_generation(*problem(refine.DEFAULT_TRAIN, pop, rule))
             rows.append(("default meta-training set", pop, threads, "numba", s))
             print(f"default set, population {pop}, {threads} thread(s): {s:.2f} s/generation", flush=True)
+        s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule), reps=6, pool=pool)
+        rows.append(("default set + 2 pool teachers (shipped recipe)", 16, threads, "numba", s))
+        print(f"shipped recipe (default set + 2 pool teachers), population 16, {threads} thread(s): "
+              f"{s:.2f} s/generation", flush=True)
     numba.set_num_threads(2)
     for net in ("teacher@1:4,4,2:30", "teacher@1:4,16,2:30", "teacher@1:8,16,16,4:30"):
         s = per_generation(*problem([net], 8, rule))

@@ -14,6 +14,9 @@ DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
 MAX_GRID = 100             # values in a --rates or --hidden-scales grid
 MAX_GENERATIONS, MAX_POPSIZE, MAX_TEACHERS = 10**6, 1000, 1000
+#: refine's starting points (``refine.STARTS``, the first the default), named here so that the
+#: parser does not import the engine.
+REFINE_STARTS = ("rmsprop-flat", "rmsprop", "imitation")
 
 
 class Parser(argparse.ArgumentParser):
@@ -218,23 +221,25 @@ def build_parser() -> Parser:
                         "TASK may be a CSV file, wine, iris, moons (samples/), or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
-    p.add_argument("--teachers", type=_count(MAX_TEACHERS, minimum=0), default=0,
+    p.add_argument("--teachers", type=_count(MAX_TEACHERS, minimum=0), 
                    help="also meta-train on a pool of N random-teacher tasks of random shape, budget and "
-                        "order (seeds 1000+), two of them per generation (default 0: none)")
-    p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0), default=250,
-                   help="CMA-ES generations (default 250: ~7 minutes on 2 idle cores)")
+                        "order (seeds 1000+), two of them per generation (default 24; 0: none)")
+    p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0),
+                   help="CMA-ES generations (default 150)")
     p.add_argument("--minutes", type=_budget, default=8.0,
                    help="time budget of the meta-training in minutes (default 8; 0: none, so a run "
                         "repeats bit for bit whatever the machine's speed)")
     p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
-    p.add_argument("--start", choices=("imitation", "rmsprop"),
+    p.add_argument("--start", choices=REFINE_STARTS,
                    help="without --rule: start from the imitation rule with its adaptive stage set to a "
-                        "textbook per-neuron RMSprop (a second teacher; the default), or as it is")
-    p.add_argument("--objective", choices=("final", "half", "robust"), default="final",
-                   help="score each run by its final J vs bp@best γ's (default); half: also by its J at half the "
-                        "cycles against the same (rewards reaching tuned backprop's J early); robust: a task won "
-                        "by more than 4x counts as won by 4x (no task's huge win pays for another's loss)")
+                        "textbook per-neuron RMSprop and rule (5) flattened (rmsprop-flat, the default), "
+                        "the RMSprop stage alone (rmsprop), or the imitation rule as it is")
+    p.add_argument("--objective", choices=("final", "half", "robust"),
+                   help="final: score each run by its final J vs bp@best γ's; half: also by its J at half the "
+                        "cycles against the same (rewards reaching tuned backprop's J early); robust (the "
+                        "default): as final, but a task won by more than 4x counts as won by 4x (no task's "
+                        "huge win pays for another's loss)")
     p.add_argument("--adapt", type=_adapt, default="scale",
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
                         "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "
@@ -425,7 +430,8 @@ def cmd_tune(args):
 def cmd_refine(args):
     from pathlib import Path
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, DEFAULT_TRAIN, RMSPROP, imitation_rule, parse_spec, refine
+    from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
+                         STARTS, imitation_rule, parse_spec, refine)
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     if args.popsize < 2:
@@ -435,15 +441,18 @@ def cmd_refine(args):
     if args.rule and args.start:
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
-    if (args.start or "rmsprop") == "rmsprop" and not args.rule:
+    stage = None if args.rule else STARTS[args.start or next(iter(STARTS))]
+    if stage is not None:
         from dataclasses import replace
-        rule = replace(rule, meta={**rule.meta, "adapt": dict(RMSPROP)})
+        rule = replace(rule, meta={**rule.meta, "adapt": dict(stage)})
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
-    refine(rule, train_specs, held, args.out, args.generations, args.minutes, args.popsize,
+    generations = DEFAULT_GENERATIONS if args.generations is None else args.generations
+    teachers = DEFAULT_TEACHERS if args.teachers is None else args.teachers
+    refine(rule, train_specs, held, args.out, generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective,
-           teachers=args.teachers)
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective or DEFAULT_OBJECTIVE,
+           teachers=teachers)
     return 0
 
 

@@ -121,7 +121,7 @@ def test_refine_cli_runs_checkpoints_resumes_and_records_provenance(tmp_path, sm
     small_rule.save(rule_path)
     out = tmp_path / "ref"
     args = ["refine", "--rule", str(rule_path), "--train", "and:2,1,1:10", "--heldout", "xor:2,3,1:10",
-            "--popsize", "4", "--out", str(out), "--final-seeds", "2", "--no-figures"]
+            "--popsize", "4", "--out", str(out), "--final-seeds", "2", "--no-figures", "--teachers", "0"]
     assert main(args + ["--generations", "1"]) == 0
     assert (out / "checkpoint.pkl").exists()
     changed = [a if a != "and:2,1,1:10" else "and:2,1,1:12" for a in args]
@@ -151,7 +151,7 @@ def test_ctrl_c_keeps_the_best_rule_so_far(tmp_path, small_rule, monkeypatch):
         return real(*a, **k)
     monkeypatch.setattr(refine, "evaluate_population", interrupt_second)
     with pytest.raises(KeyboardInterrupt):
-        refine.refine(small_rule, specs, [], tmp_path, generations=5, minutes=0, popsize=4, figures=False)
+        refine.refine(small_rule, specs, [], tmp_path, generations=5, minutes=0, popsize=4, figures=False, teachers=0)
     saved = Rule.load(tmp_path / "rule.npz")
     assert saved.meta["refined"]["interrupted"] and saved.meta["refined"]["generations"] == 1
 
@@ -218,18 +218,20 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     from localrule.cli import main
     monkeypatch.setattr(refine, "imitation_rule", lambda: small_rule)
     out = tmp_path / "start"
-    assert main(["refine", "--start", "rmsprop", "--generations", "0", "--train", "and:2,1,1:10",
+    assert main(["refine", "--start", "rmsprop", "--generations", "0", "--train", "and:2,1,1:10", "--teachers", "0",
                  "--heldout", "or:2,2,1:10", "--out", str(out), "--final-seeds", "0", "--no-figures"]) == 0
     rule = Rule.load(out / "rule.npz")
     assert rule.meta["adapt"] == refine.RMSPROP
     assert rule.meta["refined"]["rate"] in refine.START_RATES and rule.meta["refined"]["generations"] == 0
     assert main(["refine", "--rule", str(out / "rule.npz"), "--start", "rmsprop", "--out", str(tmp_path / "x")]) == 2
-    plain = tmp_path / "plain"   # the default start is the same teacher; --start imitation leaves the stage off
+    plain = tmp_path / "plain"   # the default start also flattens rule (5); --start imitation leaves the stage off
     assert main(["refine", "--generations", "0", "--train", "and:2,1,1:10", "--heldout", "or:2,2,1:10",
-                 "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
-    assert Rule.load(plain / "rule.npz").meta["adapt"] == refine.RMSPROP
+                 "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
+    default = Rule.load(plain / "rule.npz")
+    assert default.meta["adapt"] == refine.RMSPROP_FLAT == {**refine.RMSPROP, "flat": 0.0}
+    assert default.meta["refined"]["objective_variant"] == refine.DEFAULT_OBJECTIVE == "robust"
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
-                 "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures"]) == 0
+                 "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
     assert Rule.load(plain / "rule.npz").adapt.shape == (5,)   # searched (--adapt scale), from the identity
     assert Rule.load(plain / "rule.npz").meta["adapt"]["p"] == 0
     j = tmp_path / "j.json"
@@ -294,3 +296,18 @@ def test_robust_objective_floors_each_task_win_at_4x(small_rule, monkeypatch):
         space = refine.Space(small_rule, theta, np.ones_like(theta), True, 0.0, objective=objective)
         total, per = refine.evaluate_member(space, np.zeros(space.dim), specs, [None, None], [0])
         assert total == pytest.approx(want) and per == [-5.0, 1.0]
+
+
+def test_the_cli_names_refines_starts_and_defaults_without_importing_the_engine():
+    """The parser lists the starts and defaults as text (it must not import numba to print --help):
+    they must be refine's own."""
+    import contextlib
+    import io
+    from localrule import cli
+    assert cli.REFINE_STARTS == tuple(refine.STARTS)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        cli.main(["refine", "--help"])
+    text = " ".join(out.getvalue().split())
+    assert f"(default {refine.DEFAULT_TEACHERS}; 0: none)" in text
+    assert f"(default {refine.DEFAULT_GENERATIONS})" in text and f"{refine.DEFAULT_OBJECTIVE} (the default)" in text

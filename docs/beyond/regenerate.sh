@@ -2,14 +2,14 @@
 # Regenerates every number and figure of the README section "Beyond backprop: tuned baselines
 # and refined rules" into docs/beyond/ (run from the repository root, venv active).
 # Step 1 (~4 min): tuned backprop on the paper's tasks and the held-out ones, 20 seeds per setting.
-# Step 2 (~65 min on 2 idle cores): the ablation's meta-training runs (CMA-ES, 250 generations each,
+# Step 2 (~3 h on 2 idle cores): the ablation's meta-training runs (CMA-ES, 250 generations unless noted,
 #   no time budget, so each repeats bit for bit), and their starting points (0 generations):
 #     rule_imitation.npz        the imitation rule, at the median best γ of backprop (a start)
 #     rule_none.npz             + search over the learner and step alone (no adaptive stage)
 #     rule_imitation_both.npz   + search with the adaptive stage (running |δ| scale, previous update)
 #     rule_rmsprop.npz          the imitation rule with a textbook per-neuron RMSprop stage (a start)
-#     rule.npz                  + search over the learner, step and the |δ|-scale stage: the shipped
-#                               rule, what `python -m localrule refine` gives when it completes
+#     rule_rmsprop_scale.npz    + search over the learner, step and the |δ|-scale stage (the shipped
+#                               rule of rounds 1-3)
 #     rule_rmsprop_both.npz     + the link's previous update (momentum) searched too
 #     rule_rmsprop_scale_half.npz  the shipped recipe with --objective half
 #     rule_rmsprop_scale_mix.npz   the shipped recipe on a wider meta-training mix ($MIX: two more
@@ -19,9 +19,12 @@
 #     rule_rmsprop_scale_flat.npz  the shipped recipe with rule (5)'s f' flattened (--adapt scale+flat)
 #     rule_rmsprop_scale_flat_teachers.npz  both: flat and the teacher pool
 #     rule_rmsprop_scale_teachers_robust.npz  the teacher pool with --objective robust (150 generations)
-# Step 3 (~20 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
+#     rule.npz                  the shipped rule since round 4, what `python -m localrule refine` gives
+#                               when it completes: from the textbook RMSprop start with rule (5)
+#                               flattened, the teacher pool, the robust objective, 150 generations
+# Step 3 (~45 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
-#   confirmation tasks, used for no choice, for the shipped rule and its start.
+#   four rounds of confirmation tasks (each fixed before its results were seen).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -33,6 +36,8 @@ CONFIRM2="teacher@21:7,9,2:100:shuffle teacher@23:10,8,4:150 teacher@25:5,12,12,
 # round 3 was fixed before the random-teacher-pool run (rule_rmsprop_scale_teachers) had finished
 # and before any of its results were seen
 CONFIRM3="teacher@31:6,8,2:100:shuffle teacher@33:9,10,3:80 teacher@35:4,12,1:150:shuffle teacher@37:12,6,6,4:100"
+# round 4 was fixed before any of its results were seen (two real data sets in new shapes)
+CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
 if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
@@ -44,7 +49,11 @@ if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task samples/iris.csv --targets 3 --layers 4,8,3 --cycles 300 --seeds $SEEDS --hidden-scales 1,0.5,2,4 --json $OUT/tune_iris.json --figure $OUT/tune_iris.png
 fi
 if [ "$1" != "--judge-only" ]; then
-  R="python -m localrule refine --minutes 0 --final-seeds 0 --generations 250"
+  python -m localrule refine --minutes 0 --final-seeds 0 --out runs/beyond/default   # the shipped recipe
+  cp runs/beyond/default/rule.npz runs/beyond/default/history.json runs/beyond/default/objective.png \
+     runs/beyond/default/update_vs_*.png $OUT/
+  # the arms (made before the pool and the robust objective became the defaults: pinned off here)
+  R="python -m localrule refine --minutes 0 --final-seeds 0 --generations 250 --teachers 0 --objective final"
   $R --start imitation --adapt none --generations 0 --out runs/beyond/imitation --no-figures
   $R --start imitation --adapt none --out runs/beyond/none --no-figures
   $R --start imitation --adapt both --out runs/beyond/imitation-both --no-figures
@@ -79,33 +88,36 @@ r.meta = {k: v for k, v in r.meta.items() if k != "refined"}
 r.meta["adapt"] = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 0.0}
 r.meta["own_rate"] = 0.1
 r.save("docs/beyond/rule_rmsprop_flat0.npz")'
-  # ... and a search from the second under the robust objective, with the teacher pool
-  $R --rule $OUT/rule_rmsprop_flat0.npz --adapt scale --teachers 24 --objective robust --generations 150 \
-     --out runs/beyond/flat0-scale-teachers-robust --no-figures
-  cp runs/beyond/flat0-scale-teachers-robust/rule.npz $OUT/rule_flat0_scale_teachers_robust.npz
-  # ... and the same with the stage fixed (p stays 1: every search so far drifted above it)
+  # (a search from the second under the robust objective, with the teacher pool, is the shipped
+  # recipe above: started from rule_rmsprop_flat0.npz it gives rule.npz byte for byte)
+  # ... and the same search with the stage fixed (p stays 1: every search so far drifted above it)
   $R --rule $OUT/rule_rmsprop_flat0.npz --adapt none --teachers 24 --objective robust --generations 150 \
      --out runs/beyond/flat0-none-teachers-robust --no-figures
   cp runs/beyond/flat0-none-teachers-robust/rule.npz $OUT/rule_flat0_none_teachers_robust.npz
-  cp runs/beyond/rmsprop-scale/rule.npz runs/beyond/rmsprop-scale/history.json runs/beyond/rmsprop-scale/objective.png \
-     runs/beyond/rmsprop-scale/update_vs_*.png $OUT/
+  cp runs/beyond/rmsprop-scale/rule.npz $OUT/rule_rmsprop_scale.npz
 fi
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT --json $OUT/heldout.json --figures $OUT --rule \
-  $OUT/rule.npz $OUT/rule_imitation.npz $OUT/rule_none.npz $OUT/rule_imitation_both.npz $OUT/rule_rmsprop.npz \
-  $OUT/rule_rmsprop_both.npz $OUT/rule_rmsprop_scale_half.npz | tee $OUT/heldout.txt
-python -m localrule judge --seeds $SEEDS --heldout $CONFIRM --json $OUT/confirm.json --rule $OUT/rule.npz \
+  $OUT/rule.npz $OUT/rule_rmsprop_scale.npz $OUT/rule_imitation.npz $OUT/rule_none.npz $OUT/rule_imitation_both.npz \
+  $OUT/rule_rmsprop.npz $OUT/rule_rmsprop_both.npz $OUT/rule_rmsprop_scale_half.npz $OUT/rule_rmsprop_flat0.npz \
+  | tee $OUT/heldout.txt
+python -m localrule judge --seeds $SEEDS --heldout $CONFIRM --json $OUT/confirm.json --rule $OUT/rule_rmsprop_scale.npz \
   $OUT/rule_rmsprop.npz | tee $OUT/confirm.txt
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 --json $OUT/confirm_mix.json \
-  --rule $OUT/rule_rmsprop_scale_mix.npz $OUT/rule.npz | tee $OUT/confirm_mix.txt
+  --rule $OUT/rule_rmsprop_scale_mix.npz $OUT/rule_rmsprop_scale.npz | tee $OUT/confirm_mix.txt
 # round 3: every task so far, the third round's rules against the shipped one
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 --json $OUT/confirm_teachers.json \
   --rule $OUT/rule_rmsprop_scale_teachers_robust.npz $OUT/rule_rmsprop_scale_teachers.npz \
-  $OUT/rule_rmsprop_scale_flat_teachers.npz $OUT/rule_rmsprop_scale_flat.npz $OUT/rule.npz | tee $OUT/confirm_teachers.txt
+  $OUT/rule_rmsprop_scale_flat_teachers.npz $OUT/rule_rmsprop_scale_flat.npz $OUT/rule_rmsprop_scale.npz \
+  | tee $OUT/confirm_teachers.txt
 # the hand-set stages (made above), each at its own γ
 python -m localrule judge --seeds $SEEDS --rate 0.3 --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 \
   --json $OUT/confirm_handset.json --rule $OUT/rule_p075.npz | tee $OUT/confirm_handset.txt
 python -m localrule judge --seeds $SEEDS --rate 0.1 --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 \
   --json $OUT/confirm_flat0.json --rule $OUT/rule_rmsprop_flat0.npz | tee $OUT/confirm_flat0.txt
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 \
-  --json $OUT/confirm_flat0_search.json --rule $OUT/rule_flat0_scale_teachers_robust.npz \
+  --json $OUT/confirm_flat0_search.json --rule $OUT/rule.npz \
   $OUT/rule_flat0_none_teachers_robust.npz | tee $OUT/confirm_flat0_search.txt
+# round 4 and every task so far: the shipped rule, its unsearched start and the previous shipped rule
+python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
+  --json $OUT/confirm_all.json --rule $OUT/rule.npz $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_scale.npz \
+  | tee $OUT/confirm_all.txt
