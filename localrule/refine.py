@@ -221,7 +221,7 @@ class Space:
     learn_step: bool
     log_step0: float
     adapt: str = "none"
-    objective: str = "final"      # or "half" (``task_score``), or "robust" (``evaluate_member``)
+    objective: str = "final"      # or "half" (``task_score``), or "robust", "worst" (``evaluate_member``)
 
     @property
     def adapt_dims(self) -> int:
@@ -310,14 +310,17 @@ ROBUST_WIN = math.log(4.0)
 
 def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, list]:
     """Objective of one member: mean over specs of its score on ``seeds`` (the same for all),
-    each floored at -ROBUST_WIN for the "robust" objective; and the unfloored scores."""
+    each floored at -ROBUST_WIN for the "robust" and "worst" objectives, "worst" averaging that
+    mean with the generation's worst task (a loss anywhere weighs as much as all the tasks
+    together); and the unfloored scores."""
     rule, rate = space.decode(z)
     per = []
     for spec, base in zip(specs, baselines):
         res = train_seeds(spec.task, spec.layers, rate, spec.cycles, seeds, rule, order=spec.order)
         per.append(task_score(res, base, space.objective))
-    floor = -ROBUST_WIN if space.objective == "robust" else -math.inf
-    return float(np.mean([max(v, floor) for v in per])), per
+    floored = [max(v, -ROBUST_WIN if space.objective in ("robust", "worst") else -math.inf) for v in per]
+    total = float(np.mean(floored))
+    return (0.5 * total + 0.5 * max(floored) if space.objective == "worst" else total), per
 
 
 def evaluate_population(space, pop, specs, baselines, seeds, client=None) -> list:

@@ -287,12 +287,13 @@ def test_refine_meta_trains_on_two_pool_teachers_per_generation(tmp_path, small_
 
 
 def test_robust_objective_floors_each_task_win_at_4x(small_rule, monkeypatch):
-    scores = iter([-5.0, 1.0, -5.0, 1.0])
+    scores = iter([-5.0, 1.0] * 3)
     monkeypatch.setattr(refine, "train_seeds", lambda *a, **k: [])
     monkeypatch.setattr(refine, "task_score", lambda res, base, objective: next(scores))
     theta = refine.flatten(small_rule)
     specs = [refine.parse_spec("and:2,1,1:5"), refine.parse_spec("or:2,1,1:5")]
-    for objective, want in (("final", -2.0), ("robust", (1.0 - math.log(4.0)) / 2)):
+    for objective, want in (("final", -2.0), ("robust", (1.0 - math.log(4.0)) / 2),
+                            ("worst", 0.5 * (1.0 - math.log(4.0)) / 2 + 0.5 * 1.0)):
         space = refine.Space(small_rule, theta, np.ones_like(theta), True, 0.0, objective=objective)
         total, per = refine.evaluate_member(space, np.zeros(space.dim), specs, [None, None], [0])
         assert total == pytest.approx(want) and per == [-5.0, 1.0]
