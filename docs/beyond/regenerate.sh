@@ -22,6 +22,7 @@
 #     rule.npz                  the shipped rule since round 4, what `python -m localrule refine` gives
 #                               when it completes: from the textbook RMSprop start with rule (5)
 #                               flattened, the teacher pool, the robust objective, 150 generations
+#     rule_flat_worst.npz       the shipped recipe with --objective worst (after round 4)
 # Step 3 (~45 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen).
@@ -94,6 +95,9 @@ r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   $R --rule $OUT/rule_rmsprop_flat0.npz --adapt none --teachers 24 --objective robust --generations 150 \
      --out runs/beyond/flat0-none-teachers-robust --no-figures
   cp runs/beyond/flat0-none-teachers-robust/rule.npz $OUT/rule_flat0_none_teachers_robust.npz
+  # ... and the shipped recipe with the worst task weighed in (--objective worst), made after round 4
+  python -m localrule refine --minutes 0 --final-seeds 0 --objective worst --out runs/beyond/flat-worst --no-figures
+  cp runs/beyond/flat-worst/rule.npz $OUT/rule_flat_worst.npz
   cp runs/beyond/rmsprop-scale/rule.npz $OUT/rule_rmsprop_scale.npz
 fi
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT --json $OUT/heldout.json --figures $OUT --rule \
@@ -121,3 +125,6 @@ python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
   --json $OUT/confirm_all.json --rule $OUT/rule.npz $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_scale.npz \
   | tee $OUT/confirm_all.txt
+# the worst-task objective (made after round 4 had been seen: all 23 tasks are known to it)
+python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
+  --json $OUT/confirm_worst.json --rule $OUT/rule_flat_worst.npz | tee $OUT/confirm_worst.txt

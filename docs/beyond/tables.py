@@ -110,10 +110,11 @@ def by_task(*paths):
 
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
-    # with no arguments: every table of the README; round 3's four judge runs as one table
+    # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's two
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
-        "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json", "confirm_all.json")]
+        "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
+        "confirm_all.json+confirm_worst.json")]
     tuned()
     print()
     heldout(paths[0])
