@@ -199,6 +199,16 @@ def test_judge_runs_the_baselines_once_for_several_rules():
     assert rows[0] == rows[1]
     assert rows[0][0]["bp_best"] == rows[2][0]["bp_best"] and rows[0][0]["rule"] != rows[2][0]["rule"]
     assert rows[0][0]["flat_bp"] is None and "flat bp" not in refine.judge_table(rows[0])
+    r = rows[0][0]
+    assert 0 <= r["seed_wins"] <= 3 and r["ratio_ci"][0] <= r["ratio_vs_best"] <= r["ratio_ci"][1]
+
+
+def test_seed_comparison_counts_paired_wins_and_brackets_the_median_ratio():
+    wins, (lo, hi) = refine.seed_comparison([1.0, 2.0, float("nan"), 0.5], [2.0, 1.0, 1.0, 1.0])
+    assert wins == 2 and lo <= 1.5 <= hi   # the diverged run loses; medians 1.5 and 1.0
+    assert refine.seed_comparison([1.0] * 5, [2.0] * 5) == (5, [0.5, 0.5])
+    again = refine.seed_comparison([1.0, 3.0, 0.1, 9.0], [2.0, 1.0, 0.5, 4.0])
+    assert again == refine.seed_comparison([1.0, 3.0, 0.1, 9.0], [2.0, 1.0, 0.5, 4.0])   # seeded
 
 
 def test_judge_adds_backprop_with_the_rules_flattening_alone_as_a_baseline():

@@ -106,6 +106,10 @@ def by_task(*paths):
     print("| speed-up ≥ 2x | |" + pad + " " + " | ".join(f"{sum(t['speedup'] >= 2 for t in r['tasks'])}/{len(r['tasks'])}" for r in rs) + " |")
     print("| diverged | |" + pad + " " + " | ".join(f"{sum(t['rule']['diverged'] for t in r['tasks'])}/{seeds * len(r['tasks'])}"
                                          for r in rs) + " |")
+    if all("ratio_ci" in t for r in rs for t in r["tasks"]):   # judged with the seeds' spread
+        print("| worse beyond the seeds' spread (95% CI of ÷ above 1) | |" + pad + " " + " | ".join(
+            f"{sum(t['ratio_ci'][0] is not None and t['ratio_ci'][0] > 1 for t in r['tasks'])}/{len(r['tasks'])}"
+            for r in rs) + " |")
 
 
 if __name__ == "__main__":
