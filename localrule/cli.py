@@ -221,7 +221,7 @@ def build_parser() -> Parser:
                         "TASK may be a CSV file, wine, iris, moons (samples/), or teacher@SEED")
     p.add_argument("--heldout", nargs="+", metavar="TASK:LAYERS[:CYCLES][:shuffle]",
                    help="held-out tasks, never trained on (default xor:2,8,8,1:3000 wine:13,10,3:300)")
-    p.add_argument("--teachers", type=_count(MAX_TEACHERS, minimum=0), 
+    p.add_argument("--teachers", type=_count(MAX_TEACHERS, minimum=0),
                    help="also meta-train on a pool of N random-teacher tasks of random shape, budget and "
                         "order (seeds 1000+), two of them per generation (default 24; 0: none)")
     p.add_argument("--generations", type=_count(MAX_GENERATIONS, minimum=0),
@@ -451,8 +451,8 @@ def cmd_refine(args):
     teachers = DEFAULT_TEACHERS if args.teachers is None else args.teachers
     refine(rule, train_specs, held, args.out, generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt, objective=args.objective or DEFAULT_OBJECTIVE,
-           teachers=teachers)
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt,
+           objective=args.objective or DEFAULT_OBJECTIVE, teachers=teachers)
     return 0
 
 

@@ -346,7 +346,7 @@ def say(msg: str) -> None:
 #: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
 RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 1.0}
 #: ``--start rmsprop-flat`` (the default): the same with rule (5) flattened to the cross-entropy δ
-#: (q 0), the most robust start of the ablation (no worse than bp@best γ on 18 of 23 fresh tasks).
+#: (q 0), the most robust start of the ablation (no worse than bp@best γ on 18 of the 23 judged tasks).
 RMSPROP_FLAT = {**RMSPROP, "flat": 0.0}
 #: The starting stages by ``--start`` name (None: the imitation rule as it is).
 STARTS = {"rmsprop-flat": RMSPROP_FLAT, "rmsprop": RMSPROP, "imitation": None}
