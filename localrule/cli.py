@@ -13,7 +13,7 @@ from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
 MAX_GRID = 100             # values in a --rates or --hidden-scales grid
-MAX_GENERATIONS, MAX_POPSIZE, MAX_TEACHERS = 10**6, 1000, 1000
+MAX_GENERATIONS, MAX_POPSIZE, MAX_TEACHERS, MAX_SEEDS_PER_TASK = 10**6, 1000, 1000, 100
 #: refine's starting points (``refine.STARTS``, the first the default), named here so that the
 #: parser does not import the engine.
 REFINE_STARTS = ("rmsprop-flat", "rmsprop", "imitation")
@@ -230,6 +230,8 @@ def build_parser() -> Parser:
                    help="time budget of the meta-training in minutes (default 8; 0: none, so a run "
                         "repeats bit for bit whatever the machine's speed)")
     p.add_argument("--popsize", type=_count(MAX_POPSIZE), default=16, help="CMA-ES population (>= 2)")
+    p.add_argument("--seeds-per-task", type=_count(MAX_SEEDS_PER_TASK), default=2,
+                   help="fresh seeds each member trains every task on, per generation (default 2)")
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
     p.add_argument("--start", choices=REFINE_STARTS,
                    help="without --rule: start from the imitation rule with its adaptive stage set to a "
@@ -452,7 +454,7 @@ def cmd_refine(args):
     refine(rule, train_specs, held, args.out, generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
            final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt,
-           objective=args.objective or DEFAULT_OBJECTIVE, teachers=teachers)
+           objective=args.objective or DEFAULT_OBJECTIVE, teachers=teachers, seeds_per_task=args.seeds_per_task)
     return 0
 
 

@@ -357,7 +357,7 @@ START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 TREND_WINDOW = 10
 
 
-def start_rate(rule: Rule, specs, baselines, learn_step: bool) -> float:
+def start_rate(rule: Rule, specs, baselines, learn_step: bool, seeds_per_task: int = SEEDS_PER_TASK) -> float:
     """log(γ/0.23) to start the search at: a refined rule's own γ; the median best γ of backprop
     on the meta-training tasks for a plain imitation rule; for a rule with an adaptive stage (whose
     steps are on another scale) the best of ``START_RATES`` on generation 0's seeds."""
@@ -367,7 +367,7 @@ def start_rate(rule: Rule, specs, baselines, learn_step: bool) -> float:
         return math.log(float(rule.meta["refined"]["rate"]) / PAPER_RATE)
     if rule.adapt.shape[0] == 0:
         return float(np.median([math.log(b.rate / PAPER_RATE) for b in baselines]))
-    seeds = generation_seeds(0)
+    seeds = generation_seeds(0, seeds_per_task)
     scores = [float(np.mean([task_score(train_seeds(s.task, s.layers, r, s.cycles, seeds, rule, order=s.order), b)
                              for s, b in zip(specs, baselines)])) for r in START_RATES]
     best = START_RATES[int(np.argmin(scores))]
@@ -386,7 +386,7 @@ def imitation_rule() -> Rule:
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENERATIONS, minutes=8.0,
            popsize=POPSIZE, learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10,
            final_seeds=5, figures=True, adapt="scale", objective=DEFAULT_OBJECTIVE,
-           teachers=DEFAULT_TEACHERS) -> dict:
+           teachers=DEFAULT_TEACHERS, seeds_per_task=SEEDS_PER_TASK) -> dict:
     import warnings
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")
@@ -411,7 +411,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         return train_specs + [pool[i] for i in picks], baselines + [pool_base[i] for i in picks]
 
     setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
-             "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective, "teachers": teachers}
+             "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective, "teachers": teachers,
+             "seeds_per_task": seeds_per_task}
     if resume and ckpt.exists():
         try:
             state = pickle.loads(ckpt.read_bytes())
@@ -419,8 +420,9 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
                 state[k] for k in ("es", "space", "history", "baselines", "held_base", "pool_base"))
         except Exception:
             raise UsageError(f"{ckpt} is not a refine checkpoint this version can read") from None
-        if state.get("setup") != setup:
-            changed = [k for k in setup if state.get("setup", {}).get(k) != setup[k]]
+        made = {"seeds_per_task": SEEDS_PER_TASK, **state.get("setup", {})}   # older checkpoints: the default
+        if made != setup:
+            changed = [k for k in setup if made.get(k) != setup[k]]
             raise UsageError(f"--resume: {ckpt} was made with other settings ({', '.join(changed)}); "
                              "repeat them, or start a new --out")
         say(f"resumed at generation {len(history)} from {ckpt}")
@@ -432,7 +434,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         held_base = [baseline(s) for s in heldout_specs]
         for s, b in zip(train_specs + pool + heldout_specs, baselines + pool_base + held_base):
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
-        step0 = start_rate(rule, *generation_tasks(0), learn_step)
+        step0 = start_rate(rule, *generation_tasks(0), learn_step, seeds_per_task)
         space = Space(rule, flatten(rule), sensitivities(rule, backprop_tuples()), learn_step, step0, adapt, objective)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
@@ -451,7 +453,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
             t0 = time.perf_counter()
             pop = es.ask()
             specs_g, base_g = generation_tasks(g)
-            scores = evaluate_population(space, pop, specs_g, base_g, generation_seeds(g), client)
+            scores = evaluate_population(space, pop, specs_g, base_g, generation_seeds(g, seeds_per_task), client)
             es.tell(pop, [s[0] for s in scores])
             k = int(np.argmin([s[0] for s in scores]))
             entry = {"generation": g, "best": scores[k][0], "mean": float(np.mean([s[0] for s in scores])),
@@ -485,6 +487,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         "objective": "mean over tasks of log(max(J,1e-5)) + log(t_solve/T) minus bp@best γ's",
         "sigma0": SIGMA0, "seed": seed, "learn_step": space.learn_step, "adapt_search": space.adapt,
         "objective_variant": space.objective,
+        # recorded when not the default, so that older recipes still write the same bytes
+        **({"seeds_per_task": seeds_per_task} if seeds_per_task != SEEDS_PER_TASK else {}),
         "interrupted": interrupted}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,

@@ -763,7 +763,7 @@ def test_unwritable_folders_are_refused_before_any_work(A, tmp_path, monkeypatch
     ["refine", "--out", ""], ["refine", "--train", "nonsense"], ["refine", "--heldout", "xor:2,x,1"],
     ["judge", "--rule", "{local}", "--json", "{local}"], ["judge", "--rule", "{local}", "--seeds", "0"],
     ["judge", "--rule", "{tuples}"], ["judge", "--rule", "{local}", "--figures", "{keep.json}"],
-    ["refine", "--start", "teacher"], ["refine", "--adapt", "all"], ["refine", "--objective", "best"], ["refine", "--adapt", "flat+"], ["refine", "--adapt", "none+flat"], ["refine", "--teachers", "-2"], ["refine", "--teachers", "1e3"], ["refine", "--teachers", "5000"], ["refine", "--rule", "{local}", "--start", "rmsprop"],
+    ["refine", "--start", "teacher"], ["refine", "--adapt", "all"], ["refine", "--objective", "best"], ["refine", "--adapt", "flat+"], ["refine", "--adapt", "none+flat"], ["refine", "--teachers", "-2"], ["refine", "--teachers", "1e3"], ["refine", "--teachers", "5000"], ["refine", "--seeds-per-task", "0"], ["refine", "--seeds-per-task", "101"], ["refine", "--seeds-per-task", "x"], ["refine", "--rule", "{local}", "--start", "rmsprop"],
     ["judge", "--rule", "{local}", "{local}", "--rate", "2"], ["judge", "--rule", "{local}", "{full}"],
     ["judge", "--rule", "{local}", "--heldout", "iris:4,8"], ["judge", "--rule", "{local}", "--json", "{local}", "--rule", "{full}"],
     ["learn", "--mode", "local", "--samples", "{s231}", "--fixed", "--out", "r.npz"],

@@ -322,3 +322,18 @@ def test_the_cli_names_refines_starts_and_defaults_without_importing_the_engine(
     text = " ".join(out.getvalue().split())
     assert f"(default {refine.DEFAULT_TEACHERS}; 0: none)" in text
     assert f"(default {refine.DEFAULT_GENERATIONS})" in text and f"{refine.DEFAULT_OBJECTIVE} (the default)" in text
+
+
+def test_seeds_per_task_reach_every_generation_and_the_provenance(tmp_path, small_rule, monkeypatch):
+    from localrule.cli import main
+    calls = []
+    real = refine.generation_seeds
+    monkeypatch.setattr(refine, "generation_seeds", lambda g, k=refine.SEEDS_PER_TASK: calls.append(k) or real(g, k))
+    small_rule.save(tmp_path / "start.npz")
+    args = ["refine", "--rule", str(tmp_path / "start.npz"), "--train", "and:2,1,1:10", "--heldout", "xor:2,3,1:10",
+            "--popsize", "4", "--out", str(tmp_path / "o"), "--final-seeds", "0", "--no-figures", "--teachers", "0"]
+    assert main(args + ["--generations", "1", "--seeds-per-task", "3"]) == 0
+    assert calls and set(calls) == {3}   # every generation (and the start's γ scan, for a staged rule)
+    assert Rule.load(tmp_path / "o" / "rule.npz").meta["refined"]["seeds_per_task"] == 3
+    assert main(args + ["--generations", "2", "--resume"]) == 2    # made with 3 seeds per task: refused
+    assert main(args + ["--generations", "2", "--resume", "--seeds-per-task", "3"]) == 0

@@ -23,6 +23,7 @@
 #                               when it completes: from the textbook RMSprop start with rule (5)
 #                               flattened, the teacher pool, the robust objective, 150 generations
 #     rule_flat_worst.npz       the shipped recipe with --objective worst (after round 4)
+#     rule_flat_seeds4.npz      the shipped recipe with 4 seeds per task per generation (after round 4)
 # Step 3 (~45 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen).
@@ -98,6 +99,9 @@ r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   # ... and the shipped recipe with the worst task weighed in (--objective worst), made after round 4
   python -m localrule refine --minutes 0 --final-seeds 0 --objective worst --out runs/beyond/flat-worst --no-figures
   cp runs/beyond/flat-worst/rule.npz $OUT/rule_flat_worst.npz
+  # ... and with 4 seeds per task per generation instead of 2 (a less noisy objective), after round 4
+  python -m localrule refine --minutes 0 --final-seeds 0 --seeds-per-task 4 --out runs/beyond/flat-seeds4 --no-figures
+  cp runs/beyond/flat-seeds4/rule.npz $OUT/rule_flat_seeds4.npz
   cp runs/beyond/rmsprop-scale/rule.npz $OUT/rule_rmsprop_scale.npz
 fi
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT --json $OUT/heldout.json --figures $OUT --rule \
@@ -127,4 +131,4 @@ python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $
   | tee $OUT/confirm_all.txt
 # the worst-task objective (made after round 4 had been seen: all 23 tasks are known to it)
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
-  --json $OUT/confirm_worst.json --rule $OUT/rule_flat_worst.npz | tee $OUT/confirm_worst.txt
+  --json $OUT/confirm_worst.json --rule $OUT/rule_flat_worst.npz $OUT/rule_flat_seeds4.npz | tee $OUT/confirm_worst.txt
