@@ -43,9 +43,8 @@ def problem(train_texts, popsize, rule):
 
 def per_generation(space, pop, specs, bases, client=None, reps=2, pool=()):
     """Median seconds per generation; with a ``pool``, generation g adds its two teachers."""
-    def tasks(g):
-        picks = [pool[i] for i in refine.pool_pick(g, len(pool))] if pool else []
-        return specs + picks, bases + [refine.Baseline(1.0, 0.0, None)] * len(picks)
+    def tasks(g):  # the pool's baselines are stand-ins too
+        return refine.generation_tasks(g, specs, bases, pool, [refine.Baseline(1.0, 0.0, None)] * len(pool))
     refine.evaluate_population(space, pop[:1], *tasks(0), [1, 2], client)  # warm-up (compile, ship)
     times = []
     for g in range(reps):

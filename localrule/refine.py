@@ -119,6 +119,13 @@ def pool_pick(gen: int, n: int, k: int = POOL_PER_GENERATION) -> list[int]:
     return out
 
 
+def generation_tasks(gen: int, specs, baselines, pool, pool_base) -> tuple[list, list]:
+    """What generation ``gen`` meta-trains on: the fixed tasks, then its teachers of the pool (and
+    the baselines of both, in the same order)."""
+    picks = pool_pick(gen, len(pool)) if pool else []
+    return list(specs) + [pool[i] for i in picks], list(baselines) + [pool_base[i] for i in picks]
+
+
 def parse_spec(text: str) -> Spec:
     parts = text.split(":")
     if len(parts) < 2 or len(parts) > 4:
@@ -406,10 +413,6 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
     t_start = time.perf_counter()
     pool = random_teacher_specs(teachers)
 
-    def generation_tasks(g):  # the fixed tasks, then the pool's teachers of generation g
-        picks = pool_pick(g, len(pool)) if pool else []
-        return train_specs + [pool[i] for i in picks], baselines + [pool_base[i] for i in picks]
-
     setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
              "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective, "teachers": teachers,
              "seeds_per_task": seeds_per_task}
@@ -434,7 +437,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         held_base = [baseline(s) for s in heldout_specs]
         for s, b in zip(train_specs + pool + heldout_specs, baselines + pool_base + held_base):
             say(f"  bp@best γ on {s.label} ({s.cycles} cycles, {s.order}): γ {b.rate:g}")
-        step0 = start_rate(rule, *generation_tasks(0), learn_step, seeds_per_task)
+        step0 = start_rate(rule, *generation_tasks(0, train_specs, baselines, pool, pool_base), learn_step,
+                           seeds_per_task)
         space = Space(rule, flatten(rule), sensitivities(rule, backprop_tuples()), learn_step, step0, adapt, objective)
         es = cma.CMAEvolutionStrategy(np.zeros(space.dim), SIGMA0,
                                       {"popsize": popsize, "seed": seed + 1, "verbose": -9})
@@ -452,7 +456,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
                 break
             t0 = time.perf_counter()
             pop = es.ask()
-            specs_g, base_g = generation_tasks(g)
+            specs_g, base_g = generation_tasks(g, train_specs, baselines, pool, pool_base)
             scores = evaluate_population(space, pop, specs_g, base_g, generation_seeds(g, seeds_per_task), client)
             es.tell(pop, [s[0] for s in scores])
             k = int(np.argmin([s[0] for s in scores]))
