@@ -237,11 +237,12 @@ def build_parser() -> Parser:
                    help="without --rule: start from the imitation rule with its adaptive stage set to a "
                         "textbook per-neuron RMSprop and rule (5) flattened (rmsprop-flat, the default), "
                         "the RMSprop stage alone (rmsprop), or the imitation rule as it is")
-    p.add_argument("--objective", choices=("final", "half", "robust", "worst"),
+    p.add_argument("--objective", choices=("final", "half", "robust", "worst", "accuracy"),
                    help="final: score each run by its final J vs bp@best γ's; half: also by its J at half the "
                         "cycles against the same (rewards reaching tuned backprop's J early); robust (the "
                         "default): as final, but a task won by more than 4x counts as won by 4x (no task's "
-                        "huge win pays for another's loss); worst: robust averaged with the generation's worst task")
+                        "huge win pays for another's loss); worst: robust averaged with the generation's worst task; "
+                        "accuracy: robust, plus each run's error rate vs bp@best γ's (log ratio)")
     p.add_argument("--adapt", type=_adapt, default="scale",
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
                         "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "

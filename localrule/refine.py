@@ -228,7 +228,7 @@ class Space:
     learn_step: bool
     log_step0: float
     adapt: str = "none"
-    objective: str = "final"      # or "half" (``task_score``), or "robust", "worst" (``evaluate_member``)
+    objective: str = "final"      # or "half", "accuracy" (``task_score``), "robust", "worst" (``evaluate_member``)
 
     @property
     def adapt_dims(self) -> int:
@@ -280,32 +280,50 @@ def effective(J: np.ndarray, n_out: int = 1) -> float:
 
 @dataclass
 class Baseline:
-    """Backprop at its best γ on one spec: the γ, and its median curve's effective score."""
+    """Backprop at its best γ on one spec: the γ, its median curve's effective score, its median
+    test J, and its median error rate (share misclassified; None where targets are not classes)."""
     rate: float
     eff: float
     test: float | None
+    err: float | None = None   # older checkpoints have none: the accuracy term is then skipped
+    patterns: int = 1          # how many patterns the error rate is over
 
 
 def baseline(spec: Spec, seeds=3) -> Baseline:
     t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=seeds, order=spec.order)
     b = t.best
     tests = [r.J_test[-1] for r in b.results if r.J_test is not None and not r.diverged]
+    errs = [1.0 - r.accuracy for r in b.results if r.accuracy is not None]
+    X = spec.task.X if spec.task.X_test is None else spec.task.X_test   # where ``accuracy`` is measured
     return Baseline(b.rate, effective(median_curve(b.results), spec.task.n_out),
-                    float(np.median(tests)) if tests else None)
+                    float(np.median(tests)) if tests else None, float(np.median(errs)) if errs else None,
+                    X.shape[0])
+
+
+def error_term(accuracy, base_err, patterns: int) -> float:
+    """log of the run's error rate over bp@best γ's, each plus one pattern's share (so that 0
+    errors against 0 scores 0, and one pattern more or less is a bounded step)."""
+    s = 1.0 / patterns
+    return math.log((1.0 - accuracy + s) / (base_err + s))
 
 
 def task_score(results, base: Baseline, objective: str = "final") -> float:
     """Mean over runs of the effective score minus bp@best γ's (see the module's docstring).  The
     "half" objective averages it with the same score at half the cycles, still against backprop's
     at all of them: it rewards reaching tuned backprop's final J early (the speed-up), not only
-    ending lower."""
+    ending lower.  The "accuracy" objective adds the log ratio of error rates (``error_term``): a
+    rule that drives J down on most patterns while giving up a few more than backprop does loses
+    what it won in J."""
     s = []
+    base_err = getattr(base, "err", None)
     for r in results:
         v = effective(r.J, r.layers[-1]) - base.eff
         if objective == "half":
             v = 0.5 * v + 0.5 * (effective(r.J[:(r.J.shape[0] - 1) // 2 + 1], r.layers[-1]) - base.eff)
         if base.test is not None and r.J_test is not None and not r.diverged:
             v += 0.5 * (math.log(max(float(r.J_test[-1]), TEST_FLOOR)) - math.log(max(base.test, TEST_FLOOR)))
+        if objective == "accuracy" and base_err is not None and r.accuracy is not None:  # None: diverged
+            v += error_term(r.accuracy, base_err, base.patterns)
         s.append(v)
     return float(np.mean(s))
 
@@ -313,11 +331,13 @@ def task_score(results, base: Baseline, objective: str = "final") -> float:
 #: The "robust" objective counts a task won by more than this factor (e^ROBUST_WIN) as won by it:
 #: a huge win on one task (XOR: 10⁻⁵ of backprop's J) cannot pay for losses on others.
 ROBUST_WIN = math.log(4.0)
+#: The objectives that floor each task's score at -ROBUST_WIN.
+FLOORED = ("robust", "worst", "accuracy")
 
 
 def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, list]:
     """Objective of one member: mean over specs of its score on ``seeds`` (the same for all),
-    each floored at -ROBUST_WIN for the "robust" and "worst" objectives, "worst" averaging that
+    each floored at -ROBUST_WIN for the "robust", "worst" and "accuracy" objectives, "worst" averaging that
     mean with the generation's worst task (a loss anywhere weighs as much as all the tasks
     together); and the unfloored scores."""
     rule, rate = space.decode(z)
@@ -325,7 +345,7 @@ def evaluate_member(space: Space, z, specs, baselines, seeds) -> tuple[float, li
     for spec, base in zip(specs, baselines):
         res = train_seeds(spec.task, spec.layers, rate, spec.cycles, seeds, rule, order=spec.order)
         per.append(task_score(res, base, space.objective))
-    floored = [max(v, -ROBUST_WIN if space.objective in ("robust", "worst") else -math.inf) for v in per]
+    floored = [max(v, -ROBUST_WIN if space.objective in FLOORED else -math.inf) for v in per]
     total = float(np.mean(floored))
     return (0.5 * total + 0.5 * max(floored) if space.objective == "worst" else total), per
 

@@ -337,3 +337,24 @@ def test_seeds_per_task_reach_every_generation_and_the_provenance(tmp_path, smal
     assert Rule.load(tmp_path / "o" / "rule.npz").meta["refined"]["seeds_per_task"] == 3
     assert main(args + ["--generations", "2", "--resume"]) == 2    # made with 3 seeds per task: refused
     assert main(args + ["--generations", "2", "--resume", "--seeds-per-task", "3"]) == 0
+
+
+def test_accuracy_objective_charges_the_patterns_a_rule_gives_up():
+    """Same J, one pattern more misclassified than backprop: the accuracy objective scores it
+    worse (log of the error rates, one pattern's share added to each); the others do not see it."""
+    from localrule.runs import train
+    spec = refine.parse_spec("teacher@3:4,6,2:5")
+    base = refine.baseline(spec, seeds=2)
+    assert base.patterns == 128 and base.err is not None and 0 <= base.err <= 1
+    assert refine.error_term(1.0, 0.0, 128) == 0.0
+    assert refine.error_term(1 - 1 / 128, 0.0, 128) == pytest.approx(math.log(2))
+    r = train(spec.task, spec.layers, 1.0, 5, 0)
+    worse = type(r)(**{**r.__dict__, "accuracy": 1.0 - base.err - 1 / 128})
+    same = type(r)(**{**r.__dict__, "accuracy": 1.0 - base.err})
+    for objective in ("final", "robust"):
+        assert refine.task_score([worse], base, objective) == refine.task_score([same], base, objective)
+    assert refine.task_score([worse], base, "accuracy") == pytest.approx(
+        refine.task_score([same], base, "accuracy") + math.log((base.err + 2 / 128) / (base.err + 1 / 128)))
+    # a baseline from an older checkpoint has no error rate: the term is skipped
+    old = refine.Baseline(base.rate, base.eff, base.test)
+    assert refine.task_score([worse], old, "accuracy") == refine.task_score([worse], old, "robust")
