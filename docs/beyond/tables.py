@@ -82,7 +82,7 @@ def ablation(path):
 def by_task(*paths):
     """Every rule of the JSON files (judged on the same tasks and seeds) as a column, one task per
     row: ÷ bp@best γ's median final J (speed-up); then each rule's worst ratio, tasks no worse than
-    bp@best γ, speed-ups of 2x or more, divergences."""
+    bp@best γ, speed-ups of 2x or more, divergences, tasks where it classifies worse or better."""
     loaded = [rules(p) for p in paths]
     seeds, rs = loaded[0][0], [r for _, rr in loaded for r in rr]
     labels = [[(t["task"], t["bp_best"]["median"]) for t in r["tasks"]] for r in rs]
@@ -106,6 +106,11 @@ def by_task(*paths):
     print("| speed-up ≥ 2x | |" + pad + " " + " | ".join(f"{sum(t['speedup'] >= 2 for t in r['tasks'])}/{len(r['tasks'])}" for r in rs) + " |")
     print("| diverged | |" + pad + " " + " | ".join(f"{sum(t['rule']['diverged'] for t in r['tasks'])}/{seeds * len(r['tasks'])}"
                                          for r in rs) + " |")
+    def acc(r, sign):   # tasks whose median accuracy (test set where there is one) is below/above bp@best γ's
+        return sum(t["rule"]["accuracy"] is not None and t["bp_best"]["accuracy"] is not None
+                   and sign * (t["rule"]["accuracy"] - t["bp_best"]["accuracy"]) > 0 for t in r["tasks"])
+    print("| accuracy below / above bp@best γ's (median) | |" + pad + " " + " | ".join(
+        f"{acc(r, -1)} / {acc(r, 1)}" for r in rs) + " |")
     if all("ratio_ci" in t for r in rs for t in r["tasks"]):   # judged with the seeds' spread
         print("| worse beyond the seeds' spread (95% CI of ÷ above 1) | |" + pad + " " + " | ".join(
             f"{sum(t['ratio_ci'][0] is not None and t['ratio_ci'][0] > 1 for t in r['tasks'])}/{len(r['tasks'])}"
