@@ -695,10 +695,16 @@ def _g(v):
     return "—" if v is None else f"{v:.3g}"
 
 
+def _acc(v):
+    return "—" if v is None else f"{v:.3f}"
+
+
 def judge_table(rows) -> str:
+    """The judge's text table; "accuracy/bp": the rule's median accuracy (test set where there is
+    one) over bp@best γ's, since a lower J is not always fewer patterns misclassified."""
     flat = any(r.get("flat_bp") for r in rows)
     lines = [f"{'task':<22} {'bp@0.23':>9} {'bp@best γ':>16} {'two-rate bp':>22} {'refined rule':>28} "
-             f"{'÷ best':>7} {'95% CI':>17} {'wins':>5} {'speed-up':>9} {'reach':>7} {'div':>4}"
+             f"{'÷ best':>7} {'95% CI':>17} {'wins':>5} {'speed-up':>9} {'reach':>7} {'div':>4} {'accuracy/bp':>11}"
              + (f" {'flat bp':>16}" if flat else "")]
     for r in rows:
         b, t, m, f = r["bp_best"], r["two_rate"], r["rule"], r.get("flat_bp")
@@ -710,6 +716,6 @@ def judge_table(rows) -> str:
                      f"{str(r['seed_wins']) + '/' + str(r['seeds']):>5} "
                      f"{('>=' if r['speedup_lower_bound'] else '') + format(r['speedup'], '.2f'):>9} "
                      f"{'never' if r['reach_share'] is None else format(r['reach_share'], '.0%'):>7} "
-                     f"{m['diverged']:>2}/{r['seeds']}"
+                     f"{m['diverged']:>2}/{r['seeds']} {_acc(m['accuracy']) + '/' + _acc(b['accuracy']):>11}"
                      + (f" {_g(f['median']) + ' @' + format(f['rate'], 'g'):>16}" if f else ""))
     return "\n".join(lines)

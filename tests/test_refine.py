@@ -200,6 +200,8 @@ def test_judge_runs_the_baselines_once_for_several_rules():
     assert rows[0][0]["bp_best"] == rows[2][0]["bp_best"] and rows[0][0]["rule"] != rows[2][0]["rule"]
     assert rows[0][0]["flat_bp"] is None and "flat bp" not in refine.judge_table(rows[0])
     r = rows[0][0]
+    acc = f"{r['rule']['accuracy']:.3f}/{r['bp_best']['accuracy']:.3f}"
+    assert refine.judge_table(rows[0]).splitlines()[1].endswith(acc)   # the rule's accuracy over bp@best γ's
     assert 0 <= r["seed_wins"] <= 3 and r["ratio_ci"][0] <= r["ratio_vs_best"] <= r["ratio_ci"][1]
 
 
