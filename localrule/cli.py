@@ -464,6 +464,7 @@ def cmd_judge(args):
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
     rules = []
@@ -471,7 +472,7 @@ def cmd_judge(args):
         rule = Rule.load(path)
         if rule.mode != "local":
             raise UsageError(f"{path}: judge needs a local rule (a full-network rule fits one topology only)")
-        rules.append((Path(path).stem, rule, args.rate or rule.own_rate or 0.23))
+        rules.append((Path(path).stem, rule, args.rate or rule.own_rate or PAPER_RATE))
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     check_outputs([args.json], args.rule)
     if args.figures:
