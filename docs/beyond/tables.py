@@ -37,8 +37,11 @@ def tuned():
 
 
 def rules(path):
+    """A judge JSON's seeds and rules; FILE.json@NAME,NAME keeps only the named rules."""
+    path, _, names = str(path).partition("@")
     d = json.loads(Path(path).read_text())
-    return d["seeds"], d["rules"]
+    keep = names.split(",") if names else [r["name"] for r in d["rules"]]
+    return d["seeds"], [r for r in d["rules"] if r["name"] in keep]
 
 
 def heldout(path):
@@ -119,6 +122,7 @@ def by_task(*paths):
 
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
+    # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's two
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
