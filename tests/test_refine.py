@@ -258,6 +258,14 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
         assert main(["judge", "--rule", str(tmp_path / "hand.npz"), "--heldout", "or:2,2,1:10", "--seeds", "2",
                      "--json", str(j), *extra]) == 0
         assert json.loads(j.read_text())["rules"][0]["tasks"][0]["rule_rate"] == rate
+    # ... and a search from it starts there (no scan of START_RATES, which has no 0.2)
+    hand.meta["own_rate"] = 0.2
+    hand.save(tmp_path / "hand.npz")
+    assert main(["refine", "--rule", str(tmp_path / "hand.npz"), "--generations", "0", "--train", "and:2,1,1:10",
+                 "--heldout", "or:2,2,1:10", "--out", str(tmp_path / "from-hand"), "--final-seeds", "0", "--no-figures",
+                 "--teachers", "0"]) == 0
+    assert 0.2 not in refine.START_RATES
+    assert Rule.load(tmp_path / "from-hand" / "rule.npz").own_rate == pytest.approx(0.2, rel=1e-12)
 
 
 def test_random_teacher_pool_is_reproducible_varied_and_rotated():
