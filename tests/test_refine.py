@@ -368,3 +368,18 @@ def test_accuracy_objective_charges_the_patterns_a_rule_gives_up():
     # a baseline from an older checkpoint has no error rate: the term is skipped
     old = refine.Baseline(base.rate, base.eff, base.test)
     assert refine.task_score([worse], old, "accuracy") == refine.task_score([worse], old, "robust")
+
+
+def test_judge_measures_backprops_accuracy_at_the_budget_not_after_the_speed_up_run():
+    """bp@best γ also runs 4x the cycles (for the speed-up); its accuracy must be that at the
+    budget, as the rule's is, and its J(t) the same as the long run's start."""
+    from localrule.runs import train_seeds
+    spec = refine.parse_spec("teacher@3:4,6,2:4")
+    row = refine.judge([("a", Rule.oracle("rule6"), 1.0)], [spec], seeds=5, hidden_scales=(), say=lambda m: None)[0][0]
+    b = row["bp_best"]
+    seeds = [refine.HELDOUT_SEED0 + 100 + k for k in range(5)]
+    short = train_seeds(spec.task, spec.layers, b["rate"], spec.cycles, seeds, None)
+    long = train_seeds(spec.task, spec.layers, b["rate"], 4 * spec.cycles, seeds, None)
+    assert all(np.array_equal(s.J, x.J[:spec.cycles + 1]) for s, x in zip(short, long))
+    assert b["accuracy"] == float(np.median([r.accuracy for r in short]))
+    assert b["accuracy"] != float(np.median([r.accuracy for r in long]))   # what it used to report
