@@ -24,7 +24,10 @@
 #                               flattened, the teacher pool, the robust objective, 150 generations
 #     rule_flat_worst.npz       the shipped recipe with --objective worst (after round 4)
 #     rule_flat_seeds4.npz      the shipped recipe with 4 seeds per task per generation (after round 4)
-# Step 3 (~45 min): every rule on the held-out tasks, 20 fresh seeds, against one set of
+#     rule_flat_accuracy.npz    the shipped recipe with --objective accuracy (after round 4)
+#     rule_flat_seed1.npz, rule_flat_seed2.npz  the shipped recipe from CMA-ES seeds 1 and 2 (the
+#                               shipped rule is seed 0): how much one search's luck moves a rule
+# Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen).
 set -e
@@ -102,6 +105,14 @@ r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   # ... and with 4 seeds per task per generation instead of 2 (a less noisy objective), after round 4
   python -m localrule refine --minutes 0 --final-seeds 0 --seeds-per-task 4 --out runs/beyond/flat-seeds4 --no-figures
   cp runs/beyond/flat-seeds4/rule.npz $OUT/rule_flat_seeds4.npz
+  # ... and with each run's error rate weighed in (--objective accuracy), after round 4
+  python -m localrule refine --minutes 0 --final-seeds 0 --objective accuracy --out runs/beyond/flat-accuracy --no-figures
+  cp runs/beyond/flat-accuracy/rule.npz $OUT/rule_flat_accuracy.npz
+  # ... and the shipped recipe itself from two more CMA-ES seeds
+  for s in 1 2; do
+    python -m localrule refine --minutes 0 --final-seeds 0 --seed $s --out runs/beyond/flat-seed$s --no-figures
+    cp runs/beyond/flat-seed$s/rule.npz $OUT/rule_flat_seed$s.npz
+  done
   cp runs/beyond/rmsprop-scale/rule.npz $OUT/rule_rmsprop_scale.npz
 fi
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT --json $OUT/heldout.json --figures $OUT --rule \
@@ -132,3 +143,12 @@ python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $
 # the worst-task objective (made after round 4 had been seen: all 23 tasks are known to it)
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
   --json $OUT/confirm_worst.json --rule $OUT/rule_flat_worst.npz $OUT/rule_flat_seeds4.npz | tee $OUT/confirm_worst.txt
+# the accuracy objective and two more searches of the shipped recipe (made after round 4: all 23
+# tasks are known to them)
+python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
+  --json $OUT/confirm_arms.json --rule $OUT/rule_flat_accuracy.npz $OUT/rule_flat_seed1.npz $OUT/rule_flat_seed2.npz \
+  | tee $OUT/confirm_arms.txt
+# the shipped rule's four closest losses (and its unsearched start) on 100 seeds: real or noise?
+python -m localrule judge --seeds 100 --heldout teacher@21:7,9,2:100:shuffle teacher@31:6,8,2:100:shuffle \
+  teacher@47:11,9,4:80:shuffle teacher@43:8,6,3:120 --json $OUT/losses100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz | tee $OUT/losses100.txt
