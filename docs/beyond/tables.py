@@ -120,14 +120,29 @@ def by_task(*paths):
             for r in rs) + " |")
 
 
+def spread(path):
+    """Every rule of the JSON per task: ÷ bp@best γ's median final J, its 95% bootstrap interval,
+    and on how many seeds the rule ends lower (paired by the seed's initial weights)."""
+    seeds, rs = rules(path)
+    print("| task (cycles, order) | bp@best γ | " + " | ".join(f"{r['name']} (γ {r['rate']:.3g}): ÷ [95% CI], lower on"
+                                                          for r in rs) + " |")
+    print("|---|---|" + "---|" * len(rs))
+    for k, t in enumerate(rs[0]["tasks"]):
+        cells = [f"{g(r['tasks'][k]['ratio_vs_best'])} [{g(r['tasks'][k]['ratio_ci'][0])}, {g(r['tasks'][k]['ratio_ci'][1])}], "
+                 f"{r['tasks'][k]['seed_wins']}/{seeds}" for r in rs]
+        print(f"| {t['label']} ({t['cycles']}, {t['order']}) | {g(t['bp_best']['median'])} (γ {t['bp_best']['rate']:g}) | "
+              + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A)
-    # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's two
+    # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
+    # two, the arms after round 4 beside the shipped rule, and the closest losses on 100 seeds
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
-        "confirm_all.json+confirm_worst.json")]
+        "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "losses100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -136,7 +151,9 @@ if __name__ == "__main__":
         print(f"{p.name}:")
         print()
         parts = [p.parent / n for n in p.name.split("+")]
-        if len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
+        if p.name.startswith("losses"):
+            spread(p)
+        elif len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
             by_task(*parts)
         else:
             ablation(p)
