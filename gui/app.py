@@ -108,7 +108,7 @@ def check_args(args):
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gui", description="localrule desktop app")
-    ap.add_argument("--task", default="square", help="and, or, xor, square or a CSV file")
+    ap.add_argument("--task", default="square", help="and, or, xor, square, wine, iris, moons or a CSV file")
     ap.add_argument("--targets", default="1", help="CSV task: number of target columns (the last ones)")
     ap.add_argument("--test-percent", default="0", help="CSV task: hold out this %% of rows for testing "
                     "(seeded split; default 0)")

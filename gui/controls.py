@@ -14,7 +14,8 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, 
 
 from .worker import SPEEDS
 
-TASKS = [("AND", "and"), ("OR", "or"), ("XOR", "xor"), ("square", "square"), ("CSV file…", "csv")]
+TASKS = [("AND", "and"), ("OR", "or"), ("XOR", "xor"), ("square", "square"), ("wine", "wine"), ("iris", "iris"),
+         ("two moons", "moons"), ("CSV file…", "csv")]
 MODES = [("backprop only", "backprop"), ("backprop vs full-network rule", "full"),
          ("backprop vs local rule", "local")]
 LEARNER_DEFAULTS = {"full": ("2", 0.198, 200), "local": ("8", 0.5, 200)}  # local: the rule6 form's (learner.FORM_SETTINGS)

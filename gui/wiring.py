@@ -8,6 +8,7 @@ recording and learner fit in the worker; reading it top to bottom is reading the
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 from PyQt6.QtWidgets import QFileDialog
@@ -15,7 +16,7 @@ from PyQt6.QtWidgets import QFileDialog
 from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
-from localrule.tasks import check_fits, load_task
+from localrule.tasks import SAMPLE_SETS, check_fits, load_task
 
 from . import tuner
 from .inputs import check_layers, hold_out, parse_hidden
@@ -128,6 +129,7 @@ class Wiring:
 
     def _restore_task_combo(self):
         key = self.cfg.task.name if self.cfg else "square"
+        key = {Path(v[0]).stem: k for k, v in SAMPLE_SETS.items()}.get(key, key)   # moons_train -> moons
         i = self.panel.task.findData(key) if not self.csv_path else self.panel.task.findData("csv")
         self._quiet = True
         self.panel.task.setCurrentIndex(max(i, 0))

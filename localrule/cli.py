@@ -91,7 +91,7 @@ def _files(text):
 
 
 def _task_args(p, layers_default=None):
-    p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, or a CSV file (header row); default and "
+    p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
@@ -200,7 +200,7 @@ def build_parser() -> Parser:
     _task_args(p)
 
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
-    p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, or a CSV file (header row)")
+    p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), or a CSV file (header row)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), help="layer sizes, e.g. 2,8,8,1")
@@ -310,9 +310,8 @@ def _layers(args):
 
 def _task_files(args):
     """The task's input files (a CSV task and its test CSV), for the output-is-an-input check."""
-    from .tasks import TASK_NAMES
-    task = None if args.task is None or args.task.lower() in TASK_NAMES else args.task
-    return [task, args.test_csv]
+    from .tasks import task_files
+    return [*([] if args.task is None else task_files(args.task)), args.test_csv]
 
 
 def cmd_backprop(args):

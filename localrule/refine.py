@@ -34,7 +34,7 @@ from .files import write_bytes, write_json
 from .layout import UsageError, format_layers, init_params, parse_layers
 from .learner import Rule
 from .runs import train_seeds
-from .tasks import SAMPLES_DIR, Task, load_task
+from .tasks import Task, load_task
 from .tuning import PAPER_RATE, median_curve, tune
 
 FLOOR = 1e-5
@@ -50,9 +50,6 @@ BASELINE_RATES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
 DEFAULT_TRAIN = ("and:2,1,1:300", "or:2,4,1:300", "square:2,5,2:300:shuffle",
                  "teacher@1:5,8,3:60", "teacher@2:4,6,6,2:60:shuffle")
 DEFAULT_HELDOUT = ("xor:2,8,8,1:3000", "wine:13,10,3:300")
-#: Data sets shipped in ``samples/``, usable by name in task specs: (training CSV, test CSV or None).
-SAMPLE_CSVS = {"wine": ("wine.csv", None), "iris": ("iris.csv", None),
-               "moons": ("moons_train.csv", "moons_test.csv")}
 #: The stage starts as the identity (p = β = 0: the starting rule unchanged), with ε near the
 #: typical |δ| of backprop's links and a running scale over ~100 steps (β2 0.99).
 EPS0, BETA2_0 = 1e-2, 0.99
@@ -145,9 +142,6 @@ def parse_spec(text: str) -> Spec:
         if not seed.isdigit():
             raise UsageError(f"{text!r}: a teacher task is teacher@SEED")
         task = teacher_task(layers, int(seed))
-    elif name in SAMPLE_CSVS:  # a shipped data set by name: its targets are the net's outputs
-        train, test = SAMPLE_CSVS[name]
-        task = load_task(str(SAMPLES_DIR / train), layers[-1], None if test is None else str(SAMPLES_DIR / test))
     else:
         targets = layers[-1] if name.lower().endswith(".csv") else 1
         task = load_task(name, targets)

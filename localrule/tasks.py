@@ -47,7 +47,19 @@ TRUTH_TABLES = {
     "or": np.array([[0], [1], [1], [1]], float),
     "xor": np.array([[0], [1], [1], [0]], float),
 }
-TASK_NAMES = (*TRUTH_TABLES, "square")
+#: Data sets shipped in ``samples/``, usable by name wherever a task is: (training CSV, test CSV
+#: or None, target columns).  A name, not a path, so that a command reads the same from anywhere.
+SAMPLE_SETS = {"wine": ("wine.csv", None, 3), "iris": ("iris.csv", None, 3),
+               "moons": ("moons_train.csv", "moons_test.csv", 1)}
+TASK_NAMES = (*TRUTH_TABLES, "square", *SAMPLE_SETS)
+
+
+def task_files(name) -> list[str]:
+    """The files a task name reads (none for a built-in task): what no output may replace."""
+    key = str(name).lower()
+    if key in SAMPLE_SETS:
+        return [str(SAMPLES_DIR / f) for f in SAMPLE_SETS[key][:2] if f]
+    return [] if key in TASK_NAMES else [str(name)]
 
 
 def inside(points) -> np.ndarray:
@@ -116,8 +128,14 @@ def read_csv(path, n_targets: int):
 
 
 def load_task(name: str, targets: int = 1, test_csv: str | None = None) -> Task:
-    """A built-in task by name, or a CSV file path (with ``targets`` target columns)."""
+    """A built-in task or shipped data set by name (which knows its targets), or a CSV file path
+    (with ``targets`` target columns)."""
     key = str(name).lower()
+    if key in SAMPLE_SETS:
+        if test_csv:
+            raise UsageError(f"{key} is a shipped data set: it takes no test CSV (moons has its own)")
+        train, test, n = SAMPLE_SETS[key]
+        return load_task(str(SAMPLES_DIR / train), n, None if test is None else str(SAMPLES_DIR / test))
     if key in TRUTH_TABLES:
         return Task(key, _BITS.copy(), TRUTH_TABLES[key].copy())
     if key == "square":

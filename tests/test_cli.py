@@ -120,6 +120,34 @@ def test_backprop_no_hidden_layer_and_csv_task(tmp_path, cli, assets):
     assert d["J_test"] == d["J"]
 
 
+def test_shipped_data_sets_are_task_names_for_every_verb(tmp_path, cli, assets, monkeypatch):
+    """wine, iris and moons (samples/) work wherever a task does, as in refine's and judge's specs,
+    know their own targets, take no test CSV, and no output may replace their files."""
+    import shutil
+    from localrule.refine import parse_spec
+    w = tasks.load_task("Wine")
+    assert w.X.shape == (178, 13) and w.Y.shape == (178, 3) and w.X_test is None
+    assert tasks.load_task("iris").Y.shape == (150, 3)
+    m = tasks.load_task("moons")
+    assert m.name == "moons_train" and m.Y.shape[1] == 1 and m.X_test.shape == (200, 2)
+    assert np.array_equal(parse_spec("moons:2,8,1").task.X_test, m.X_test)
+    out = tmp_path / "w.json"
+    rc, so, se = cli("backprop", "--task", "wine", "--layers", "13,4,3", "--cycles", 3, "--json", out)
+    assert rc == 0 and se == "" and strict_json(out)["task"] == "wine"
+    rc, so, se = cli("tune", "--task", "iris", "--layers", "4,3,3", "--cycles", 2, "--seeds", 1, "--rates", "1")
+    assert rc == 0, se
+    rc, _, se = cli("backprop", "--task", "wine", "--layers", "13,4,3", "--test-csv", assets["good.csv"])
+    assert_one_line_error(rc, se)
+    assert "takes no test CSV" in se
+    shutil.copy(tasks.SAMPLES_DIR / "wine.csv", tmp_path / "wine.csv")     # a copy stands in for samples/
+    monkeypatch.setattr(tasks, "SAMPLES_DIR", tmp_path)
+    before = (tmp_path / "wine.csv").read_bytes()
+    rc, _, se = cli("backprop", "--task", "wine", "--layers", "13,4,3", "--cycles", 3, "--json", tmp_path / "wine.csv")
+    assert_one_line_error(rc, se)
+    assert (tmp_path / "wine.csv").read_bytes() == before
+    assert tasks.task_files("and") == [] and tasks.task_files("my.csv") == ["my.csv"]
+
+
 def test_divergence_is_a_result_on_the_cli(tmp_path, cli):
     out = tmp_path / "div.json"
     rc, so, se = cli("backprop", "--task", "xor", "--layers", "2,3,1", "--rate", "1e6", "--cycles", 20, "--json", out)

@@ -344,6 +344,22 @@ def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
     assert args.layers == "3,5,2"
 
 
+def test_shipped_data_sets_are_in_the_task_list(win, qtbot):
+    """wine, iris and two moons are tasks of their own in the app (their files' stems are not all
+    their names: a cancelled CSV choice must come back to moons, not to AND)."""
+    for key, sizes in (("iris", (4, 5, 3)), ("moons", (2, 5, 1))):
+        win.panel.task.setCurrentIndex(win.panel.task.findData(key))
+        win.on_task_chosen()
+        assert win.cfg.sizes == sizes, win.panel.message.text()
+    win._restore_task_combo()
+    assert win.panel.task.currentData() == "moons"
+    from gui.app import check_args
+    import argparse
+    args = argparse.Namespace(task="wine", targets="1", layers=None, seed="0", cycles=None, rate="0.23")
+    check_args(args)
+    assert args.layers == "13,5,3"
+
+
 # ---- rendering: checks on what is drawn ------------------------------------------------------------
 
 def test_neuron_map_shows_the_hovered_neurons_own_output(win, qtbot):
