@@ -57,6 +57,8 @@ class Wiring:
         w.recorded.connect(self.on_recorded)
         w.learned.connect(self.on_learned)
         p.task.activated.connect(self.on_task_chosen)
+        p.task.currentIndexChanged.connect(self._enable_csv_fields)
+        self._enable_csv_fields()
         p.targets.valueChanged.connect(lambda _: self.csv_path and self._fit_layers_and_apply())
         p.test_share.valueChanged.connect(lambda _: self.csv_path and self.apply_config())
         p.layers.editingFinished.connect(self.on_layers_edited)
@@ -99,6 +101,13 @@ class Wiring:
                 raise UsageError("choose a CSV file for the task")
             return hold_out(load_task(self.csv_path, self.panel.targets.value()), self.panel.test_share.value())
         return load_task(key)
+
+    def _enable_csv_fields(self, _=None):
+        """"CSV targets" and "test %" mean something only for a CSV file: a built-in task or a
+        shipped data set knows its own targets and test set."""
+        csv = self.panel.task.currentData() == "csv"
+        self.panel.targets.setEnabled(csv)
+        self.panel.test_share.setEnabled(csv)
 
     def on_task_chosen(self, _=None):
         if self.panel.task.currentData() == "csv":

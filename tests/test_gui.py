@@ -329,7 +329,7 @@ def test_csv_targets_refit_layers_and_name_outputs(win, qtbot, tmp_path):
     rows = ["a,b,c,yes,no"] + [f"{i % 2},{i % 3},{i % 5},{i % 2},{1 - i % 2}" for i in range(12)]
     path.write_text("\n".join(rows) + "\n")
     win.choose_csv(path)
-    assert win.cfg.sizes == (4, 5, 1)
+    assert win.cfg.sizes == (4, 5, 1) and win.panel.targets.isEnabled() and win.panel.test_share.isEnabled()
     win.panel.targets.setValue(2)                           # refits like a task change
     assert win.cfg.sizes == (3, 5, 2), win.panel.message.text()
     assert [win.network.names[k] for k in (8, 9)] == ["yes", "no"]
@@ -351,6 +351,7 @@ def test_shipped_data_sets_are_in_the_task_list(win, qtbot):
         win.panel.task.setCurrentIndex(win.panel.task.findData(key))
         win.on_task_chosen()
         assert win.cfg.sizes == sizes, win.panel.message.text()
+    assert not win.panel.targets.isEnabled() and not win.panel.test_share.isEnabled()   # moons knows its own
     win._restore_task_combo()
     assert win.panel.task.currentData() == "moons"
     from gui.app import check_args
