@@ -381,8 +381,8 @@ TREND_WINDOW = 10
 def start_rate(rule: Rule, specs, baselines, learn_step: bool, seeds_per_task: int = SEEDS_PER_TASK) -> float:
     """log(γ/0.23) to start the search at: the rule's own γ (a refined rule's, or a hand-set
     one's ``own_rate``); the median best γ of backprop on the meta-training tasks for a plain
-    imitation rule; for a rule with an adaptive stage (whose
-    steps are on another scale) the best of ``START_RATES`` on generation 0's seeds."""
+    imitation rule; for a rule with an adaptive stage (whose steps are on another scale) the best
+    of ``START_RATES`` on generation 0's seeds."""
     if not learn_step:
         return 0.0
     if rule.own_rate is not None:
