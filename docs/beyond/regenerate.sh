@@ -148,7 +148,7 @@ python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $
 python -m localrule judge --seeds $SEEDS --heldout $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4 \
   --json $OUT/confirm_arms.json --rule $OUT/rule_flat_accuracy.npz $OUT/rule_flat_seed1.npz $OUT/rule_flat_seed2.npz \
   | tee $OUT/confirm_arms.txt
-# the shipped rule's four closest losses (and its unsearched start) on 100 seeds: real or noise?
-python -m localrule judge --seeds 100 --heldout teacher@21:7,9,2:100:shuffle teacher@31:6,8,2:100:shuffle \
-  teacher@47:11,9,4:80:shuffle teacher@43:8,6,3:120 --json $OUT/losses100.json --rule $OUT/rule.npz \
-  $OUT/rule_rmsprop_flat0.npz | tee $OUT/losses100.txt
+# every teacher task so far on 100 seeds, the shipped rule and its unsearched start: which losses are real?
+T100=$(for t in $HELDOUT $CONFIRM $CONFIRM2 $CONFIRM3 $CONFIRM4; do case $t in teacher*) printf '%s ' $t;; esac; done)
+python -m localrule judge --seeds 100 --heldout $T100 --json $OUT/teachers100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz | tee $OUT/teachers100.txt

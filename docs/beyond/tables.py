@@ -138,11 +138,11 @@ if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
-    # two, the arms after round 4 beside the shipped rule, and the closest losses on 100 seeds
+    # two, the arms after round 4 beside the shipped rule, and every teacher on 100 seeds
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
-        "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "losses100.json")]
+        "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -151,7 +151,7 @@ if __name__ == "__main__":
         print(f"{p.name}:")
         print()
         parts = [p.parent / n for n in p.name.split("+")]
-        if p.name.startswith("losses"):
+        if p.name == "teachers100.json":
             spread(p)
         elif len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
             by_task(*parts)
