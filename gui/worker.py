@@ -499,7 +499,7 @@ class TrainWorker(QThread):
                 m = kernels.predict(n.sizes, n.w, n.b, self._grid)[:, k].reshape(g, g)
             acc = None
             if n.diverged_at is None:
-                X, Y = ((n.task.X_test, n.task.Y_test) if n.task.X_test is not None else (n.task.X, n.task.Y))
+                X, Y = n.task.scored
                 acc = accuracy(kernels.predict(n.sizes, n.w, n.b, X), Y)
             with self._hist_lock:
                 jx, jy = decimate(n.J[:n.t + 1])

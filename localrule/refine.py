@@ -279,7 +279,7 @@ class Baseline:
     rate: float
     eff: float
     test: float | None
-    err: float | None = None   # older checkpoints have none: the accuracy term is then skipped
+    err: float | None = None   # older checkpoints have none (read as this default): no accuracy term
     patterns: int = 1          # how many patterns the error rate is over
 
 
@@ -288,10 +288,9 @@ def baseline(spec: Spec, seeds=3) -> Baseline:
     b = t.best
     tests = [r.J_test[-1] for r in b.results if r.J_test is not None and not r.diverged]
     errs = [1.0 - r.accuracy for r in b.results if r.accuracy is not None]
-    X = spec.task.X if spec.task.X_test is None else spec.task.X_test   # where ``accuracy`` is measured
     return Baseline(b.rate, effective(median_curve(b.results), spec.task.n_out),
                     float(np.median(tests)) if tests else None, float(np.median(errs)) if errs else None,
-                    X.shape[0])
+                    spec.task.scored[0].shape[0])
 
 
 def error_term(accuracy, base_err, patterns: int) -> float:
@@ -309,15 +308,14 @@ def task_score(results, base: Baseline, objective: str = "final") -> float:
     rule that drives J down on most patterns while giving up a few more than backprop does loses
     what it won in J."""
     s = []
-    base_err = getattr(base, "err", None)
     for r in results:
         v = effective(r.J, r.layers[-1]) - base.eff
         if objective == "half":
             v = 0.5 * v + 0.5 * (effective(r.J[:(r.J.shape[0] - 1) // 2 + 1], r.layers[-1]) - base.eff)
         if base.test is not None and r.J_test is not None and not r.diverged:
             v += 0.5 * (math.log(max(float(r.J_test[-1]), TEST_FLOOR)) - math.log(max(base.test, TEST_FLOOR)))
-        if objective == "accuracy" and base_err is not None and r.accuracy is not None:  # None: diverged
-            v += error_term(r.accuracy, base_err, base.patterns)
+        if objective == "accuracy" and base.err is not None and r.accuracy is not None:  # None: diverged
+            v += error_term(r.accuracy, base.err, base.patterns)
         s.append(v)
     return float(np.mean(s))
 

@@ -113,7 +113,7 @@ def _rule_args(rule, sizes):
 
 def _accuracy(task: Task, sizes, w, b):
     """Accuracy on the test set where the task has one, else on the training set."""
-    X, Y = (task.X_test, task.Y_test) if task.X_test is not None else (task.X, task.Y)
+    X, Y = task.scored
     return accuracy(kernels.predict(np.asarray(sizes, np.int64), w, b, X), Y)
 
 

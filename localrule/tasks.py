@@ -40,6 +40,11 @@ class Task:
     def n_out(self) -> int:
         return self.Y.shape[1]
 
+    @property
+    def scored(self) -> tuple[np.ndarray, np.ndarray]:
+        """The patterns accuracy is measured on: the test set where there is one."""
+        return (self.X, self.Y) if self.X_test is None else (self.X_test, self.Y_test)
+
 
 _BITS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], float)
 TRUTH_TABLES = {
