@@ -81,7 +81,7 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
 
 def check_args(args):
     """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2)."""
-    from localrule.tasks import check_fits, load_task
+    from localrule.tasks import check_fits, load_task, teacher_seed
 
     from .inputs import positive, whole
     positive(args.rate, "--rate")
@@ -95,25 +95,37 @@ def check_args(args):
     whole(getattr(args, "test_percent", "0"), "--test-percent", 0, 90)
     if args.cycles is not None:
         whole(args.cycles, "--cycles", 1, 10_000_000)
-    task = hold_out(load_task(args.task, int(args.targets)), int(getattr(args, "test_percent", "0")))
+    if args.layers is None and teacher_seed(args.task) is not None:
+        args.layers = TEACHER_LAYERS
+    sizes = None if args.layers is None else _layers(args.layers)
+    task = hold_out(load_task(args.task, int(args.targets), layers=sizes), int(getattr(args, "test_percent", "0")))
     if args.layers is None:
         hidden = {"and": "1", "or": "4", "xor": "4"}.get(args.task.lower(), "5")
         args.layers = f"{task.n_in},{hidden},{task.n_out}"
+        sizes = _layers(args.layers)
+    check_fits(task, sizes)
+
+
+#: A random teacher's shape when --layers is not given: two inputs, so its decision regions show.
+TEACHER_LAYERS = "2,5,2"
+
+
+def _layers(text):
     try:
-        sizes = check_layers(args.layers)
+        return check_layers(text)
     except UsageError as e:  # on the command line, the flag's name
         raise UsageError(f"--{e}" if str(e).startswith("layers") else str(e)) from None
-    check_fits(task, sizes)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gui", description="localrule desktop app")
-    ap.add_argument("--task", default="square", help="and, or, xor, square, wine, iris, moons or a CSV file")
+    ap.add_argument("--task", default="square", help="and, or, xor, square, wine, iris, moons, teacher@SEED "
+                    "(a random net of the --layers labels 128 points; default 2,5,2) or a CSV file")
     ap.add_argument("--targets", default="1", help="CSV task: number of target columns (the last ones)")
     ap.add_argument("--test-percent", default="0", help="CSV task: hold out this %% of rows for testing "
                     "(seeded split; default 0)")
     ap.add_argument("--layers", default=None, help="layer sizes, e.g. 2,5,2 (default: the task's inputs, "
-                    "5 hidden (AND 1, OR/XOR 4), the task's outputs)")
+                    "5 hidden (AND 1, OR/XOR 4), the task's outputs; a teacher: 2,5,2)")
     ap.add_argument("--seed", default="0")
     ap.add_argument("--cycles", default=None, help="cycles to train (with --screenshot: cycles shown)")
     ap.add_argument("--rate", default="0.23")

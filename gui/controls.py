@@ -12,10 +12,12 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, 
                              QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox,
                              QStyle, QVBoxLayout, QWidget)
 
+from localrule.tasks import teacher_seed
+
 from .worker import SPEEDS
 
 TASKS = [("AND", "and"), ("OR", "or"), ("XOR", "xor"), ("square", "square"), ("wine", "wine"), ("iris", "iris"),
-         ("two moons", "moons"), ("CSV file…", "csv")]
+         ("two moons", "moons"), ("random teacher @1", "teacher@1"), ("CSV file…", "csv")]
 MODES = [("backprop only", "backprop"), ("backprop vs full-network rule", "full"),
          ("backprop vs local rule", "local")]
 LEARNER_DEFAULTS = {"full": ("2", 0.198, 200), "local": ("8", 0.5, 200)}  # local: the rule6 form's (learner.FORM_SETTINGS)
@@ -54,6 +56,7 @@ class ControlPanel(QWidget):
         self.task = QComboBox()
         for label, key in TASKS:
             self.task.addItem(label, key)
+        self.task.setToolTip("a random teacher labels 128 random points with a net of the layers below")
         self.targets = QSpinBox()
         self.targets.setRange(1, 99)
         self.targets.setToolTip("CSV task: how many of the last columns are targets")
@@ -209,6 +212,17 @@ class ControlPanel(QWidget):
         self.learner_hidden.setText(hidden)
         self.learner_rate.setValue(rate)
         self.learner_cycles.setValue(cycles)
+
+    def task_index(self, key: str) -> int:
+        """The task box's entry for ``key`` (-1: none); a random teacher not listed yet gets one."""
+        i = self.task.findData(key)
+        seed = teacher_seed(key)
+        if i < 0 and seed is not None:
+            i = self.task.findData(f"teacher@{seed}")
+            if i < 0:
+                i = self.task.findData("csv")
+                self.task.insertItem(i, f"random teacher @{seed}", f"teacher@{seed}")
+        return i
 
     def set_mode_available(self, key, available, why=""):
         """Enable or disable one mode entry (a mode with no usable rule is never offered)."""

@@ -118,7 +118,7 @@ class MainWindow(Wiring, Snapshots, FileActions, QMainWindow):
                 pass
         p = self.panel
         self._quiet = True
-        i = p.task.findData(str(task).lower())
+        i = p.task_index(str(task).lower())
         if i >= 0:
             p.task.setCurrentIndex(i)
         else:

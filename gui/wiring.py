@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import QFileDialog
 from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
-from localrule.tasks import SAMPLE_SETS, check_fits, load_task
+from localrule.tasks import SAMPLE_SETS, check_fits, load_task, teacher_seed
 
 from . import tuner
 from .inputs import check_layers, hold_out, parse_hidden
@@ -100,6 +100,8 @@ class Wiring:
             if not self.csv_path:
                 raise UsageError("choose a CSV file for the task")
             return hold_out(load_task(self.csv_path, self.panel.targets.value()), self.panel.test_share.value())
+        if teacher_seed(key) is not None:   # the teacher has the net's shape: a new shape, a new teacher
+            return load_task(key, layers=check_layers(self.panel.layers.text()))
         return load_task(key)
 
     def _enable_csv_fields(self, _=None):
@@ -139,6 +141,8 @@ class Wiring:
     def _restore_task_combo(self):
         key = self.cfg.task.name if self.cfg else "square"
         key = {Path(v[0]).stem: k for k, v in SAMPLE_SETS.items()}.get(key, key)   # moons_train -> moons
+        if key.startswith("teacher") and key[7:].isdigit():                      # teacher21 -> teacher@21
+            key = f"teacher@{key[7:]}"
         i = self.panel.task.findData(key) if not self.csv_path else self.panel.task.findData("csv")
         self._quiet = True
         self.panel.task.setCurrentIndex(max(i, 0))

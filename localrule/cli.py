@@ -91,7 +91,8 @@ def _files(text):
 
 
 def _task_args(p, layers_default=None):
-    p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), or a CSV file (header row); default and "
+    p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED (128 patterns "
+                                   "labelled by a random net of the given --layers), or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
@@ -200,7 +201,8 @@ def build_parser() -> Parser:
     _task_args(p)
 
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
-    p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), or a CSV file (header row)")
+    p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED "
+                   "(128 patterns labelled by a random net of the given --layers), or a CSV file (header row)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), help="layer sizes, e.g. 2,8,8,1")
@@ -320,8 +322,8 @@ def cmd_backprop(args):
     from .samples import STRIDE_NOTE, covering_stride, save_samples
     from .tasks import load_task
     check_outputs([args.json, args.sample], _task_files(args))
-    task = load_task(args.task or "and", args.targets, args.test_csv)
     sizes = _layers(args)
+    task = load_task(args.task or "and", args.targets, args.test_csv, sizes)
     every = covering_stride(args.every, task.X.shape[0])
     res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0,
                 order=args.order)
@@ -390,11 +392,11 @@ def cmd_train(args):
     from .tasks import load_task
     check_outputs([args.json], [args.rule, *_task_files(args)])
     rule = Rule.load(args.rule)
-    task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv)
     if args.layers is None and rule.layers is not None:
         sizes = tuple(rule.layers)
     else:
         sizes = _layers(args)
+    task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv, sizes)
     res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule, order=args.order)
     with finish_first():
         if args.json:
@@ -411,8 +413,8 @@ def cmd_tune(args):
     from .tasks import load_task
     from .tuning import DEFAULT_RATES, figure, tune
     check_outputs([args.json, args.figure], [args.rule, *_task_files(args)])
-    task = load_task(args.task, args.targets, args.test_csv)
     sizes = _layers(args)
+    task = load_task(args.task, args.targets, args.test_csv, sizes)
     rates = args.rates or DEFAULT_RATES
     check_budget(sizes, args.cycles, runs=args.seeds, batches=len(rates) * len(args.hidden_scales))
     rule = Rule.load(args.rule) if args.rule else None

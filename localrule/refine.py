@@ -31,7 +31,7 @@ import numpy as np
 
 from . import kernels
 from .files import write_bytes, write_json
-from .layout import UsageError, format_layers, init_params, parse_layers
+from .layout import UsageError, format_layers, parse_layers
 from .learner import Rule
 from .runs import train_seeds
 from .tasks import Task, load_task
@@ -67,21 +67,6 @@ class Spec:
     @property
     def label(self) -> str:
         return f"{self.task.name} {format_layers(self.layers)}"
-
-
-def teacher_task(layers, seed: int, patterns: int = 128) -> Task:
-    """Many patterns labelled by a random teacher net of the given shape: inputs uniform in
-    [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one)."""
-    rng = np.random.default_rng(seed)
-    w, b = init_params(layers, seed)
-    w, b = 6 * w, 6 * b  # a sharper teacher than the students' start: uniform in [-3, 3]
-    X = rng.uniform(0, 1, (patterns, layers[0]))
-    out = kernels.predict(np.asarray(layers, np.int64), w, b, X)
-    if layers[-1] == 1:
-        Y = (out > np.median(out)).astype(float)
-    else:  # centred and scaled per output, so that every class occurs
-        Y = np.eye(layers[-1])[((out - out.mean(0)) / (out.std(0) + 1e-12)).argmax(axis=1)]
-    return Task(f"teacher{seed}", np.ascontiguousarray(X), Y)
 
 
 #: Random teachers for meta-training (``--teachers``) take seeds from here on: far from the
@@ -137,14 +122,8 @@ def parse_spec(text: str) -> Spec:
         else:
             raise UsageError(f"{text!r}: {p!r} is neither a positive cycle count nor shuffle/fixed")
     name = parts[0]
-    if name.startswith("teacher"):
-        seed = name.partition("@")[2] or "0"
-        if not seed.isdigit():
-            raise UsageError(f"{text!r}: a teacher task is teacher@SEED")
-        task = teacher_task(layers, int(seed))
-    else:
-        targets = layers[-1] if name.lower().endswith(".csv") else 1
-        task = load_task(name, targets)
+    targets = layers[-1] if name.lower().endswith(".csv") else 1
+    task = load_task(name, targets, layers=layers)
     from .tasks import check_fits
     check_fits(task, layers)
     return Spec(text, task, layers, cycles, order)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError, format_layers
+from .layout import UsageError, format_layers, init_params
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INNER = (0.25, 0.75)
@@ -56,7 +56,35 @@ TRUTH_TABLES = {
 #: or None, target columns).  A name, not a path, so that a command reads the same from anywhere.
 SAMPLE_SETS = {"wine": ("wine.csv", None, 3), "iris": ("iris.csv", None, 3),
                "moons": ("moons_train.csv", "moons_test.csv", 1)}
-TASK_NAMES = (*TRUTH_TABLES, "square", *SAMPLE_SETS)
+TASK_NAMES = (*TRUTH_TABLES, "square", *SAMPLE_SETS, "teacher@SEED")
+#: Patterns of a ``teacher@SEED`` task.
+TEACHER_PATTERNS = 128
+
+
+def teacher_seed(name) -> int | None:
+    """The seed of a ``teacher@SEED`` task name ("teacher" alone: 0); None for any other name."""
+    head, at, seed = str(name).lower().partition("@")
+    if head != "teacher":
+        return None
+    if at and not (seed.isdigit() and len(seed) <= 9):
+        raise UsageError(f"a teacher task is teacher@SEED, SEED a whole number below 10⁹; got {str(name)[:40]!r}")
+    return int(seed) if at else 0
+
+
+def teacher_task(layers, seed: int, patterns: int = TEACHER_PATTERNS) -> Task:
+    """Many patterns labelled by a random teacher net of the given shape (the student's): inputs
+    uniform in [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one)."""
+    from .kernels import predict
+    rng = np.random.default_rng(seed)
+    w, b = init_params(layers, seed)
+    w, b = 6 * w, 6 * b  # a sharper teacher than the students' start: uniform in [-3, 3]
+    X = rng.uniform(0, 1, (patterns, layers[0]))
+    out = predict(np.asarray(layers, np.int64), w, b, X)
+    if layers[-1] == 1:
+        Y = (out > np.median(out)).astype(float)
+    else:  # centred and scaled per output, so that every class occurs
+        Y = np.eye(layers[-1])[((out - out.mean(0)) / (out.std(0) + 1e-12)).argmax(axis=1)]
+    return Task(f"teacher{seed}", np.ascontiguousarray(X), Y)
 
 
 def task_files(name) -> list[str]:
@@ -64,7 +92,7 @@ def task_files(name) -> list[str]:
     key = str(name).lower()
     if key in SAMPLE_SETS:
         return [str(SAMPLES_DIR / f) for f in SAMPLE_SETS[key][:2] if f]
-    return [] if key in TASK_NAMES else [str(name)]
+    return [] if key in TASK_NAMES or teacher_seed(key) is not None else [str(name)]
 
 
 def inside(points) -> np.ndarray:
@@ -132,10 +160,17 @@ def read_csv(path, n_targets: int):
     return np.ascontiguousarray(data[:, :-n_targets]), np.ascontiguousarray(data[:, -n_targets:])
 
 
-def load_task(name: str, targets: int = 1, test_csv: str | None = None) -> Task:
-    """A built-in task or shipped data set by name (which knows its targets), or a CSV file path
-    (with ``targets`` target columns)."""
+def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=None) -> Task:
+    """A built-in task or shipped data set by name (which knows its targets), a random teacher of
+    the net's ``layers`` (``teacher@SEED``), or a CSV file path (with ``targets`` target columns)."""
     key = str(name).lower()
+    seed = teacher_seed(key)
+    if seed is not None:
+        if test_csv:
+            raise UsageError(f"{name} is a random-teacher task: it takes no test CSV")
+        if layers is None:
+            raise UsageError(f"{name} needs the net's layers: the teacher has its shape (e.g. --layers 7,9,2)")
+        return teacher_task(tuple(layers), seed)
     if key in SAMPLE_SETS:
         if test_csv:
             raise UsageError(f"{key} is a shipped data set: it takes no test CSV (moons has its own)")

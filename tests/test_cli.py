@@ -13,6 +13,7 @@ import pytest
 
 import conftest
 from localrule import learner, runs, samples, tasks
+from localrule.layout import UsageError
 from localrule.cli import build_parser, main
 from conftest import J_mean, assert_one_line_error, snapshot
 
@@ -146,6 +147,41 @@ def test_shipped_data_sets_are_task_names_for_every_verb(tmp_path, cli, assets, 
     assert_one_line_error(rc, se)
     assert (tmp_path / "wine.csv").read_bytes() == before
     assert tasks.task_files("and") == [] and tasks.task_files("my.csv") == ["my.csv"]
+
+
+def test_random_teachers_are_task_names_for_every_verb(tmp_path, cli, assets):
+    """teacher@SEED (the README's confirmation tasks) works wherever a task does, with the net's
+    layers as the teacher's shape: the same task refine's and judge's specs build."""
+    from localrule.refine import parse_spec
+    t = tasks.load_task("teacher@21", layers=(7, 9, 2))
+    s = parse_spec("teacher@21:7,9,2:100:shuffle").task
+    assert t.name == "teacher21" and t.X.shape == (tasks.TEACHER_PATTERNS, 7) and t.Y.shape[1] == 2
+    assert np.array_equal(t.X, s.X) and np.array_equal(t.Y, s.Y)
+    assert not np.array_equal(tasks.load_task("teacher@22", layers=(7, 9, 2)).Y, t.Y)
+    assert tasks.load_task("teacher", layers=(3, 2, 1)).name == "teacher0" and tasks.task_files("teacher@5") == []
+    out = tmp_path / "t.json"
+    rc, so, se = cli("backprop", "--task", "teacher@21", "--layers", "7,4,2", "--cycles", 3, "--json", out)
+    assert rc == 0 and se == "" and strict_json(out)["task"] == "teacher21"
+    rc, so, se = cli("tune", "--task", "teacher@3", "--layers", "3,2,1", "--cycles", 2, "--seeds", 1, "--rates", "1")
+    assert rc == 0, se
+    for argv, words in ((("backprop", "--task", "teacher@21", "--layers", "7,4,2", "--test-csv", assets["good.csv"]),
+                         "takes no test CSV"),
+                        (("tune", "--task", "teacher@21", "--layers", "7,4,2", "--test-csv", assets["good.csv"]),
+                         "takes no test CSV"),
+                        (("tune", "--task", "teacher@21"), "--layers is required")):
+        rc, _, se = cli(*argv)
+        assert_one_line_error(rc, se)
+        assert words in se
+    with pytest.raises(UsageError, match="needs the net's layers"):
+        tasks.load_task("teacher@21")
+
+
+@pytest.mark.parametrize("name", ["teacher@", "teacher@x", "teacher@-1", "teacher@1.5", "teacher@1234567890",
+                                  "teacher@ 3", "Teacher@@2"])
+def test_a_malformed_teacher_name_is_one_line_error(cli, name):
+    rc, _, se = cli("backprop", "--task", name, "--layers", "2,2,1", "--cycles", 2)
+    assert_one_line_error(rc, se)
+    assert "teacher@SEED" in se
 
 
 def test_divergence_is_a_result_on_the_cli(tmp_path, cli):

@@ -16,7 +16,7 @@ from PyQt6.QtCore import Qt  # noqa: E402
 from gui.window import MainWindow  # noqa: E402
 from gui.wiring import MODE_LABELS  # noqa: E402
 from localrule import learner, runs, tasks  # noqa: E402
-from localrule.layout import init_params  # noqa: E402
+from localrule.layout import UsageError, init_params  # noqa: E402
 from localrule.samples import save_samples  # noqa: E402
 
 TIMEOUT = 30_000
@@ -359,6 +359,34 @@ def test_shipped_data_sets_are_in_the_task_list(win, qtbot):
     args = argparse.Namespace(task="wine", targets="1", layers=None, seed="0", cycles=None, rate="0.23")
     check_args(args)
     assert args.layers == "13,5,3"
+
+
+def test_a_random_teacher_takes_the_nets_shape_in_the_app(win, qtbot):
+    """The task box lists a random teacher; it keeps the layers (the teacher has the net's
+    shape), a new shape is a new teacher, and the command line adds a teacher of its own seed."""
+    win.panel.task.setCurrentIndex(win.panel.task.findData("teacher@1"))
+    win.on_task_chosen()
+    assert win.cfg.sizes == (2, 5, 2) and win.cfg.task.name == "teacher1", win.panel.message.text()
+    Y = win.cfg.task.Y.copy()
+    win.panel.layers.setText("3,4,1")
+    win.on_layers_edited()
+    assert win.cfg.sizes == (3, 4, 1) and win.cfg.task.X.shape == (128, 3), win.panel.message.text()
+    assert not win.panel.targets.isEnabled()
+    win.panel.layers.setText("2,5,2")
+    win.on_layers_edited()
+    assert np.array_equal(win.cfg.task.Y, Y)                  # the same teacher again
+    win._restore_task_combo()
+    assert win.panel.task.currentData() == "teacher@1"
+    assert win.panel.task_index("teacher@21") == win.panel.task.findData("teacher@21") >= 0
+    assert win.panel.task.itemData(win.panel.task.count() - 1) == "csv"   # CSV stays last
+    from gui.app import check_args
+    import argparse
+    args = argparse.Namespace(task="teacher@7", targets="1", layers=None, seed="0", cycles=None, rate="0.23")
+    check_args(args)
+    assert args.layers == "2,5,2"
+    args = argparse.Namespace(task="teacher@x", targets="1", layers=None, seed="0", cycles=None, rate="0.23")
+    with pytest.raises(UsageError, match="teacher@SEED"):
+        check_args(args)
 
 
 # ---- rendering: checks on what is drawn ------------------------------------------------------------
