@@ -120,10 +120,14 @@ def by_task(*paths):
             for r in rs) + " |")
 
 
-def spread(path):
-    """Every rule of the JSON per task: ÷ bp@best γ's median final J, its 95% bootstrap interval,
-    and on how many seeds the rule ends lower (paired by the seed's initial weights)."""
-    seeds, rs = rules(path)
+def spread(*paths):
+    """Every rule of the JSON files (their tasks one after the other, rules matched by name) per
+    task: ÷ bp@best γ's median final J, its 95% bootstrap interval, and on how many seeds the rule
+    ends lower (paired by the seed's initial weights); then the verdicts those intervals give."""
+    loaded = [rules(p) for p in paths]
+    seeds, names = loaded[0][0], [r["name"] for r in loaded[0][1]]
+    assert all(sd == seeds and [r["name"] for r in rr] == names for sd, rr in loaded), "not judged alike"
+    rs = [{**r, "tasks": [t for _, rr in loaded for t in rr[k]["tasks"]]} for k, r in enumerate(loaded[0][1])]
     print("| task (cycles, order) | bp@best γ | " + " | ".join(f"{r['name']} (γ {r['rate']:.3g}): ÷ [95% CI], lower on"
                                                           for r in rs) + " |")
     print("|---|---|" + "---|" * len(rs))
@@ -133,16 +137,29 @@ def spread(path):
         print(f"| {t['label']} ({t['cycles']}, {t['order']}) | {g(t['bp_best']['median'])} (γ {t['bp_best']['rate']:g}) | "
               + " | ".join(cells) + " |")
 
+    def row(title, count):
+        print(f"| {title} | | " + " | ".join(f"{sum(map(count, r['tasks']))}/{len(r['tasks'])}" for r in rs) + " |")
+    row("no worse (median ÷ at most 1)", lambda t: t["ratio_vs_best"] is not None and t["ratio_vs_best"] <= 1)
+    row("better beyond the seeds' spread (95% CI below 1)", lambda t: t["ratio_ci"][1] is not None and t["ratio_ci"][1] < 1)
+    row("worse beyond the seeds' spread (95% CI above 1)", lambda t: t["ratio_ci"][0] is not None and t["ratio_ci"][0] > 1)
+    row("speed-up ≥ 2x", lambda t: t["speedup"] >= 2)
+    if all(t.get("flat_bp") for r in rs for t in r["tasks"]):
+        row("backprop with the rule's flat δ, at its own best γ, ends lower (median)",
+            lambda t: t["flat_bp"]["median"] is not None and t["flat_bp"]["median"] < t["rule"]["median"])
+    print("| diverged | | " + " | ".join(f"{sum(t['rule']['diverged'] for t in r['tasks'])}/{seeds * len(r['tasks'])}"
+                                        for r in rs) + " |")
+
 
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
-    # two, the arms after round 4 beside the shipped rule, and every teacher on 100 seeds
+    # two, the arms after round 4 beside the shipped rule, every task on 100 seeds, and round 5
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
-        "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json")]
+        "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json",
+        "heldout100.json", "teachers100.json+heldout100.json", "confirm5_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -151,8 +168,8 @@ if __name__ == "__main__":
         print(f"{p.name}:")
         print()
         parts = [p.parent / n for n in p.name.split("+")]
-        if p.name == "teachers100.json":
-            spread(p)
+        if all(n.endswith("100.json") for n in p.name.split("+")):   # judged on 100 seeds
+            spread(*parts)
         elif len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
             by_task(*parts)
         else:
