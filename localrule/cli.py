@@ -248,7 +248,8 @@ def build_parser() -> Parser:
     p.add_argument("--adapt", type=_adapt, default="scale",
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
                         "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "
-                        "flat (rule (5)'s f' raised to q); none; both = scale+momentum")
+                        "flat (rule (5)'s f' raised to q), anneal (every step × (1 + t/τ)^-1/2, τ searched); "
+                        "none; both = scale+momentum")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")

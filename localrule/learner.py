@@ -181,13 +181,16 @@ class Rule:
 
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
+#: Optional keys and the value their absence means (older rule files have neither).
+ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q] from a rule's ``meta["adapt"]``, refused unless each is a finite number in
-    range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1]."""
-    if not isinstance(a, dict) or set(a) - {"flat"} != set(ADAPT_KEYS):
-        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally flat)")
+    """[p, β2, ε, β, q, τ] from a rule's ``meta["adapt"]``, refused unless each is a finite number
+    in range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1], τ
+    ("anneal", in steps, optional: 0, none) in [0, 10¹²)."""
+    if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
+        raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) for x in v):
         raise ValueError("adapt's parameters must be finite numbers")
@@ -197,7 +200,10 @@ def adapt_params(a) -> np.ndarray:
     q = a.get("flat", 1.0)
     if not (isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 1):
         raise ValueError("adapt's flat must be a number in [0, 1]")
-    return np.array(v + [q], float)
+    tau = a.get("anneal", 0.0)
+    if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and 0 <= tau < 1e12):
+        raise ValueError("adapt's anneal must be a number of steps in [0, 1e12) (0: none)")
+    return np.array(v + [q, tau], float)
 
 
 def _enough_rows(n: int) -> None:

@@ -62,11 +62,11 @@ def gradient(sizes, w, b, x, y):
     return gw, gb
 
 
-def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0):
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ²,
     then every update replaced by the bias-corrected running mean of its own past updates; rule
-    (5)'s f' flattened by ``flat``."""
+    (5)'s f' flattened by ``flat``; with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -83,6 +83,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     v[k] = beta2 * v[k] + (1 - beta2) * d * d
                     f = (v[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p)
                     uw, ub = uw * f[:, None], ub * f
+                if anneal:
+                    uw, ub = uw * (1 + t / anneal) ** -0.5, ub * (1 + t / anneal) ** -0.5
                 if momentum:
                     mw[k] = momentum * mw[k] + (1 - momentum) * uw
                     mb[k] = momentum * mb[k] + (1 - momentum) * ub

@@ -175,7 +175,9 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
 
 #: ``--adapt``: the ingredients of the adaptive stage the search may change, joined by "+"
 #: ("both" is scale+momentum).
-INGREDIENTS = ("scale", "momentum", "flat")
+INGREDIENTS = ("scale", "momentum", "flat", "anneal")
+#: Where a search of the clock (``anneal``) starts when its start has none: τ in steps.
+ANNEAL0 = 3000.0
 
 
 def ingredients(adapt: str) -> tuple[str, ...]:
@@ -191,7 +193,7 @@ class Space:
     """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
     then the adaptive stage's coordinates (``adapt``, see ``ingredients``): p = |p0 + z_p| (at most
     2), log ε and log(1 - β2) shifted by theirs; β = |β0 + z_β / 2| (at most 0.95); 1 - q =
-    |1 - q0 + z_q| (at most 1).
+    |1 - q0 + z_q| (at most 1); log τ shifted by log τ0 (``ANNEAL0`` where the start has no clock).
 
     The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
     leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
@@ -205,7 +207,7 @@ class Space:
 
     @property
     def adapt_dims(self) -> int:
-        return sum({"scale": 3, "momentum": 1, "flat": 1}[k] for k in ingredients(self.adapt))
+        return sum({"scale": 3, "momentum": 1, "flat": 1, "anneal": 1}[k] for k in ingredients(self.adapt))
 
     @property
     def dim(self) -> int:
@@ -223,6 +225,7 @@ class Space:
         za = list(z[n + (1 if self.learn_step else 0):])
         a = {"flat": 1.0, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
         p, eps, b2, bm, q = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"]
+        tau = a.get("anneal", 0.0)
         if "scale" in use:
             dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
             p = min(2.0, abs(p + dp))
@@ -233,7 +236,10 @@ class Space:
             bm = min(0.95, abs(bm + 0.5 * za.pop(0)))
         if "flat" in use:
             q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
-        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q}}
+        if "anneal" in use:
+            tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
+        clock = {"anneal": tau} if tau else {}   # a rule without one writes the bytes it always did
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **clock}}
         return rule, rate
 
 

@@ -10,9 +10,9 @@ from localrule import learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
-def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0) -> learner.Rule:
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
-    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat}
+    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal}
     return rule
 
 
@@ -23,13 +23,14 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat", [(1.0, 0.0, 1.0), (0.5, 0.7, 1.0), (0.0, 0.5, 1.0), (0.0, 0.0, 0.3),
-                                             (1.0, 0.0, 0.0)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat):
+@pytest.mark.parametrize("p,momentum,flat,anneal", [(1.0, 0.0, 1.0, 0.0), (0.5, 0.7, 1.0, 0.0), (0.0, 0.5, 1.0, 0.0),
+                                                    (0.0, 0.0, 0.3, 0.0), (1.0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0),
+                                                    (0.0, 0.6, 1.0, 3.0)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
-    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat)
-    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat))
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -66,6 +67,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": True, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "flat": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "flat": "x"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": -1.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": float("nan")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": 1e13},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": "slow"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "other": 0.1},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
@@ -85,8 +91,8 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0, 1.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13)),
-                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(13))):
+    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13)),
+                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(13)), (np.array([1.0, 0.9, 1e-3, 0.0, 1.0]), np.zeros(13))):
         with pytest.raises(ValueError):
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
@@ -94,9 +100,21 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 13
 
 
-def test_a_rule_file_made_before_flat_loads_with_rule_5_exact(tmp_path):
+def test_a_rule_file_made_before_flat_and_anneal_loads_with_rule_5_exact_and_no_clock(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0])
+
+
+def test_anneal_shrinks_step_t_by_its_clock():
+    """p = β = 0 with τ: plain backprop whose step t is γ·(1 + t/τ)^(-1/2); one pattern, so step
+    t is cycle t, and the first step is already (1 + 1/τ)^(-1/2) of backprop's."""
+    task = tasks.Task("one", np.array([[1.0, 0.5]]), np.array([[1.0]]))
+    init = (np.array([0.1, -0.2]), np.array([0.05]))
+    annealed = runs.train(task, (2, 1), 0.5, 1, 0, rule=adaptive_oracle(0.0, anneal=4.0), init=init)
+    bp = runs.train(task, (2, 1), 0.5 * (1 + 1 / 4.0) ** -0.5, 1, 0, rule=adaptive_oracle(0.0), init=init)
+    np.testing.assert_allclose(annealed.w, bp.w, rtol=1e-14)
+    plain = runs.train(task, (2, 1), 0.5, 1, 0, rule=adaptive_oracle(0.0), init=init)
+    assert np.all(np.abs(plain.w - init[0]) > np.abs(annealed.w - init[0]))
 
 
 def test_flat_keeps_a_saturated_wrong_output_learning():
