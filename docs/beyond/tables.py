@@ -37,11 +37,30 @@ def tuned():
 
 
 def rules(path):
-    """A judge JSON's seeds and rules; FILE.json@NAME,NAME keeps only the named rules."""
+    """A judge JSON's seeds and rules; FILE.json@NAME,NAME keeps only the named rules, and
+    A.json&B.json is the same rules judged on A's tasks, then B's."""
+    path = Path(path)
+    parts = [path.parent / n for n in path.name.split("&")]
+    loaded = [_rules(p) for p in parts]
+    seeds, names = loaded[0][0], [r["name"] for r in loaded[0][1]]
+    assert all(sd == seeds and [r["name"] for r in rr] == names for sd, rr in loaded), "not judged alike"
+    return seeds, [{**r, "tasks": [t for _, rr in loaded for t in rr[k]["tasks"]]} for k, r in enumerate(loaded[0][1])]
+
+
+def _rules(path):
     path, _, names = str(path).partition("@")
     d = json.loads(Path(path).read_text())
     keep = names.split(",") if names else [r["name"] for r in d["rules"]]
     return d["seeds"], [r for r in d["rules"] if r["name"] in keep]
+
+
+def columns(paths):
+    """The rules of several judge JSONs as columns: the same tasks (and baselines) and seeds."""
+    loaded = [rules(p) for p in paths]
+    seeds, rs = loaded[0][0], [r for _, rr in loaded for r in rr]
+    labels = [[(t["task"], t["bp_best"]["median"]) for t in r["tasks"]] for r in rs]
+    assert all(x == labels[0] for x in labels) and all(sd == seeds for sd, _ in loaded), "not judged alike"
+    return seeds, rs
 
 
 def heldout(path):
@@ -86,10 +105,7 @@ def by_task(*paths):
     """Every rule of the JSON files (judged on the same tasks and seeds) as a column, one task per
     row: ÷ bp@best γ's median final J (speed-up); then each rule's worst ratio, tasks no worse than
     bp@best γ, speed-ups of 2x or more, divergences, tasks where it classifies worse or better."""
-    loaded = [rules(p) for p in paths]
-    seeds, rs = loaded[0][0], [r for _, rr in loaded for r in rr]
-    labels = [[(t["task"], t["bp_best"]["median"]) for t in r["tasks"]] for r in rs]
-    assert all(x == labels[0] for x in labels) and all(sd == seeds for sd, _ in loaded), "not judged alike"
+    seeds, rs = columns(paths)
     flat = next(([t.get("flat_bp") for t in r["tasks"]] for r in rs if r["tasks"][0].get("flat_bp")),
                 [None] * len(rs[0]["tasks"]))
     fhead = f" bp, flat q {flat[0]['flat']:.2f}, at its best γ (÷ bp@best γ) |" if flat[0] else ""
@@ -121,13 +137,10 @@ def by_task(*paths):
 
 
 def spread(*paths):
-    """Every rule of the JSON files (their tasks one after the other, rules matched by name) per
-    task: ÷ bp@best γ's median final J, its 95% bootstrap interval, and on how many seeds the rule
-    ends lower (paired by the seed's initial weights); then the verdicts those intervals give."""
-    loaded = [rules(p) for p in paths]
-    seeds, names = loaded[0][0], [r["name"] for r in loaded[0][1]]
-    assert all(sd == seeds and [r["name"] for r in rr] == names for sd, rr in loaded), "not judged alike"
-    rs = [{**r, "tasks": [t for _, rr in loaded for t in rr[k]["tasks"]]} for k, r in enumerate(loaded[0][1])]
+    """Every rule of the JSON files (as columns) per task: ÷ bp@best γ's median final J, its 95%
+    bootstrap interval, and on how many seeds the rule ends lower (paired by the seed's initial
+    weights); then the verdicts those intervals give."""
+    seeds, rs = columns(paths)
     print("| task (cycles, order) | bp@best γ | " + " | ".join(f"{r['name']} (γ {r['rate']:.3g}): ÷ [95% CI], lower on"
                                                           for r in rs) + " |")
     print("|---|---|" + "---|" * len(rs))
@@ -152,14 +165,15 @@ def spread(*paths):
 
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
-    # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A)
+    # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A;
+    # A.json&B.json: A's rules on A's tasks, then on B's)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
     # two, the arms after round 4 beside the shipped rule, every task on 100 seeds, and round 5
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
         "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json",
-        "heldout100.json", "teachers100.json+heldout100.json", "confirm5_100.json")]
+        "heldout100.json", "teachers100.json&heldout100.json", "confirm5_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -168,7 +182,7 @@ if __name__ == "__main__":
         print(f"{p.name}:")
         print()
         parts = [p.parent / n for n in p.name.split("+")]
-        if all(n.endswith("100.json") for n in p.name.split("+")):   # judged on 100 seeds
+        if all(n.endswith("100.json") for n in p.name.replace("&", "+").split("+")):   # judged on 100 seeds
             spread(*parts)
         elif len(parts) > 1 or len(rules(parts[0])[1][0]["tasks"]) > 8:
             by_task(*parts)
