@@ -644,6 +644,19 @@ def test_infinite_error_is_a_diverged_result(A, tmp_path):
 # interrupts: Ctrl-C and SIGTERM stop a long run within a second and leave earlier files intact
 
 
+@pytest.mark.parametrize("delay", [0.15, 0.3, 0.6])
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_engine_loads_is_one_line_too(tmp_path, sig, code, delay):
+    """On a busy machine numpy and numba take seconds to import: a signal then is no traceback."""
+    p = _start(["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000"], tmp_path)
+    time.sleep(delay)
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == code and out == "", (p.returncode, err)
+    assert len(err.splitlines()) == 1 and "Traceback" not in err and err.startswith("localrule: "), err
+    assert os.listdir(tmp_path) == []
+
+
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_a_long_run(tmp_path, sig, code):
     old_json, old_sample = tmp_path / "r.json", tmp_path / "s.npz"
