@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import locale
+import signal
 import sys
 import time
 
+from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
 from localrule.experiments import PRESET_FILES
@@ -160,4 +162,23 @@ def main(argv=None) -> int:
         win.close()
         return code
     win.show()
-    return app.exec()
+    got = _close_on_signals(win)
+    code = app.exec()
+    return 128 + got[0] if got else code
+
+
+def _close_on_signals(win) -> list:
+    """Ctrl-C or SIGTERM in the terminal closes the window as its close button does (the
+    training thread stops first).  Qt's event loop runs in C++, where Python never sees a
+    signal: a timer hands control back to Python every 200 ms.  Returns the signals received."""
+    got = []
+
+    def close(signum, frame):
+        got.append(signum)
+        win.close()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, close)
+    timer = QTimer(win)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return got

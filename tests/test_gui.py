@@ -389,6 +389,28 @@ def test_a_random_teacher_takes_the_nets_shape_in_the_app(win, qtbot):
         check_args(args)
 
 
+def test_ctrl_c_in_the_terminal_closes_the_window(qtbot, qapp):
+    """Qt's loop never lets Python see a signal unless something hands control back: the app's
+    timer does, and the handler closes the window as its close button would (worker stopped)."""
+    import signal
+    from gui.app import _close_on_signals
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    w = MainWindow(task="and", layers="2,1,1", seed=0, cycles=400)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.ready, timeout=TIMEOUT)
+    old = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        got = _close_on_signals(w)
+        w.play()
+        os.kill(os.getpid(), signal.SIGINT)
+        qtbot.waitUntil(lambda: not w.isVisible(), timeout=5000)
+        assert got == [signal.SIGINT] and w.worker.wait(5000)
+    finally:
+        signal.signal(signal.SIGINT, old[0])
+        signal.signal(signal.SIGTERM, old[1])
+
+
 # ---- rendering: checks on what is drawn ------------------------------------------------------------
 
 def test_neuron_map_shows_the_hovered_neurons_own_output(win, qtbot):
