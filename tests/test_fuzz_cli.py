@@ -606,6 +606,21 @@ def _start(argv, cwd):
                             preexec_fn=_default_sigint)
 
 
+def _wait_busy(p, cpu_seconds=1.0, wall_seconds=1.5, timeout=60.0):
+    """Wait until the child has worked ``cpu_seconds`` (its imports are done, its run under way)
+    and ``wall_seconds`` have passed: on a busy machine a fixed sleep can land in Python's start."""
+    t0 = time.perf_counter()
+    stat = f"/proc/{p.pid}/stat"
+    while time.perf_counter() - t0 < timeout and p.poll() is None:
+        if time.perf_counter() - t0 >= wall_seconds:
+            if not os.path.exists(stat):
+                return
+            fields = open(stat).read().rsplit(")", 1)[1].split()
+            if (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") >= cpu_seconds:
+                return
+        time.sleep(0.05)
+
+
 def test_refusals_in_real_processes(A, tmp_path):
     csv = bad_file(A, ".csv", b"a,t\n" + b"1" * 200000 + b",1\n")
     fifo = tmp_path.parent / f"{tmp_path.name}.fifo"   # reading it would wait for a writer forever
@@ -674,10 +689,10 @@ def test_a_signal_stops_a_long_run(tmp_path, sig, code):
     old_json.write_text('{"old": true}\n')
     old_sample.write_bytes(b"an earlier sample file")
     before = snapshot(tmp_path)
-    # about a minute of work on 2 cores; the signal comes after ~1.5 s (numba loads in ~0.5 s)
+    # about a minute of work on 2 cores; the signal comes once the run is under way (numba loads in ~0.5 s)
     p = _start(["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--json", old_json,
                 "--sample", old_sample, "--every", "1000"], tmp_path)
-    time.sleep(1.5)
+    _wait_busy(p)
     assert p.poll() is None, p.communicate()
     t0 = time.perf_counter()
     p.send_signal(sig)
