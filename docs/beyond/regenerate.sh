@@ -27,11 +27,15 @@
 #     rule_flat_accuracy.npz    the shipped recipe with --objective accuracy (after round 4)
 #     rule_flat_seed1.npz, rule_flat_seed2.npz  the shipped recipe from CMA-ES seeds 1 and 2 (the
 #                               shipped rule is seed 0): how much one search's luck moves a rule
+#     rule_rmsprop_flat0_anneal.npz  the unsearched start with a clock (hand-set: the pick of
+#                               `python docs/beyond/scan_clock.py`, ~15 min), made after round 5
+#     rule_flat0_anneal_search.npz   the shipped recipe's search from it, the clock searched too
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
 #   after round 4 on all 23 tasks; every task on 100 seeds (shipped rule and its start); round 5
-#   on 100 seeds (fresh tasks fixed before the session that judged them had seen any result).
+#   on 100 seeds (fresh tasks fixed before the session that judged them had seen any result); the
+#   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds.
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -46,6 +50,8 @@ CONFIRM3="teacher@31:6,8,2:100:shuffle teacher@33:9,10,3:80 teacher@35:4,12,1:15
 # round 4 was fixed before any of its results were seen (two real data sets in new shapes)
 # round 5 was fixed before any rule was judged on it (and before rule_rmsprop_flat0_m09 was picked)
 CONFIRM5="teacher@51:6,10,2:100:shuffle teacher@53:9,7,3:100 teacher@55:4,10,10,2:120:shuffle teacher@57:12,8,4:80:shuffle teacher@59:5,6,1:150 teacher@61:7,12,3:100:shuffle moons:2,6,6,1:500:shuffle wine:13,8,3:200 iris:4,12,3:200:shuffle"
+# round 6 was fixed before the clock's stage was picked or any rule was judged on it
+CONFIRM6="teacher@63:5,9,3:100:shuffle teacher@65:8,10,2:120 teacher@67:6,8,8,3:100:shuffle teacher@69:10,12,2:80:shuffle teacher@71:3,10,1:150:shuffle teacher@73:9,6,4:100 teacher@75:4,6,6,6,2:120:shuffle wine:13,12,3:150:shuffle iris:4,6,3:300 moons:2,10,1:300:shuffle xor:2,6,6,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -104,6 +110,19 @@ from localrule.learner import Rule
 r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
 r.meta["adapt"] = {**r.meta["adapt"], "momentum": 0.9}
 r.save("docs/beyond/rule_rmsprop_flat0_m09.npz")'
+  # ... and that start with a clock instead (every step × (1 + t/τ)^(-1/2), τ 1000 steps, γ 0.2: the
+  # smallest worst ratio of a grid γ 0.15-0.3 × τ 1000-10000 hand-scanned on 32 other seeds of the
+  # 23 round 1-4 tasks), made after round 6 was fixed and before any result of it was seen
+  python -c '
+from localrule.learner import Rule
+r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
+r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0}
+r.meta["own_rate"] = 0.2
+r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
+  # ... and the shipped recipe's search from it, the clock searched too
+  python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_rmsprop_flat0_anneal.npz \
+     --adapt scale+anneal --out runs/beyond/flat0-anneal --no-figures
+  cp runs/beyond/flat0-anneal/rule.npz $OUT/rule_flat0_anneal_search.npz
   # (a search from the second under the robust objective, with the teacher pool, is the shipped
   # recipe above: started from rule_rmsprop_flat0.npz it gives rule.npz byte for byte)
   # ... and the same search with the stage fixed (p stays 1: every search so far drifted above it)
@@ -170,3 +189,12 @@ python -m localrule judge --seeds 100 --heldout $R100 --json $OUT/heldout100.jso
 # round 5, fresh, on 100 seeds: the shipped rule, its unsearched start, and that with momentum
 python -m localrule judge --seeds 100 --heldout $CONFIRM5 --json $OUT/confirm5_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_m09.npz | tee $OUT/confirm5_100.txt
+# the clock: on all 23 tasks of rounds 1-4 (teachers first, as teachers100 then heldout100) and on
+# round 5, on 100 seeds; round 6, fresh, beside the shipped rule and its start
+python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/anneal100.json \
+  --rule $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz | tee $OUT/anneal100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM5 --json $OUT/confirm5_anneal100.json \
+  --rule $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz | tee $OUT/confirm5_anneal100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM6 --json $OUT/confirm6_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  | tee $OUT/confirm6_100.txt
