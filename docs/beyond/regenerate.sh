@@ -113,6 +113,7 @@ r.save("docs/beyond/rule_rmsprop_flat0_m09.npz")'
   # ... and that start with a clock instead (every step × (1 + t/τ)^(-1/2), τ 1000 steps, γ 0.2: the
   # smallest worst ratio of a grid γ 0.15-0.3 × τ 1000-10000 hand-scanned on 32 other seeds of the
   # 23 round 1-4 tasks), made after round 6 was fixed and before any result of it was seen
+  python docs/beyond/scan_clock.py | tee $OUT/scan_clock.txt
   python -c '
 from localrule.learner import Rule
 r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
