@@ -26,8 +26,11 @@ MAX_DRAWN_LINKS = 300
 #: Above this many drawn links they are drawn without antialiasing (wide antialiased lines cost
 #: ~0.15 ms each in Qt's raster engine; 300 of them would take a whole frame).
 SMOOTH_LINKS = 80
-#: A layer with more neurons than this gets small neurons and no labels.
+#: A layer with more neurons than this gets small neurons and thin links.
 CROWDED = 12
+#: A layer with more neurons than this gets no labels under its neurons: they are closer than
+#: one unit apart, and a label would cover the next neuron (hover gives the numbers).
+LABELLED = 8
 LABEL_FILL = pg.mkBrush(255, 255, 255, 215)
 
 
@@ -157,7 +160,8 @@ class NetworkView(pg.GraphicsLayoutWidget):
 
         Big networks degrade instead of freezing: above ``MAX_DRAWN_LINKS`` a fixed, seeded
         sample of links is drawn (hover still finds any drawn link), and layers of more than
-        ``CROWDED`` neurons get smaller neurons and no θ labels (hover gives the numbers)."""
+        ``CROWDED`` neurons get smaller neurons, and of more than ``LABELLED`` no θ labels (hover
+        gives the numbers)."""
         self.sizes = tuple(sizes)
         self.task = task
         aoff, _, _ = offsets(self.sizes)
@@ -199,7 +203,7 @@ class NetworkView(pg.GraphicsLayoutWidget):
         self.out_labels = []
         for k, (x, y) in enumerate(self.pos):
             layer = int(np.searchsorted(aoff, k, side="right") - 1)
-            if self.sizes[layer] > CROWDED:
+            if self.sizes[layer] > LABELLED:
                 continue
             t = pg.TextItem("", color=(60, 60, 60), anchor=(0.5, -0.55), fill=LABEL_FILL)
             t.setZValue(5)                          # above the links, on a light patch: links never cross it

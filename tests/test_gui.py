@@ -466,6 +466,16 @@ def test_play_button_uses_an_icon_and_the_legend_has_a_background(win):
     assert win.curves.legend.opts["brush"].color().alpha() > 200
 
 
+def test_labels_only_where_they_fit(win, qtbot):
+    """Up to 8 neurons a layer's neurons are one unit apart and a θ label fits under each; closer
+    (the 9 hidden neurons of the 7-9-2 teacher) a label would cover the next neuron."""
+    set_layers(win, "2,8,9,2")
+    net = win.network
+    assert all(net.labels[k] is not None for k in range(2, 10))          # 8: labelled
+    assert all(net.labels[k] is None for k in range(10, 19))             # 9: not
+    assert len(net.out_labels) == 2 and net.labels[0].textItem.toPlainText() == "x1"
+
+
 def test_crowded_layer_hides_labels_in_the_picture(win, qtbot):
     set_layers(win, "2,30,2")
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"][0]["w"]) == 120, timeout=TIMEOUT)
