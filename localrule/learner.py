@@ -197,10 +197,10 @@ def adapt_params(a) -> np.ndarray:
     p, b2, eps, bm = v
     if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1):
         raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), eps > 0)")
-    q = a.get("flat", 1.0)
+    q = a.get("flat", ADAPT_OPTIONAL["flat"])
     if not (isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 1):
         raise ValueError("adapt's flat must be a number in [0, 1]")
-    tau = a.get("anneal", 0.0)
+    tau = a.get("anneal", ADAPT_OPTIONAL["anneal"])
     if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and 0 <= tau < 1e12):
         raise ValueError("adapt's anneal must be a number of steps in [0, 1e12) (0: none)")
     return np.array(v + [q, tau], float)

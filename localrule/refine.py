@@ -32,9 +32,9 @@ import numpy as np
 from . import kernels
 from .files import write_bytes, write_json
 from .layout import UsageError, format_layers, parse_layers
-from .learner import Rule
+from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
-from .tasks import Task, load_task
+from .tasks import Task, check_fits, load_task
 from .tuning import PAPER_RATE, median_curve, tune
 
 FLOOR = 1e-5
@@ -124,7 +124,6 @@ def parse_spec(text: str) -> Spec:
     name = parts[0]
     targets = layers[-1] if name.lower().endswith(".csv") else 1
     task = load_task(name, targets, layers=layers)
-    from .tasks import check_fits
     check_fits(task, layers)
     return Spec(text, task, layers, cycles, order)
 
@@ -223,9 +222,8 @@ class Space:
         if not use:
             return rule, rate
         za = list(z[n + (1 if self.learn_step else 0):])
-        a = {"flat": 1.0, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
-        p, eps, b2, bm, q = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"]
-        tau = a.get("anneal", 0.0)
+        a = {**ADAPT_OPTIONAL, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
+        p, eps, b2, bm, q, tau = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"], a["anneal"]
         if "scale" in use:
             dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
             p = min(2.0, abs(p + dp))
