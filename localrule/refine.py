@@ -563,9 +563,10 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     """Rules, each a (name, Rule, γ), against bp@0.23, bp@best γ and two-rate bp on fresh seeds
     (``HELDOUT_SEED0`` on): one list of rows per rule, the baselines run once for all.
 
-    Backprop is tuned on other seeds (``tuning.TUNE_SEED0``), then run on the judged seeds at its
-    best γ for 4x the cycles, for the speed-up: cycles tuned backprop needs to reach the rule's
-    median final J, divided by the rule's cycles (a lower bound where it never does).  And
+    Backprop is tuned on other seeds (``tuning.TUNE_SEED0``; past the grid's edge where its best γ
+    lies there), then run on the judged seeds at its best γ for 4x the cycles, for the speed-up:
+    cycles tuned backprop needs to reach the rule's median final J, divided by the rule's cycles
+    (a lower bound where it never does).  And
     ``reach_share``: the share of the cycles the rule's median curve needs to first reach bp@best
     γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
     the two readings differ.  If a rule flattens rule (5), backprop with that flattening alone,
@@ -578,7 +579,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     flat_bp = flat_backprop(rules)
     for spec in specs:
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
-                 if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order)
+                 if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order, widen=True)
         one, two = t.best_one_rate(), t.best
 
         def run(r, rr, c=spec.cycles, lr=None):
@@ -604,7 +605,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
         s_flat = None
         if flat_bp is not None:
             f_rate = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=5, order=spec.order,
-                          rule=flat_bp).best.rate
+                          rule=flat_bp, widen=True).best.rate
             s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"]}
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}

@@ -98,13 +98,26 @@ class Tuning:
             mark = "  <- best" if s is best else ""
             lines.append(f"{s.rate:8.4g} {s.hidden_scale:7.3g} {cell:<34} {d['diverged']:>2}/{d['runs']:<2} "
                          f"{test} {acc}{mark}")
+        if self.on_edge():
+            lines.append(f"the best γ {self.best_one_rate().rate:g} is on the grid's edge: "
+                         "a γ beyond it may end lower (--rates)")
         return "\n".join(lines)
+
+    def on_edge(self) -> bool:
+        rates = [s.rate for s in self.settings if s.hidden_scale == 1.0]
+        return len(rates) > 1 and self.best_one_rate().rate in (min(rates), max(rates))
+
+
+#: ``tune(widen=True)`` goes past a grid's edge by factors of 2, at most this many times each way.
+WIDEN_STEPS = 8
 
 
 def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), seeds=5, order="fixed",
-         rule=None, seed0: int = TUNE_SEED0, say=None, check=None) -> Tuning:
+         rule=None, seed0: int = TUNE_SEED0, say=None, check=None, widen=False) -> Tuning:
     """Every (γ, hidden scale) on ``seeds`` seeds (a count, or a list of seeds); ``check`` as in
-    ``runs.train_seeds`` (raise from it to stop)."""
+    ``runs.train_seeds`` (raise from it to stop).  With ``widen``, a best one-rate γ on the grid's
+    edge is not trusted: γ/2 (or 2γ) is tried until it ends higher, so that "best γ" is an
+    optimum and not where the grid happened to stop."""
     seed_list = list(range(seed0, seed0 + seeds)) if isinstance(seeds, int) else list(seeds)
     if not seed_list:
         raise UsageError("tune needs at least one seed")
@@ -118,8 +131,20 @@ def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), s
             settings.append(Setting(float(rate), float(scale), res))
             if say:
                 say(f"γ {rate:g}, hidden × {scale:g}: median final J {settings[-1].median:.4g}")
-    return Tuning(task.name, tuple(layers), int(cycles), order,
-                  "backprop" if rule is None else f"{rule.mode} rule", settings)
+    t = Tuning(task.name, tuple(layers), int(cycles), order, "backprop" if rule is None else f"{rule.mode} rule",
+               settings)
+    for factor in ((0.5, 2.0) if widen else ()):
+        for _ in range(WIDEN_STEPS):
+            best = t.best_one_rate()
+            if best.rate != (min if factor < 1 else max)(s.rate for s in t.settings if s.hidden_scale == 1.0):
+                break
+            res = train_seeds(task, layers, best.rate * factor, cycles, seed_list, rule, order=order, check=check)
+            t.settings.append(Setting(best.rate * factor, 1.0, res))
+            if say:
+                say(f"γ {best.rate * factor:g} (past the grid's edge): median final J {t.settings[-1].median:.4g}")
+            if t.settings[-1].median > best.median:   # a tie goes on: stalled runs tie at any γ
+                break
+    return t
 
 
 def cycles_to_reach(J: np.ndarray, target: float) -> int | None:

@@ -87,3 +87,22 @@ def test_tune_cli_writes_json_and_figure(tmp_path):
     assert len(d["settings"]) == 4 and fig.stat().st_size > 1000
     assert main(["tune", "--task", "and", "--layers", "2,1", "--hidden-scales", "2"]) == 2
     assert main(["tune", "--task", "and", "--layers", "2,1,1", "--rates", "0,1"]) == 2
+
+
+@pytest.mark.parametrize("grid", [(0.25, 0.5), (512.0, 1024.0)])
+def test_a_best_gamma_on_the_grids_edge_is_widened_until_it_is_an_optimum(grid):
+    """The judge's "bp@best γ" must be an optimum, not where the grid stopped: on AND 2-1-1 the
+    best γ lies between these grids' rates, so widening must step past either edge."""
+    from localrule import tuning
+    task = tasks.load_task("and")
+    plain = tuning.tune(task, (2, 1, 1), 100, rates=grid, seeds=2)
+    assert plain.on_edge() and "grid's edge" in plain.table()
+    wide = tuning.tune(task, (2, 1, 1), 100, rates=grid, seeds=2, widen=True)
+    assert [s.median for s in wide.settings[:2]] == [s.median for s in plain.settings[:2]]
+    added = [s.rate for s in wide.settings[2:]]
+    step = 2.0 if grid[0] < 1 else 0.5
+    edge = grid[1] if step > 1 else grid[0]
+    assert added == [edge * step ** k for k in range(1, len(added) + 1)] and 2 <= len(added) <= tuning.WIDEN_STEPS
+    assert wide.best_one_rate().median < plain.best_one_rate().median
+    assert wide.settings[-1].median > wide.best_one_rate().median   # the last step ended higher
+    assert not wide.on_edge() and "grid's edge" not in wide.table()
