@@ -16,7 +16,7 @@ MAX_GRID = 100             # values in a --rates or --hidden-scales grid
 MAX_GENERATIONS, MAX_POPSIZE, MAX_TEACHERS, MAX_SEEDS_PER_TASK = 10**6, 1000, 1000, 100
 #: refine's starting points (``refine.STARTS``, the first the default), named here so that the
 #: parser does not import the engine.
-REFINE_STARTS = ("rmsprop-flat", "rmsprop", "imitation")
+REFINE_STARTS = ("rmsprop-flat-clock", "rmsprop-flat", "rmsprop", "imitation")
 
 
 class Parser(argparse.ArgumentParser):
@@ -237,19 +237,20 @@ def build_parser() -> Parser:
     p.add_argument("--fixed-step", action="store_true", help="do not learn a step multiplier (γ stays 0.23)")
     p.add_argument("--start", choices=REFINE_STARTS,
                    help="without --rule: start from the imitation rule with its adaptive stage set to a "
-                        "textbook per-neuron RMSprop and rule (5) flattened (rmsprop-flat, the default), "
-                        "the RMSprop stage alone (rmsprop), or the imitation rule as it is")
+                        "textbook per-neuron RMSprop, rule (5) flattened and a clock at γ 0.2 (rmsprop-flat-clock, "
+                        "the default), the same without the clock (rmsprop-flat), the RMSprop stage alone "
+                        "(rmsprop), or the imitation rule as it is")
     p.add_argument("--objective", choices=("final", "half", "robust", "worst", "accuracy"),
                    help="final: score each run by its final J vs bp@best γ's; half: also by its J at half the "
                         "cycles against the same (rewards reaching tuned backprop's J early); robust (the "
                         "default): as final, but a task won by more than 4x counts as won by 4x (no task's "
                         "huge win pays for another's loss); worst: robust averaged with the generation's worst task; "
                         "accuracy: robust, plus each run's error rate vs bp@best γ's (log ratio)")
-    p.add_argument("--adapt", type=_adapt, default="scale",
+    p.add_argument("--adapt", type=_adapt,
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
-                        "(a running |δ| scale per neuron; the default), momentum (the link's previous update), "
+                        "(a running |δ| scale per neuron), momentum (the link's previous update), "
                         "flat (rule (5)'s f' raised to q), anneal (every step × (1 + t/τ)^-1/2, τ searched); "
-                        "none; both = scale+momentum")
+                        "none; both = scale+momentum (default: scale, and anneal where the start has a clock)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")
@@ -436,7 +437,7 @@ def cmd_refine(args):
     from pathlib import Path
     from .learner import Rule
     from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
-                         STARTS, imitation_rule, parse_spec, refine)
+                         STARTS, default_adapt, imitation_rule, parse_spec, refine)
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     if args.popsize < 2:
@@ -446,17 +447,18 @@ def cmd_refine(args):
     if args.rule and args.start:
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
-    stage = None if args.rule else STARTS[args.start or next(iter(STARTS))]
+    stage, own_rate = (None, None) if args.rule else STARTS[args.start or next(iter(STARTS))]
     if stage is not None:
         from dataclasses import replace
-        rule = replace(rule, meta={**rule.meta, "adapt": dict(stage)})
+        rule = replace(rule, meta={**rule.meta, "adapt": dict(stage), **({"own_rate": own_rate} if own_rate else {})})
     if rule.mode != "local":
         raise UsageError("refine needs a local rule (a full-network rule fits one topology only)")
+    adapt = args.adapt or default_adapt(rule)
     generations = DEFAULT_GENERATIONS if args.generations is None else args.generations
     teachers = DEFAULT_TEACHERS if args.teachers is None else args.teachers
     refine(rule, train_specs, held, args.out, generations, args.minutes, args.popsize,
            learn_step=not args.fixed_step, seed=args.seed, scheduler=args.scheduler, resume=args.resume,
-           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=args.adapt,
+           final_seeds=args.final_seeds, figures=not args.no_figures, adapt=adapt,
            objective=args.objective or DEFAULT_OBJECTIVE, teachers=teachers, seeds_per_task=args.seeds_per_task)
     return 0
 

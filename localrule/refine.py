@@ -347,16 +347,29 @@ def say(msg: str) -> None:
 #: ``--start rmsprop``: the imitation rule with the adaptive stage set to a textbook per-neuron
 #: RMSprop (every neuron's update divided by its running RMS of δ) as a second teacher.
 RMSPROP = {"p": 1.0, "beta2": 0.99, "eps": 1e-3, "momentum": 0.0, "flat": 1.0}
-#: ``--start rmsprop-flat`` (the default): the same with rule (5) flattened to the cross-entropy δ
-#: (q 0), the most robust start of the ablation (no worse than bp@best γ on 18 of the 23 judged tasks).
+#: ``--start rmsprop-flat`` (the default until round 7): the same with rule (5) flattened to the
+#: cross-entropy δ (q 0), the most robust start of the ablation (no worse than bp@best γ on 18 of
+#: the 23 judged tasks).
 RMSPROP_FLAT = {**RMSPROP, "flat": 0.0}
-#: The starting stages by ``--start`` name (None: the imitation rule as it is).
-STARTS = {"rmsprop-flat": RMSPROP_FLAT, "rmsprop": RMSPROP, "imitation": None}
+#: ``--start rmsprop-flat-clock`` (the default): that with a clock, every step × (1 + t/1000)^(-1/2),
+#: at γ 0.2 (the hand scan ``docs/beyond/scan_clock.py``; no worse than bp@best γ beyond the seeds'
+#: spread on any of 43 held-out tasks).  It is ``docs/beyond/rule_rmsprop_flat0_anneal.npz``.
+RMSPROP_FLAT_CLOCK = {**RMSPROP_FLAT, "anneal": 1000.0}
+#: The starting stages and γ (None: found by ``start_rate``) by ``--start`` name, the first the
+#: default (stage None: the imitation rule as it is).
+STARTS = {"rmsprop-flat-clock": (RMSPROP_FLAT_CLOCK, 0.2), "rmsprop-flat": (RMSPROP_FLAT, None),
+          "rmsprop": (RMSPROP, None), "imitation": (None, None)}
 #: The shipped recipe's meta-training: the teacher pool and the robust objective.
 DEFAULT_TEACHERS, DEFAULT_OBJECTIVE, DEFAULT_GENERATIONS = 24, "robust", 150
 START_RATES = (0.01, 0.03, 0.1, 0.3, 1.0)
 #: Generations averaged by the objective figure's trend line.
 TREND_WINDOW = 10
+
+
+def default_adapt(rule: Rule) -> str:
+    """What the search changes unless told: the |δ| scale, and the clock where the start has one."""
+    clocked = rule.adapt.shape[0] and rule.adapt[kernels.ADAPT_ANNEAL] > 0
+    return "scale+anneal" if clocked else "scale"
 
 
 def start_rate(rule: Rule, specs, baselines, learn_step: bool, seeds_per_task: int = SEEDS_PER_TASK) -> float:

@@ -241,12 +241,19 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert rule.meta["adapt"] == refine.RMSPROP
     assert rule.meta["refined"]["rate"] in refine.START_RATES and rule.meta["refined"]["generations"] == 0
     assert main(["refine", "--rule", str(out / "rule.npz"), "--start", "rmsprop", "--out", str(tmp_path / "x")]) == 2
-    plain = tmp_path / "plain"   # the default start also flattens rule (5); --start imitation leaves the stage off
+    plain = tmp_path / "plain"   # the default start also flattens rule (5) and has a clock, at its own γ 0.2,
+    # and the search changes the clock too; rmsprop-flat is that without the clock; --start imitation leaves the stage off
     assert main(["refine", "--generations", "0", "--train", "and:2,1,1:10", "--heldout", "or:2,2,1:10",
                  "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
     default = Rule.load(plain / "rule.npz")
-    assert default.meta["adapt"] == refine.RMSPROP_FLAT == {**refine.RMSPROP, "flat": 0.0}
+    assert default.meta["adapt"] == refine.RMSPROP_FLAT_CLOCK == {**refine.RMSPROP, "flat": 0.0, "anneal": 1000.0}
     assert default.meta["refined"]["objective_variant"] == refine.DEFAULT_OBJECTIVE == "robust"
+    assert default.meta["refined"]["rate"] == 0.2 and default.meta["refined"]["adapt_search"] == "scale+anneal"
+    assert main(["refine", "--start", "rmsprop-flat", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
+                 "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
+    unclocked = Rule.load(plain / "rule.npz")
+    assert unclocked.meta["adapt"] == refine.RMSPROP_FLAT and unclocked.meta["refined"]["adapt_search"] == "scale"
+    assert unclocked.meta["refined"]["rate"] in refine.START_RATES
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
     assert Rule.load(plain / "rule.npz").adapt.shape == (6,)   # searched (--adapt scale), from the identity

@@ -19,8 +19,8 @@
 #     rule_rmsprop_scale_flat.npz  the shipped recipe with rule (5)'s f' flattened (--adapt scale+flat)
 #     rule_rmsprop_scale_flat_teachers.npz  both: flat and the teacher pool
 #     rule_rmsprop_scale_teachers_robust.npz  the teacher pool with --objective robust (150 generations)
-#     rule.npz                  the shipped rule since round 4, what `python -m localrule refine` gives
-#                               when it completes: from the textbook RMSprop start with rule (5)
+#     rule.npz                  the shipped rule since round 4, what `python -m localrule refine` gave
+#                               in rounds 4-6 when it completed (now `--start rmsprop-flat`): from the textbook RMSprop start with rule (5)
 #                               flattened, the teacher pool, the robust objective, 150 generations
 #     rule_flat_worst.npz       the shipped recipe with --objective worst (after round 4)
 #     rule_flat_seeds4.npz      the shipped recipe with 4 seeds per task per generation (after round 4)
@@ -67,7 +67,9 @@ if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task samples/iris.csv --targets 3 --layers 4,8,3 --cycles 300 --seeds $SEEDS --hidden-scales 1,0.5,2,4 --json $OUT/tune_iris.json --figure $OUT/tune_iris.png
 fi
 if [ "$1" != "--judge-only" ]; then
-  python -m localrule refine --minutes 0 --final-seeds 0 --out runs/beyond/default   # the shipped recipe
+  # round 4's recipe (refine's default in rounds 4-6; since round 7 the default starts with a clock)
+  F="python -m localrule refine --minutes 0 --final-seeds 0 --start rmsprop-flat"
+  $F --out runs/beyond/default
   cp runs/beyond/default/rule.npz runs/beyond/default/history.json runs/beyond/default/objective.png \
      runs/beyond/default/update_vs_*.png $OUT/
   # the arms (made before the pool and the robust objective became the defaults: pinned off here)
@@ -123,7 +125,9 @@ r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
 r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0}
 r.meta["own_rate"] = 0.2
 r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
-  # ... and the shipped recipe's search from it, the clock searched too
+  # ... and the shipped recipe's search from it, the clock searched too: refine's default since
+  # round 7 (`--start rmsprop-flat-clock` is this start: `refine --minutes 0 --generations 3` gave the
+  # same bytes both ways)
   python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_rmsprop_flat0_anneal.npz \
      --adapt scale+anneal --out runs/beyond/flat0-anneal --no-figures
   cp runs/beyond/flat0-anneal/rule.npz $OUT/rule_flat0_anneal_search.npz
@@ -134,17 +138,17 @@ r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
      --out runs/beyond/flat0-none-teachers-robust --no-figures
   cp runs/beyond/flat0-none-teachers-robust/rule.npz $OUT/rule_flat0_none_teachers_robust.npz
   # ... and the shipped recipe with the worst task weighed in (--objective worst), made after round 4
-  python -m localrule refine --minutes 0 --final-seeds 0 --objective worst --out runs/beyond/flat-worst --no-figures
+  $F --objective worst --out runs/beyond/flat-worst --no-figures
   cp runs/beyond/flat-worst/rule.npz $OUT/rule_flat_worst.npz
   # ... and with 4 seeds per task per generation instead of 2 (a less noisy objective), after round 4
-  python -m localrule refine --minutes 0 --final-seeds 0 --seeds-per-task 4 --out runs/beyond/flat-seeds4 --no-figures
+  $F --seeds-per-task 4 --out runs/beyond/flat-seeds4 --no-figures
   cp runs/beyond/flat-seeds4/rule.npz $OUT/rule_flat_seeds4.npz
   # ... and with each run's error rate weighed in (--objective accuracy), after round 4
-  python -m localrule refine --minutes 0 --final-seeds 0 --objective accuracy --out runs/beyond/flat-accuracy --no-figures
+  $F --objective accuracy --out runs/beyond/flat-accuracy --no-figures
   cp runs/beyond/flat-accuracy/rule.npz $OUT/rule_flat_accuracy.npz
   # ... and the shipped recipe itself from two more CMA-ES seeds
   for s in 1 2; do
-    python -m localrule refine --minutes 0 --final-seeds 0 --seed $s --out runs/beyond/flat-seed$s --no-figures
+    $F --seed $s --out runs/beyond/flat-seed$s --no-figures
     cp runs/beyond/flat-seed$s/rule.npz $OUT/rule_flat_seed$s.npz
   done
   cp runs/beyond/rmsprop-scale/rule.npz $OUT/rule_rmsprop_scale.npz
