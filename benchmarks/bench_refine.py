@@ -4,8 +4,8 @@
     python benchmarks/bench_refine.py [--json FILE]
 
 One generation = every member of the population trains every meta-training task on 2 seeds.
-Measured on the shipped stage (``--start rmsprop-flat --adapt scale``): population 8 and 16 on the
-default meta-training set, and the shipped recipe's generations (that set plus two teachers of the
+Measured on the default stage (``--start rmsprop-flat-clock --adapt scale+anneal``): population 8
+and 16 on the default meta-training set, and the default recipe's generations (that set plus two teachers of the
 24-teacher pool, which differ from generation to generation); one task of growing net size; numba
 on 1 and 2 threads; and members sent to a 2-worker Dask LocalCluster (if installed).
 Each figure is the median of 2 generations (the pool's: of its first 6) after an untimed warm-up.
@@ -35,7 +35,7 @@ def problem(train_texts, popsize, rule):
     specs = [refine.parse_spec(t) for t in train_texts]
     bases = [refine.Baseline(1.0, 0.0, None) for _ in specs]  # the baseline does not change the cost
     theta = refine.flatten(rule)
-    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(0.1 / 0.23), adapt="scale")
+    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(0.2 / 0.23), adapt=refine.default_adapt(rule))
     rng = np.random.default_rng(0)
     pop = [0.05 * rng.standard_normal(space.dim) for _ in range(popsize)]
     return space, pop, specs, bases
@@ -59,7 +59,8 @@ def main():
     ap.add_argument("--json", default=str(HERE / "refine_results.json"))
     args = ap.parse_args()
     rule = refine.imitation_rule()
-    rule.meta["adapt"] = dict(refine.RMSPROP_FLAT)   # the shipped start: --start rmsprop-flat --adapt scale
+    stage, _ = next(iter(refine.STARTS.values()))   # the default start (its γ does not change the cost)
+    rule.meta["adapt"] = dict(stage)
     pool = refine.random_teacher_specs(refine.DEFAULT_TEACHERS)
     out = {"load_before": os.getloadavg()}
     rows = []
@@ -70,8 +71,8 @@ def main():
             rows.append(("default meta-training set", pop, threads, "numba", s))
             print(f"default set, population {pop}, {threads} thread(s): {s:.2f} s/generation", flush=True)
         s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule), reps=6, pool=pool)
-        rows.append(("default set + 2 pool teachers (shipped recipe)", 16, threads, "numba", s))
-        print(f"shipped recipe (default set + 2 pool teachers), population 16, {threads} thread(s): "
+        rows.append(("default set + 2 pool teachers (default recipe)", 16, threads, "numba", s))
+        print(f"default recipe (default set + 2 pool teachers), population 16, {threads} thread(s): "
               f"{s:.2f} s/generation", flush=True)
     numba.set_num_threads(2)
     for net in ("teacher@1:4,4,2:30", "teacher@1:4,16,2:30", "teacher@1:8,16,16,4:30"):

@@ -206,3 +206,9 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM5 --json $OUT/confirm5_a
 python -m localrule judge --seeds 100 --heldout $CONFIRM6 --json $OUT/confirm6_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   | tee $OUT/confirm6_100.txt
+# round 7 (random shapes, fixed before anything of the session that judged it), the same four rules
+python -m localrule judge --seeds 100 --heldout $CONFIRM7 --json $OUT/confirm7_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  | tee $OUT/confirm7_100.txt
+# the clocked family's ceiling on the tasks where neither clocked rule reached 2x (γ, τ tuned per task)
+python docs/beyond/scan_ceiling.py | tee $OUT/scan_ceiling.txt
