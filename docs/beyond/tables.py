@@ -169,14 +169,14 @@ if __name__ == "__main__":
     # A.json&B.json: A's rules on A's tasks, then on B's)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
     # two, the arms after round 4 beside the shipped rule, every task on 100 seeds, round 5, the
-    # clock beside them, and round 6
+    # clock beside them, and rounds 6 and 7
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
         "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json",
         "heldout100.json", "teachers100.json&heldout100.json", "confirm5_100.json",
         "teachers100.json&heldout100.json+anneal100.json", "confirm5_100.json+confirm5_anneal100.json",
-        "confirm6_100.json")]
+        "confirm6_100.json", "confirm7_100.json")]
     tuned()
     print()
     heldout(paths[0])
