@@ -35,7 +35,8 @@
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
 #   after round 4 on all 23 tasks; every task on 100 seeds (shipped rule and its start); round 5
 #   on 100 seeds (fresh tasks fixed before the session that judged them had seen any result); the
-#   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds.
+#   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
+#   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
