@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from localrule import kernels, learner, reference, runs, tasks  # noqa: E402
+from localrule import learner, reference, runs, tasks  # noqa: E402
 from localrule.experiments import EXPERIMENTS  # noqa: E402
 from localrule.layout import init_params, n_weights  # noqa: E402
 

@@ -22,19 +22,21 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ]): each neuron's (Δw, Δθ)
-#: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected),
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k]): each neuron's (Δw, Δθ)
+#: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected); with
+#: k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
 #: and, for τ > 0, multiplied by (1 + t/τ)^(-1/2), t the neuron's count of its own updates (a
 #: clock every neuron keeps: large steps early, small ones late, where online steps make J(t)
 #: jump); then every link's update is a running mean of its own (decay β: the link's previous update).
-#: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron)].
-#: Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves rule (5) exact.
-ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL = 0, 1, 2, 3, 4, 5
-ADAPT_SIZE = 6
+#: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
+#: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
+#: rule (5) exact.
+ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
+ADAPT_SIZE = 7
 
 
 def adapt_state_size(n_weights: int, n_biases: int) -> int:
-    return 1 + 2 * n_biases + n_weights
+    return 1 + 2 * n_biases + 2 * n_weights
 
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
@@ -464,6 +466,8 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
     nb, nw = db.shape[0], dw.shape[0]
     p, b2, eps, bm = adapt[ADAPT_P], adapt[ADAPT_BETA2], adapt[ADAPT_EPS], adapt[ADAPT_MOMENTUM]
     tau = adapt[ADAPT_ANNEAL]
+    link = adapt[ADAPT_LINK] != 0.0
+    lv = 1 + 2 * nb + nw   # where the per-link scales start in state
     if p != 0.0:
         corr = 1.0 - b2 ** t
         for l in range(sizes.shape[0] - 1):
@@ -477,6 +481,11 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
                 db[q] *= f
                 row = woff[l] + i * nin
                 for j in range(nin):
+                    if link:
+                        g = dw[row + j] / rate if rate != 0.0 else 0.0
+                        v = b2 * state[lv + row + j] + (1.0 - b2) * g * g
+                        state[lv + row + j] = v
+                        f = (v / corr + eps * eps) ** (-0.5 * p)
                     dw[row + j] *= f
     if tau > 0.0:
         f = (1.0 + t / tau) ** -0.5
@@ -521,7 +530,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
-    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 2 * b.shape[0] + w.shape[0]):
+    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 2 * b.shape[0] + 2 * w.shape[0]):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])

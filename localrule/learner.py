@@ -182,13 +182,14 @@ class Rule:
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have neither).
-ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0}
+ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ] from a rule's ``meta["adapt"]``, refused unless each is a finite number
-    in range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1], τ
-    ("anneal", in steps, optional: 0, none) in [0, 10¹²)."""
+    """[p, β2, ε, β, q, τ, k] from a rule's ``meta["adapt"]``, refused unless each is a finite
+    number in range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1], τ
+    ("anneal", in steps, optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per
+    neuron) 0 or 1 (per link)."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]
@@ -203,7 +204,10 @@ def adapt_params(a) -> np.ndarray:
     tau = a.get("anneal", ADAPT_OPTIONAL["anneal"])
     if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and 0 <= tau < 1e12):
         raise ValueError("adapt's anneal must be a number of steps in [0, 1e12) (0: none)")
-    return np.array(v + [q, tau], float)
+    k = a.get("link", ADAPT_OPTIONAL["link"])
+    if not (isinstance(k, (int, float)) and not isinstance(k, bool) and k in (0, 1)):
+        raise ValueError("adapt's link must be 0 (a |δ| scale per neuron) or 1 (per link)")
+    return np.array(v + [q, tau, k], float)
 
 
 def _enough_rows(n: int) -> None:

@@ -62,14 +62,16 @@ def gradient(sizes, w, b, x, y):
     return gw, gb
 
 
-def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0):
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
-    each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ²,
-    then every update replaced by the bias-corrected running mean of its own past updates; rule
-    (5)'s f' flattened by ``flat``; with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2)."""
+    each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
+    ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
+    the bias-corrected running mean of its own past updates; rule (5)'s f' flattened by ``flat``;
+    with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
+    vw = [np.zeros_like(W) for W in Ws]
     mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
     J, t = [error(Ws, bs, X, Y)], 0
     for _ in range(cycles):
@@ -82,7 +84,9 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                 if p:
                     v[k] = beta2 * v[k] + (1 - beta2) * d * d
                     f = (v[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p)
-                    uw, ub = uw * f[:, None], ub * f
+                    vw[k] = beta2 * vw[k] + (1 - beta2) * np.outer(d, xin) ** 2
+                    fw = (vw[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p) if link else f[:, None]
+                    uw, ub = uw * fw, ub * f
                 if anneal:
                     uw, ub = uw * (1 + t / anneal) ** -0.5, ub * (1 + t / anneal) ** -0.5
                 if momentum:

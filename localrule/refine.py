@@ -236,8 +236,9 @@ class Space:
             q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
         if "anneal" in use:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
-        clock = {"anneal": tau} if tau else {}   # a rule without one writes the bytes it always did
-        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **clock}}
+        # a rule without a clock or link scales writes the bytes it always did
+        extra = {**({"anneal": tau} if tau else {}), **({"link": a["link"]} if a["link"] else {})}
+        rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate
 
 
@@ -561,9 +562,10 @@ def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
     if rule.adapt.shape[0]:  # the stage's factor on a neuron's update vs its running |δ| scale
         p, eps = rule.adapt[kernels.ADAPT_P], rule.adapt[kernels.ADAPT_EPS]
         scale = np.logspace(-8, 0, 81)
+        whose, what = ("link", "|δ·x|") if rule.adapt[kernels.ADAPT_LINK] else ("neuron", "|δ|")
         paths.append(metric_vs_x(Path(out) / "update_vs_scale.png",
-                                 f"adaptive stage: the step γ·(s² + ε²)^(-p/2) ÷ {PAPER_RATE} vs the neuron's running "
-                                 f"|δ| scale s (p {p:.2f}, ε {eps:.2g})", "running |δ| scale s (RMS)",
+                                 f"adaptive stage: the step γ·(s² + ε²)^(-p/2) ÷ {PAPER_RATE} vs the {whose}'s running "
+                                 f"{what} scale s (p {p:.2f}, ε {eps:.2g})", f"running {what} scale s (RMS)",
                                  "step ÷ backprop's at γ 0.23",
                                  {"refined": (scale, rate * (scale ** 2 + eps ** 2) ** (-p / 2) / PAPER_RATE)},
                                  logx=True, logy=True))

@@ -10,9 +10,10 @@ from localrule import learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
-def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0) -> learner.Rule:
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
-    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal}
+    rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
+                          "link": link}
     return rule
 
 
@@ -23,14 +24,17 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat,anneal", [(1.0, 0.0, 1.0, 0.0), (0.5, 0.7, 1.0, 0.0), (0.0, 0.5, 1.0, 0.0),
-                                                    (0.0, 0.0, 0.3, 0.0), (1.0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0),
-                                                    (0.0, 0.6, 1.0, 3.0)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal):
+@pytest.mark.parametrize("p,momentum,flat,anneal,link", [
+    (1.0, 0.0, 1.0, 0.0, 0), (0.5, 0.7, 1.0, 0.0, 0), (0.0, 0.5, 1.0, 0.0, 0), (0.0, 0.0, 0.3, 0.0, 0),
+    (1.0, 0.0, 0.0, 0.0, 0), (1.0, 0.0, 0.0, 7.0, 0), (0.0, 0.6, 1.0, 3.0, 0),
+    (1.0, 0.0, 0.0, 7.0, 1), (0.5, 0.7, 1.0, 0.0, 1), (1.0, 0.0, 1.0, 0.0, 1)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
-    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal)
-    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal))
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal,
+                                          bool(link))
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal,
+                                                                   link=link))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -72,6 +76,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": 1e13},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": True},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "anneal": "slow"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": 0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": 2},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": "yes"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "other": 0.1},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
@@ -91,18 +100,32 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    for adapt, state in ((np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0]), np.zeros(3)), (np.array([1.0, 0.9]), np.zeros(13)),
-                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(13)), (np.array([1.0, 0.9, 1e-3, 0.0, 1.0]), np.zeros(13))):
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0])
+    for adapt, state in ((ok, np.zeros(3)), (ok, np.zeros(13)), (np.array([1.0, 0.9]), np.zeros(19)),
+                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(19)), (ok[:6], np.zeros(19))):
         with pytest.raises(ValueError):
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
                                   np.empty(0), adapt, state)
-    assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 13
+    assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 19   # t, v and m_θ per neuron, m_w and v per link
 
 
-def test_a_rule_file_made_before_flat_and_anneal_loads_with_rule_5_exact_and_no_clock(tmp_path):
+def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0])
+
+
+def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
+    """With every x_j = 1 a link's update is its neuron's δ, so the per-link running scale is the
+    neuron's: the two stages must give the same run."""
+    task = tasks.Task("ones", np.ones((3, 2)), np.array([[0.9], [0.2], [0.6]]))
+    sizes = (2, 1)
+    per = {k: runs.train(task, sizes, 0.1, 15, 4, rule=adaptive_oracle(1.0, anneal=50.0, link=k)) for k in (0, 1)}
+    np.testing.assert_array_equal(per[0].w, per[1].w)
+    np.testing.assert_array_equal(per[0].J, per[1].J)
+    other = tasks.Task("halves", np.full((3, 2), 0.5), task.Y)   # x_j = 1/2: the link scale doubles the step
+    assert not np.allclose(runs.train(other, sizes, 0.1, 15, 4, rule=adaptive_oracle(1.0, link=0)).w,
+                           runs.train(other, sizes, 0.1, 15, 4, rule=adaptive_oracle(1.0, link=1)).w)
 
 
 def test_anneal_shrinks_step_t_by_its_clock():

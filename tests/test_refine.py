@@ -2,11 +2,12 @@
 
 import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from localrule import refine, tasks
+from localrule import kernels, refine, tasks
 from localrule.layout import UsageError
 from localrule.learner import Rule
 
@@ -170,8 +171,9 @@ def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(smal
     assert a["p"] == pytest.approx(0.7) and a["momentum"] == pytest.approx(0.2)
     # γ·(v̂ + ε²)^(-p/2) = γ0·(1 + v̂/ε²)^(-p/2): a neuron with tiny |δ| keeps the start's step
     assert rate * a["eps"] ** -a["p"] == pytest.approx(0.46)
-    assert rule.adapt.shape == (6,) and small_rule.meta.get("adapt") is None
-    assert rule.adapt[4] == 1.0 and rule.adapt[5] == 0.0 and "anneal" not in a   # rule (5) exact, no clock unless searched
+    assert rule.adapt.shape == (kernels.ADAPT_SIZE,) and small_rule.meta.get("adapt") is None
+    # rule (5) exact, no clock unless searched, scales per neuron
+    assert rule.adapt[4] == 1.0 and rule.adapt[5] == 0.0 == rule.adapt[6] and "anneal" not in a and "link" not in a
 
 
 def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
@@ -193,6 +195,10 @@ def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
     assert clock.dim == theta.shape[0] + 1 + 4 and clock.decode(z)[0].meta["adapt"]["anneal"] == refine.ANNEAL0
     z[-1] = math.log(2.0)
     assert clock.decode(z)[0].meta["adapt"]["anneal"] == pytest.approx(2 * refine.ANNEAL0)
+    assert "link" not in clock.decode(z)[0].meta["adapt"]   # a start without link scales writes none
+    linked = replace(small_rule, meta={**small_rule.meta, "adapt": {**refine.RMSPROP_FLAT_CLOCK, "link": 1}})
+    decoded = refine.Space(linked, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal").decode(z)[0]
+    assert decoded.meta["adapt"]["link"] == 1 and decoded.adapt[6] == 1.0   # kept: not a searched coordinate
 
 
 def test_judge_runs_the_baselines_once_for_several_rules():
@@ -256,7 +262,7 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert unclocked.meta["refined"]["rate"] in refine.START_RATES
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
-    assert Rule.load(plain / "rule.npz").adapt.shape == (6,)   # searched (--adapt scale), from the identity
+    assert Rule.load(plain / "rule.npz").adapt.shape == (kernels.ADAPT_SIZE,)   # searched (--adapt scale), from the identity
     assert Rule.load(plain / "rule.npz").meta["adapt"]["p"] == 0
     j = tmp_path / "j.json"
     assert main(["judge", "--rule", str(out / "rule.npz"), str(out / "rule.npz"), "--heldout", "or:2,2,1:10",
