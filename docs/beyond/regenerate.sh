@@ -30,6 +30,9 @@
 #     rule_rmsprop_flat0_anneal.npz  the unsearched start with a clock (hand-set: the pick of
 #                               `python docs/beyond/scan_clock.py`, ~15 min), made after round 5
 #     rule_flat0_anneal_search.npz   the shipped recipe's search from it, the clock searched too
+#                               (refine's default since round 7)
+#     rule_link_anneal.npz      the unsearched start with a clock and link scales (hand-set: the pick
+#                               of `python docs/beyond/scan_link.py`, ~1 h), made before round 8
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -135,6 +138,16 @@ r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
   python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_rmsprop_flat0_anneal.npz \
      --adapt scale+anneal --out runs/beyond/flat0-anneal --no-figures
   cp runs/beyond/flat0-anneal/rule.npz $OUT/rule_flat0_anneal_search.npz
+  # ... and the unclocked start with a clock and link scales (each link's update divided by its own
+  # running |δ·x| scale; γ 0.1, τ 1000: the most speed-ups ≥ 2x of `python docs/beyond/scan_link.py`,
+  # ~1 h, on 16 other seeds of the 57 round 1-7 tasks), made before round 8 was judged
+  python docs/beyond/scan_link.py | tee $OUT/scan_link.txt
+  python -c '
+from localrule.learner import Rule
+r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
+r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0, "link": 1}
+r.meta["own_rate"] = 0.1
+r.save("docs/beyond/rule_link_anneal.npz")'
   # (a search from the second under the robust objective, with the teacher pool, is the shipped
   # recipe above: started from rule_rmsprop_flat0.npz it gives rule.npz byte for byte)
   # ... and the same search with the stage fixed (p stays 1: every search so far drifted above it)
@@ -216,3 +229,14 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM7 --json $OUT/confirm7_1
   | tee $OUT/confirm7_100.txt
 # the clocked family's ceiling on the tasks where neither clocked rule reached 2x (γ, τ tuned per task)
 python docs/beyond/scan_ceiling.py | tee $OUT/scan_ceiling.txt
+# link scales: round 8 (fresh, random shapes) with all five rules; rounds 1-7 for the link rule alone
+python -m localrule judge --seeds 100 --heldout $CONFIRM8 --json $OUT/confirm8_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  $OUT/rule_link_anneal.npz | tee $OUT/confirm8_100.txt
+for r in 7 6 5; do
+  eval "TASKS=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_link100.json \
+    --rule $OUT/rule_link_anneal.npz | tee $OUT/confirm${r}_link100.txt
+done
+python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/link100.json \
+  --rule $OUT/rule_link_anneal.npz | tee $OUT/link100.txt
