@@ -32,7 +32,7 @@
 #     rule_flat0_anneal_search.npz   the shipped recipe's search from it, the clock searched too
 #                               (refine's default since round 7)
 #     rule_link_anneal.npz      the unsearched start with a clock and link scales (hand-set: the pick
-#                               of `python docs/beyond/scan_link.py`, ~1 h), made before round 8
+#                               of `python docs/beyond/scan_link.py`, ~25 min), made before round 8
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -140,7 +140,7 @@ r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
   cp runs/beyond/flat0-anneal/rule.npz $OUT/rule_flat0_anneal_search.npz
   # ... and the unclocked start with a clock and link scales (each link's update divided by its own
   # running |δ·x| scale; γ 0.1, τ 1000: the most speed-ups ≥ 2x of `python docs/beyond/scan_link.py`,
-  # ~1 h, on 16 other seeds of the 57 round 1-7 tasks), made before round 8 was judged
+  # ~25 min, on 16 other seeds of the 57 round 1-7 tasks), made before round 8 was judged
   python docs/beyond/scan_link.py | tee $OUT/scan_link.txt
   python -c '
 from localrule.learner import Rule
