@@ -181,7 +181,7 @@ class Rule:
 
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
-#: Optional keys and the value their absence means (older rule files have neither).
+#: Optional keys and the value their absence means (older rule files have none of them).
 ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0}
 
 

@@ -581,9 +581,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     Backprop is tuned on other seeds (``tuning.TUNE_SEED0``; past the grid's edge where its best γ
     lies there), then run on the judged seeds at its best γ for 4x the cycles, for the speed-up:
     cycles tuned backprop needs to reach the rule's median final J, divided by the rule's cycles
-    (a lower bound where it never does).  And
-    ``reach_share``: the share of the cycles the rule's median curve needs to first reach bp@best
-    γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
+    (a lower bound where it never does).  And ``reach_share``: the share of the cycles the rule's
+    median curve needs to first reach bp@best γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
     the two readings differ.  If a rule flattens rule (5), backprop with that flattening alone,
     tuned the same way, is a baseline too ("flat_bp").
     """

@@ -50,9 +50,11 @@ def test_identity_stage_changes_nothing_bit_for_bit():
     np.testing.assert_array_equal(r.w, bp.w)
 
 
-@pytest.mark.parametrize("order", ["fixed", "shuffle"])
-def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order):
-    task, sizes, rule = tasks.load_task("square"), (2, 4, 2), adaptive_oracle(0.8, momentum=0.6, flat=0.5)
+@pytest.mark.parametrize("order,link", [("fixed", 0), ("shuffle", 0), ("shuffle", 1)])
+def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order, link):
+    """Every part of the state (with link scales beside momentum, their slots must not overlap)."""
+    task, sizes = tasks.load_task("square"), (2, 4, 2)
+    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link)
     whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
     chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)

@@ -163,20 +163,60 @@ def spread(*paths):
                                         for r in rs) + " |")
 
 
+#: Where each rule of the goals table was judged on 100 seeds, rounds 1-8 (the same baselines and
+#: seeds in every file of a round: the judge is deterministic).
+GOALS = {
+    "rule": ("teachers100.json", "heldout100.json", "confirm5_100.json", "confirm6_100.json", "confirm7_100.json",
+             "confirm8_100.json"),
+    "rule_rmsprop_flat0": ("teachers100.json", "heldout100.json", "confirm5_100.json", "confirm6_100.json",
+                           "confirm7_100.json", "confirm8_100.json"),
+    "rule_rmsprop_flat0_anneal": ("anneal100.json", "confirm5_anneal100.json", "confirm6_100.json",
+                                  "confirm7_100.json", "confirm8_100.json"),
+    "rule_flat0_anneal_search": ("anneal100.json", "confirm5_anneal100.json", "confirm6_100.json",
+                                 "confirm7_100.json", "confirm8_100.json"),
+    "rule_link_anneal": ("link100.json", "confirm5_link100.json", "confirm6_link100.json", "confirm7_link100.json",
+                         "confirm8_100.json"),
+}
+
+
+def goals():
+    """The verdicts of every 100-seed judge, summed over rounds 1-8 per rule (the README's table
+    "Against the goals"); "fresh" = the rounds fixed before the rule was made or chosen."""
+    fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
+                  "rule_link_anneal": 8}
+    print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
+          "diverged | speed-up ≥ 2x on fresh rounds |")
+    print("|---|---|---|---|---|---|---|")
+    for name, files in GOALS.items():
+        tasks = []
+        for f in files:
+            d = json.loads((HERE / f).read_text())
+            rnd = 8 if f.startswith("confirm8") else 7 if f.startswith("confirm7") else 6 if f.startswith("confirm6") \
+                else 5 if f.startswith("confirm5") else 4
+            tasks += [(rnd, d["seeds"], t) for r in d["rules"] if r["name"] == name for t in r["tasks"]]
+        fresh = [t for rnd, _, t in tasks if rnd >= fresh_from[name]]
+        ts = [t for _, _, t in tasks]
+        n = len(ts)
+        print(f"| {name} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{n} "
+              f"| {sum(t['ratio_ci'][0] > 1 for t in ts)} | {sum(t['ratio_ci'][1] < 1 for t in ts)} "
+              f"| {sum(t['speedup'] >= 2 for t in ts)}/{n} | {sum(t['rule']['diverged'] for t in ts)}/"
+              f"{sum(s for _, s, _ in tasks)} | {sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |")
+
+
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A;
     # A.json&B.json: A's rules on A's tasks, then on B's)
     # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
     # two, the arms after round 4 beside the shipped rule, every task on 100 seeds, round 5, the
-    # clock beside them, and rounds 6 and 7
+    # clock beside them, rounds 6 and 7, round 8 (link scales); then the goals table
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
         "confirm_all.json+confirm_worst.json", "confirm_all.json@rule+confirm_arms.json", "teachers100.json",
         "heldout100.json", "teachers100.json&heldout100.json", "confirm5_100.json",
         "teachers100.json&heldout100.json+anneal100.json", "confirm5_100.json+confirm5_anneal100.json",
-        "confirm6_100.json", "confirm7_100.json")]
+        "confirm6_100.json", "confirm7_100.json", "confirm8_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -191,3 +231,8 @@ if __name__ == "__main__":
             by_task(*parts)
         else:
             ablation(p)
+    if not sys.argv[1:]:
+        print()
+        print("goals:")
+        print()
+        goals()
