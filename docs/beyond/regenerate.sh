@@ -33,6 +33,7 @@
 #                               (refine's default since round 7)
 #     rule_link_anneal.npz      the unsearched start with a clock and link scales (hand-set: the pick
 #                               of `python docs/beyond/scan_link.py`, ~25 min), made before round 8
+#     rule_link_search.npz      refine's default search from it (made after round 8 was judged)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -149,6 +150,10 @@ r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
 r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0, "link": 1}
 r.meta["own_rate"] = 0.1
 r.save("docs/beyond/rule_link_anneal.npz")'
+  # ... and refine's default search from it (the clock searched, link scales kept), made after round 8
+  python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_link_anneal.npz \
+     --out runs/beyond/link-search --no-figures
+  cp runs/beyond/link-search/rule.npz $OUT/rule_link_search.npz
   # (a search from the second under the robust objective, with the teacher pool, is the shipped
   # recipe above: started from rule_rmsprop_flat0.npz it gives rule.npz byte for byte)
   # ... and the same search with the stage fixed (p stays 1: every search so far drifted above it)
@@ -241,3 +246,11 @@ for r in 7 6 5; do
 done
 python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/link100.json \
   --rule $OUT/rule_link_anneal.npz | tee $OUT/link100.txt
+# the search from it, on every round (round 8 first: no round played a part in the search)
+for r in 8 7 6 5; do
+  eval "TASKS=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_link_search100.json \
+    --rule $OUT/rule_link_search.npz | tee $OUT/confirm${r}_link_search100.txt
+done
+python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/link_search100.json \
+  --rule $OUT/rule_link_search.npz | tee $OUT/link_search100.txt

@@ -176,6 +176,8 @@ GOALS = {
                                  "confirm7_100.json", "confirm8_100.json"),
     "rule_link_anneal": ("link100.json", "confirm5_link100.json", "confirm6_link100.json", "confirm7_link100.json",
                          "confirm8_100.json"),
+    "rule_link_search": ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
+                         "confirm7_link_search100.json", "confirm8_link_search100.json"),
 }
 
 
@@ -183,7 +185,7 @@ def goals():
     """The verdicts of every 100-seed judge, summed over rounds 1-8 per rule (the README's table
     "Against the goals"); "fresh" = the rounds fixed before the rule was made or chosen."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
-                  "rule_link_anneal": 8}
+                  "rule_link_anneal": 8, "rule_link_search": 9}   # 9: made after every round was seen
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|")
@@ -200,7 +202,8 @@ def goals():
         print(f"| {name} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{n} "
               f"| {sum(t['ratio_ci'][0] > 1 for t in ts)} | {sum(t['ratio_ci'][1] < 1 for t in ts)} "
               f"| {sum(t['speedup'] >= 2 for t in ts)}/{n} | {sum(t['rule']['diverged'] for t in ts)}/"
-              f"{sum(s for _, s, _ in tasks)} | {sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |")
+              f"{sum(s for _, s, _ in tasks)} | "
+              + (f"{sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |" if fresh else "— |"))
 
 
 if __name__ == "__main__":
