@@ -84,7 +84,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                 if p:
                     v[k] = beta2 * v[k] + (1 - beta2) * d * d
                     f = (v[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p)
-                    vw[k] = beta2 * vw[k] + (1 - beta2) * np.outer(d, xin) ** 2
+                    if link:
+                        vw[k] = beta2 * vw[k] + (1 - beta2) * np.outer(d, xin) ** 2
                     fw = (vw[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p) if link else f[:, None]
                     uw, ub = uw * fw, ub * f
                 if anneal:

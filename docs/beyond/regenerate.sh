@@ -239,18 +239,18 @@ python docs/beyond/scan_ceiling.py | tee $OUT/scan_ceiling.txt
 python -m localrule judge --seeds 100 --heldout $CONFIRM8 --json $OUT/confirm8_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz | tee $OUT/confirm8_100.txt
-for r in 7 6 5; do
-  eval "TASKS=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_link100.json \
-    --rule $OUT/rule_link_anneal.npz | tee $OUT/confirm${r}_link100.txt
-done
-python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/link100.json \
-  --rule $OUT/rule_link_anneal.npz | tee $OUT/link100.txt
+# one rule alone, 100 seeds, on the given rounds (confirmR_NAME100.json) and on rounds 1-4 (NAME100.json)
+judge_rounds() {   # RULE NAME ROUND...
+  rule=$1 name=$2
+  shift 2
+  for r in "$@"; do
+    eval "TASKS=\$CONFIRM$r"
+    python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_${name}100.json \
+      --rule $rule | tee $OUT/confirm${r}_${name}100.txt
+  done
+  python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/${name}100.json \
+    --rule $rule | tee $OUT/${name}100.txt
+}
+judge_rounds $OUT/rule_link_anneal.npz link 7 6 5
 # the search from it, on every round (round 8 first: no round played a part in the search)
-for r in 8 7 6 5; do
-  eval "TASKS=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_link_search100.json \
-    --rule $OUT/rule_link_search.npz | tee $OUT/confirm${r}_link_search100.txt
-done
-python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/link_search100.json \
-  --rule $OUT/rule_link_search.npz | tee $OUT/link_search100.txt
+judge_rounds $OUT/rule_link_search.npz link_search 8 7 6 5

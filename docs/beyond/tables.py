@@ -193,8 +193,7 @@ def goals():
         tasks = []
         for f in files:
             d = json.loads((HERE / f).read_text())
-            rnd = 8 if f.startswith("confirm8") else 7 if f.startswith("confirm7") else 6 if f.startswith("confirm6") \
-                else 5 if f.startswith("confirm5") else 4
+            rnd = int(f[len("confirm")]) if f.startswith("confirm") else 4   # confirmR_...; rounds 1-4 otherwise
             tasks += [(rnd, d["seeds"], t) for r in d["rules"] if r["name"] == name for t in r["tasks"]]
         fresh = [t for rnd, _, t in tasks if rnd >= fresh_from[name]]
         ts = [t for _, _, t in tasks]
