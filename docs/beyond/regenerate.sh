@@ -63,6 +63,9 @@ CONFIRM7="teacher@7000:2,7,10,11,4:40 teacher@7001:5,6,5,3,2:100 teacher@7002:8,
 # round 8 was fixed (2026-12-06, 04:23 UTC) before any result of a per-link scale scan was seen:
 # ten teachers drawn by `random_teacher_specs(10, 8000)` and four data-set set-ups
 CONFIRM8="teacher@8000:5,4,2:100 teacher@8001:8,7,10,10,1:60 teacher@8002:7,11,2,4,3:40 teacher@8003:9,6,4:40:shuffle teacher@8004:5,7,1:60 teacher@8005:9,3,8,1:100:shuffle teacher@8006:2,8,9,2:60:shuffle teacher@8007:2,11,3,12,4:60 teacher@8008:10,8,1:100 teacher@8009:8,3,7,1:60:shuffle wine:13,7,3:150 iris:4,7,3:200:shuffle moons:2,5,5,1:400:shuffle xor:2,4,4,1:2000"
+# round 9 was fixed (2026-12-06, 07:20 UTC) before any run of that session: ten teachers drawn by
+# `random_teacher_specs(10, 9000)` and four data-set set-ups; fresh for every rule made before it
+CONFIRM9="teacher@9000:3,4,4,1:60 teacher@9001:10,2,3,6,1:60 teacher@9002:8,12,8,1:60:shuffle teacher@9003:6,5,10,3:40 teacher@9004:3,8,8,9,4:40 teacher@9005:8,4,4:40:shuffle teacher@9006:3,4,3:40 teacher@9007:4,5,5,9,3:100:shuffle teacher@9008:4,3,2:100:shuffle teacher@9009:6,5,2:60:shuffle wine:13,4,4,3:200:shuffle iris:4,9,3:300 moons:2,7,1:500:shuffle xor:2,5,5,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
