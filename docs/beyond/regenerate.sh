@@ -40,7 +40,8 @@
 #   after round 4 on all 23 tasks; every task on 100 seeds (shipped rule and its start); round 5
 #   on 100 seeds (fresh tasks fixed before the session that judged them had seen any result); the
 #   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
-#   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min).
+#   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
+#   scales on round 8 and every round; round 9; the link stage's ceiling with momentum (~20 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -257,3 +258,9 @@ judge_rounds() {   # RULE NAME ROUND...
 judge_rounds $OUT/rule_link_anneal.npz link 7 6 5
 # the search from it, on every round (round 8 first: no round played a part in the search)
 judge_rounds $OUT/rule_link_search.npz link_search 8 7 6 5
+# round 9 (fresh for every rule, random shapes): all six rules on 100 seeds
+python -m localrule judge --seeds 100 --heldout $CONFIRM9 --json $OUT/confirm9_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm9_100.txt
+# would momentum raise the ceiling? the link stage per task, with and without β1 0.9
+python docs/beyond/scan_momentum.py | tee $OUT/scan_momentum.txt
