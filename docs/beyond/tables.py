@@ -183,12 +183,14 @@ GOALS = {
 
 def goals():
     """The verdicts of every 100-seed judge, summed over rounds 1-9 per rule (the README's table
-    "Against the goals"); "fresh" = the rounds fixed before the rule was made or chosen."""
+    "Against the goals"); "fresh" = the rounds fixed before the rule was made or chosen.  A rule
+    that stalls with backprop but a hair lower counts as ≥ 4x faster (backprop never gets there),
+    so the speed-ups of rules ending at least 1% lower are counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
-          "diverged | speed-up ≥ 2x on fresh rounds |")
-    print("|---|---|---|---|---|---|---|")
+          "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, files in GOALS.items():
         tasks = []
         for f in files:
@@ -200,7 +202,8 @@ def goals():
         n = len(ts)
         print(f"| {name} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{n} "
               f"| {sum(t['ratio_ci'][0] > 1 for t in ts)} | {sum(t['ratio_ci'][1] < 1 for t in ts)} "
-              f"| {sum(t['speedup'] >= 2 for t in ts)}/{n} | {sum(t['rule']['diverged'] for t in ts)}/"
+              f"| {sum(t['speedup'] >= 2 for t in ts)}/{n} | {sum(t['speedup'] >= 2 and t['ratio_vs_best'] <= 0.99 for t in ts)} "
+              f"| {sum(t['rule']['diverged'] for t in ts)}/"
               f"{sum(s for _, s, _ in tasks)} | "
               + (f"{sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |" if fresh else "— |"))
 
