@@ -67,6 +67,9 @@ CONFIRM8="teacher@8000:5,4,2:100 teacher@8001:8,7,10,10,1:60 teacher@8002:7,11,2
 # round 9 was fixed (2026-12-06, 07:20 UTC) before any run of that session: ten teachers drawn by
 # `random_teacher_specs(10, 9000)` and four data-set set-ups; fresh for every rule made before it
 CONFIRM9="teacher@9000:3,4,4,1:60 teacher@9001:10,2,3,6,1:60 teacher@9002:8,12,8,1:60:shuffle teacher@9003:6,5,10,3:40 teacher@9004:3,8,8,9,4:40 teacher@9005:8,4,4:40:shuffle teacher@9006:3,4,3:40 teacher@9007:4,5,5,9,3:100:shuffle teacher@9008:4,3,2:100:shuffle teacher@9009:6,5,2:60:shuffle wine:13,4,4,3:200:shuffle iris:4,9,3:300 moons:2,7,1:500:shuffle xor:2,5,5,1:2000"
+# round 10 was fixed (2026-12-06, 07:29 UTC) after the first four rows of scan_momentum.py (rounds
+# 1-4) and before any rule with momentum was picked: `random_teacher_specs(10, 10000)` and four data sets
+CONFIRM10="teacher@10000:5,7,2:60:shuffle teacher@10001:3,8,3,11,2:100:shuffle teacher@10002:10,6,7,1:40 teacher@10003:4,12,8,9,1:40 teacher@10004:9,2,2,1:100:shuffle teacher@10005:8,4,3,12,4:60:shuffle teacher@10006:6,11,3:100:shuffle teacher@10007:10,5,4,8,3:40 teacher@10008:2,10,2:60:shuffle teacher@10009:7,12,10,9,3:40:shuffle wine:13,11,3:150 iris:4,11,3:200:shuffle moons:2,9,1:400 xor:2,7,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
