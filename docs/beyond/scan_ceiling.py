@@ -9,18 +9,9 @@ much lower backprop's own median J is at twice the cycles (what a 2x speed-up as
     python docs/beyond/scan_ceiling.py
 """
 
-import json
-from pathlib import Path
-
-import numpy as np
-
-from localrule.learner import Rule
 from localrule.refine import parse_spec
-from localrule.runs import train_seeds
-from localrule.tuning import cycles_to_reach, median_curve
+from scanning import bp_curve, final_and_speedup, judged, with_adapt
 
-HERE = Path(__file__).resolve().parent
-SEEDS = [5000 + k for k in range(16)]
 RATES = (0.1, 0.2, 0.4, 0.8, 1.6)
 TAUS = (30.0, 100.0, 300.0, 1000.0, 0.0)   # τ 0: no clock
 CLOCKED = ("rule_rmsprop_flat0_anneal", "rule_flat0_anneal_search")
@@ -31,38 +22,29 @@ def short_tasks():
     """(task text, bp@best γ, the clocked rules' judged speed-ups) of every 100-seed task where
     both clocked rules had speed-up < 2."""
     out = []
-    for name in JUDGED:
-        rules = {r["name"]: r["tasks"] for r in json.loads((HERE / name).read_text())["rules"]}
-        for k, t in enumerate(rules[CLOCKED[0]]):
-            speedups = [rules[c][k]["speedup"] for c in CLOCKED]
-            if max(speedups) < 2 and t["task"] not in [o[0] for o in out]:
-                out.append((t["task"], t["bp_best"]["rate"], speedups))
+    for t, u in zip(*(judged(JUDGED, c) for c in CLOCKED)):
+        if max(t["speedup"], u["speedup"]) < 2 and t["task"] not in [o[0] for o in out]:
+            out.append((t["task"], t["bp_best"]["rate"], (t["speedup"], u["speedup"])))
     return out
 
 
 def main():
-    start = Rule.load(HERE / "rule_rmsprop_flat0.npz")
     print("| task (cycles, order) | bp's J at the budget ÷ at 2x | judged speed-ups (hand-set, searched) "
           "| best speed-up on the grid | at γ, τ | ÷ bp@best γ there |")
     print("|---|---|---|---|---|---|")
     reached, tasks = 0, short_tasks()
-    for text, rate, judged in tasks:
+    for text, rate, speedups in tasks:
         s = parse_spec(text)
-        bp = median_curve(train_seeds(s.task, s.layers, rate, 4 * s.cycles, SEEDS, order=s.order))
+        bp = bp_curve(s, rate)
         best = (-1.0, None, None)
         for gamma in RATES:
             for tau in TAUS:
-                rule = Rule.load(HERE / "rule_rmsprop_flat0.npz")
-                rule.meta["adapt"] = {**start.meta["adapt"], **({"anneal": tau} if tau else {})}
-                final = float(np.median([r.J[-1] for r in train_seeds(s.task, s.layers, gamma, s.cycles, SEEDS, rule,
-                                                                       order=s.order)]))
-                reach = cycles_to_reach(bp, final)
-                speedup = 4.0 if reach is None else reach / s.cycles
+                final, speedup = final_and_speedup(s, bp, with_adapt("rule_rmsprop_flat0", anneal=tau), gamma)
                 if speedup > best[0]:
                     best = (speedup, (gamma, tau), final / bp[s.cycles])
         reached += best[0] >= 2
         print(f"| {s.label} ({s.cycles}, {s.order}) | {bp[s.cycles] / bp[2 * s.cycles]:.3g} | "
-              f"{judged[0]:.2f}, {judged[1]:.2f} | "
+              f"{speedups[0]:.2f}, {speedups[1]:.2f} | "
               f"{'>= ' if best[0] == 4.0 else ''}{best[0]:.2f}x | {best[1][0]:g}, {best[1][1]:g} | {best[2]:.3g} |",
               flush=True)
     print(f"\nreached 2x with γ and τ tuned per task: {reached} of {len(tasks)}")

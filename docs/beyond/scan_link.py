@@ -9,18 +9,11 @@ About 25 minutes on 2 cores.
     python docs/beyond/scan_link.py
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 
-from localrule.learner import Rule
 from localrule.refine import parse_spec
-from localrule.runs import train_seeds
-from localrule.tuning import cycles_to_reach, median_curve
+from scanning import bp_curve, final_and_speedup, judged, with_adapt
 
-HERE = Path(__file__).resolve().parent
-SEEDS = [5000 + k for k in range(16)]
 #: name: (γ, τ, link)
 GRID = {"neuron g0.2 t1k": (0.2, 1e3, 0), "link g0.05 t1k": (0.05, 1e3, 1), "link g0.07 t1k": (0.07, 1e3, 1),
         "link g0.1 t1k": (0.1, 1e3, 1), "link g0.15 t1k": (0.15, 1e3, 1), "link g0.1 t300": (0.1, 300.0, 1),
@@ -29,9 +22,7 @@ JUDGED = ("anneal100.json", "confirm5_anneal100.json", "confirm6_100.json", "con
 
 
 def main():
-    tasks = [(t["task"], t["bp_best"]["rate"]) for n in JUDGED
-             for t in json.loads((HERE / n).read_text())["rules"][-1]["tasks"]]
-    start = Rule.load(HERE / "rule_rmsprop_flat0.npz")
+    tasks = [(t["task"], t["bp_best"]["rate"]) for t in judged(JUDGED, "rule_flat0_anneal_search")]
     curves = {}
     print("| setting | no worse (median) | worst ÷ | speed-up ≥ 2x | geometric mean speed-up |")
     print("|---|---|---|---|---|")
@@ -41,15 +32,12 @@ def main():
         for text, rate in tasks:
             s = parse_spec(text)
             if text not in curves:
-                curves[text] = median_curve(train_seeds(s.task, s.layers, rate, 4 * s.cycles, SEEDS, order=s.order))
+                curves[text] = bp_curve(s, rate)
             bp = curves[text]
-            rule = Rule.load(HERE / "rule_rmsprop_flat0.npz")
-            rule.meta["adapt"] = {**start.meta["adapt"], "anneal": tau, **({"link": 1} if link else {})}
-            final = float(np.nanmedian([r.J[-1] for r in train_seeds(s.task, s.layers, gamma, s.cycles, SEEDS, rule,
-                                                                      order=s.order)]))
-            reach = cycles_to_reach(bp, final)
+            rule = with_adapt("rule_rmsprop_flat0", anneal=tau, **({"link": 1} if link else {}))
+            final, speedup = final_and_speedup(s, bp, rule, gamma)
             ratios.append(final / bp[s.cycles])
-            speedups.append(4.0 if reach is None else reach / s.cycles)
+            speedups.append(speedup)
         r, sp = np.array(ratios), np.array(speedups)
         counts[name] = int(np.sum(sp >= 2))
         print(f"| {name} | {np.sum(r <= 1)}/{len(r)} | {r.max():.3g} | {counts[name]}/{len(r)} | "

@@ -1,0 +1,42 @@
+"""What the hand scans share: 16 scan seeds (5000 on: not the judge's seeds), backprop's median
+J(t) at the judge's best γ for 4x the cycles, and a rule setting's median final J and its
+speed-up against that curve.  A diverged run counts as J = +inf, as in the judge."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from localrule.learner import Rule
+from localrule.runs import train_seeds
+from localrule.tuning import cycles_to_reach, median_curve
+
+HERE = Path(__file__).resolve().parent
+SEEDS = [5000 + k for k in range(16)]
+
+
+def judged(files, rule):
+    """Every task dict the judge wrote for ``rule`` in the given JSON files, in order."""
+    return [t for name in files for r in json.loads((HERE / name).read_text())["rules"] if r["name"] == rule
+            for t in r["tasks"]]
+
+
+def bp_curve(spec, rate):
+    """Backprop's per-cycle median J on the scan seeds, for 4x the task's cycles."""
+    return median_curve(train_seeds(spec.task, spec.layers, rate, 4 * spec.cycles, SEEDS, order=spec.order))
+
+
+def with_adapt(name, **adapt):
+    """The rule file ``name`` with some of its update stage's parameters replaced."""
+    rule = Rule.load(HERE / f"{name}.npz")
+    rule.meta["adapt"] = {**rule.meta["adapt"], **adapt}
+    return rule
+
+
+def final_and_speedup(spec, bp, rule, rate):
+    """(median final J, speed-up) of ``rule`` at γ ``rate``: the cycles backprop's curve ``bp``
+    needs to reach that J ÷ the task's cycles (4.0: not within 4x)."""
+    runs = train_seeds(spec.task, spec.layers, rate, spec.cycles, SEEDS, rule, order=spec.order)
+    final = float(np.median([r.J[-1] if np.isfinite(r.J[-1]) else np.inf for r in runs]))
+    reach = cycles_to_reach(bp, final)
+    return final, (4.0 if reach is None else reach / spec.cycles)
