@@ -31,11 +31,11 @@ import numba  # noqa: E402
 from localrule import refine  # noqa: E402
 
 
-def problem(train_texts, popsize, rule):
+def problem(train_texts, popsize, rule, rate):
     specs = [refine.parse_spec(t) for t in train_texts]
     bases = [refine.Baseline(1.0, 0.0, None) for _ in specs]  # the baseline does not change the cost
     theta = refine.flatten(rule)
-    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(0.2 / 0.23), adapt=refine.default_adapt(rule))
+    space = refine.Space(rule, theta, np.ones_like(theta), True, math.log(rate / refine.PAPER_RATE), adapt=refine.default_adapt(rule))
     rng = np.random.default_rng(0)
     pop = [0.05 * rng.standard_normal(space.dim) for _ in range(popsize)]
     return space, pop, specs, bases
@@ -59,7 +59,7 @@ def main():
     ap.add_argument("--json", default=str(HERE / "refine_results.json"))
     args = ap.parse_args()
     rule = refine.imitation_rule()
-    stage, _ = next(iter(refine.STARTS.values()))   # the default start (its γ does not change the cost)
+    stage, rate = next(iter(refine.STARTS.values()))   # the default start
     rule.meta["adapt"] = dict(stage)
     pool = refine.random_teacher_specs(refine.DEFAULT_TEACHERS)
     out = {"load_before": os.getloadavg()}
@@ -67,23 +67,23 @@ def main():
     for threads, pops in ((1, (8, 16)), (2, (8, 16))):
         numba.set_num_threads(threads)
         for pop in pops:
-            s = per_generation(*problem(refine.DEFAULT_TRAIN, pop, rule))
+            s = per_generation(*problem(refine.DEFAULT_TRAIN, pop, rule, rate))
             rows.append(("default meta-training set", pop, threads, "numba", s))
             print(f"default set, population {pop}, {threads} thread(s): {s:.2f} s/generation", flush=True)
-        s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule), reps=6, pool=pool)
+        s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule, rate), reps=6, pool=pool)
         rows.append(("default set + 2 pool teachers (default recipe)", 16, threads, "numba", s))
         print(f"default recipe (default set + 2 pool teachers), population 16, {threads} thread(s): "
               f"{s:.2f} s/generation", flush=True)
     numba.set_num_threads(2)
     for net in ("teacher@1:4,4,2:30", "teacher@1:4,16,2:30", "teacher@1:8,16,16,4:30"):
-        s = per_generation(*problem([net], 8, rule))
+        s = per_generation(*problem([net], 8, rule, rate))
         rows.append((net, 8, 2, "numba", s))
         print(f"{net}, population 8, 2 threads: {s:.2f} s/generation", flush=True)
     try:
         from distributed import Client, LocalCluster
         numba.set_num_threads(1)
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cl, Client(cl) as client:
-            s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule), client=client)
+            s = per_generation(*problem(refine.DEFAULT_TRAIN, 16, rule, rate), client=client)
         rows.append(("default meta-training set", 16, 2, "dask LocalCluster, 2 workers", s))
         print(f"default set, population 16, Dask LocalCluster 2 workers x 1 thread: {s:.2f} s/generation")
     except ImportError:
