@@ -674,10 +674,10 @@ def flat_backprop(rules) -> Rule | None:
     """Backprop with the first judged rule's flattened rule (5) (q < 1), nothing else of the rule:
     the baseline that says what the flat ingredient alone buys.  None if no rule flattens it."""
     for _, rule, _ in rules:
-        a = rule.meta.get("adapt") or {}
-        if a.get("flat", 1.0) < 1.0:
+        if rule.adapt.shape[0] and rule.adapt[kernels.ADAPT_FLAT] < 1.0:
             bp = Rule.oracle("rule6")
-            bp.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0, "flat": a["flat"]}
+            bp.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0,
+                                "flat": float(rule.adapt[kernels.ADAPT_FLAT])}
             return bp
     return None
 
