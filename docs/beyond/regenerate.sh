@@ -41,7 +41,8 @@
 #   on 100 seeds (fresh tasks fixed before the session that judged them had seen any result); the
 #   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
 #   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
-#   scales on round 8 and every round; round 9; the link stage's ceiling with momentum (~20 min).
+#   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
+#   momentum (~20 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -265,5 +266,9 @@ judge_rounds $OUT/rule_link_search.npz link_search 8 7 6 5
 python -m localrule judge --seeds 100 --heldout $CONFIRM9 --json $OUT/confirm9_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm9_100.txt
+# round 10 (fresh for every rule, random shapes, fixed before the momentum and schedule scans): all six rules
+python -m localrule judge --seeds 100 --heldout $CONFIRM10 --json $OUT/confirm10_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm10_100.txt
 # would momentum raise the ceiling? the link stage per task, with and without β1 0.9
 python docs/beyond/scan_momentum.py | tee $OUT/scan_momentum.txt
