@@ -42,7 +42,7 @@
 #   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
 #   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
 #   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
-#   momentum (~20 min).
+#   momentum (~20 min); one schedule for every task (~15 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -272,3 +272,5 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM10 --json $OUT/confirm10
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm10_100.txt
 # would momentum raise the ceiling? the link stage per task, with and without β1 0.9
 python docs/beyond/scan_momentum.py | tee $OUT/scan_momentum.txt
+# can one (γ, τ) of the link stage serve every task? six single settings over rounds 1-9 (~15 min)
+python docs/beyond/scan_schedule.py | tee $OUT/scan_schedule.txt

@@ -3,7 +3,7 @@ is often a larger first step that anneals sooner (γ 0.2, τ 300) than the hand-
 (γ 0.1, τ 1000).  This scan runs the unsearched start with link scales and a clock on a grid of
 single settings over the 85 tasks of rounds 1-9, on the 16 scan seeds, against backprop at the
 judge's best γ, and picks the setting with the most speed-ups ≥ 2x among those no worse by the
-median on at least as many tasks as the hand-set rule.  About 10 minutes on 2 cores.
+median on at least as many tasks as the hand-set rule.  About 15 minutes on 2 cores.
 
     python docs/beyond/scan_schedule.py
 """
