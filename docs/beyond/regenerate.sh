@@ -42,7 +42,7 @@
 #   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
 #   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
 #   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
-#   momentum (~20 min); one schedule for every task (~15 min).
+#   momentum (~15 min); one schedule for every task (~15 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT

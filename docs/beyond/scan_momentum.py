@@ -3,7 +3,7 @@ of the speed-up goal, the link stage (the unsearched start, per-link scales, fla
 tuned *per task*, without momentum and with it (β1 0.9, bias-corrected: with the link scales that
 is Adam on the flat δ, plus a clock), on the 16 scan seeds, against backprop at the judge's best γ
 for 4x the cycles.  Per-task tuning is an oracle no single rule has: a task this misses is out of
-reach of the whole family.  About 5 minutes on 2 cores.
+reach of the whole family.  About 15 minutes on 2 cores.
 
     python docs/beyond/scan_momentum.py
 """
