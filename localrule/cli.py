@@ -7,8 +7,8 @@ import math
 import signal
 import sys
 
-from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, parse_count,
-                     parse_layers)
+from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, is_digits,
+                     parse_count, parse_layers, to_float)
 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
@@ -37,7 +37,7 @@ class Parser(argparse.ArgumentParser):
 def _positive(kind):
     def conv(text):
         try:
-            v = kind(text)
+            v = to_float(text) if kind is float else kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         if not (v > 0 and math.isfinite(v)):
@@ -57,7 +57,7 @@ def _count(limit, minimum=1):
 
 
 def _seed(text):
-    if not (text.isascii() and text.isdigit()) or len(text) > 20 or int(text) >= 2**63:
+    if not is_digits(text) or len(text) > 20 or int(text) >= 2**63:
         raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to 2**63-1, got {text[:40]!r}")
     return int(text)
 
@@ -65,7 +65,7 @@ def _seed(text):
 def _hidden(text):
     """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``"0"`` or ``""`` -> () (no hidden layer)."""
     parts = [p.strip() for p in str(text).split(",") if p.strip()]
-    if not all(p.isascii() and p.isdigit() for p in parts):
+    if not all(map(is_digits, parts)):
         raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text[:40]!r}")
     try:
         sizes = [parse_count(p, "a hidden size", MAX_NEURONS, minimum=0) for p in parts]
@@ -127,7 +127,7 @@ def _adapt(text):
 
 def _budget(text):
     try:
-        v = float(text)
+        v = to_float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected minutes, got {text[:40]!r}") from None
     if not (v >= 0 and math.isfinite(v)):
@@ -137,7 +137,7 @@ def _budget(text):
 
 def _grid(text):
     try:
-        vals = [float(t) for t in str(text).split(",") if t.strip()]
+        vals = [to_float(t) for t in str(text).split(",") if t.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected numbers like 0.25,1,4, got {text[:40]!r}") from None
     if not vals or not all(v > 0 and math.isfinite(v) for v in vals):

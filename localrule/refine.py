@@ -31,7 +31,7 @@ import numpy as np
 
 from . import kernels
 from .files import write_bytes, write_json
-from .layout import UsageError, format_layers, parse_layers
+from .layout import MAX_CYCLES, UsageError, format_layers, is_digits, parse_count, parse_layers
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
 from .tasks import Task, check_fits, load_task
@@ -109,18 +109,27 @@ def generation_tasks(gen: int, specs, baselines, pool, pool_base) -> tuple[list,
 
 
 def parse_spec(text: str) -> Spec:
+    """TASK:LAYERS[:CYCLES][:ORDER] (CYCLES 300 and ORDER fixed unless given, each at most once)."""
     parts = text.split(":")
+    shown = repr(text[:60]) + ("…" if len(text) > 60 else "")
     if len(parts) < 2 or len(parts) > 4:
-        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {text!r}")
+        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {shown}")
     layers = parse_layers(parts[1])
-    cycles, order = 300, "fixed"
+    cycles = order = None
     for p in parts[2:]:
-        if p in ("shuffle", "fixed"):
+        kind = "order" if p in ("shuffle", "fixed") else "cycles" if is_digits(p) else None
+        if kind is None:
+            raise UsageError(f"{shown}: {p[:40]!r} is neither a positive cycle count nor shuffle/fixed")
+        if (order if kind == "order" else cycles) is not None:
+            raise UsageError(f"{shown}: the {'order' if kind == 'order' else 'cycle count'} is given twice")
+        if kind == "order":
             order = p
-        elif p.isdigit() and int(p) > 0:
-            cycles = int(p)
         else:
-            raise UsageError(f"{text!r}: {p!r} is neither a positive cycle count nor shuffle/fixed")
+            try:
+                cycles = parse_count(p, "the cycle count", MAX_CYCLES)
+            except UsageError as e:
+                raise UsageError(f"{shown}: {e}") from None
+    cycles, order = cycles or 300, order or "fixed"
     name = parts[0]
     targets = layers[-1] if name.lower().endswith(".csv") else 1
     task = load_task(name, targets, layers=layers)

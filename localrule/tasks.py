@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError, format_layers, init_params
+from .layout import UsageError, format_layers, init_params, is_digits
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INNER = (0.25, 0.75)
@@ -66,7 +66,7 @@ def teacher_seed(name) -> int | None:
     head, at, seed = str(name).lower().partition("@")
     if head != "teacher":
         return None
-    if at and not (seed.isdigit() and len(seed) <= 9):
+    if at and not (is_digits(seed) and len(seed) <= 9):
         raise UsageError(f"a teacher task is teacher@SEED, SEED a whole number below 10⁹; got {str(name)[:40]!r}")
     return int(seed) if at else 0
 

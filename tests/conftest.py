@@ -134,6 +134,16 @@ def snapshot(folder):
 FUZZ_CASES: set = set()
 
 
+@st.composite
+def foreign_digits(draw):
+    """A whole number with one digit replaced by another script's digit ('٣', '３') or a
+    superscript or fraction ('²', '½'): int() and float() take the former, isdigit() both."""
+    good = str(draw(st.integers(1, 9999)))
+    k = draw(st.integers(0, len(good) - 1))
+    ch = draw(st.characters(categories=["Nd", "No"], exclude_characters="0123456789"))
+    return good[:k] + ch + good[k + 1:]
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_CASES:
         terminalreporter.write_line(f"fuzz: {len(FUZZ_CASES)} bad inputs, all refused cleanly "

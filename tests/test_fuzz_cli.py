@@ -815,3 +815,65 @@ def test_new_verbs_refuse_bad_input(A, argv):
             a = a.replace("{" + k + "}", str(A[k]))
         return a
     refused([fill(a) for a in argv], A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# hardening: digits of other scripts, task specs, sizes of random teachers, rule arrays
+
+
+#: Where a user types a whole number, with ``u`` in it (``A``: the module's files).
+FOREIGN_PLACES = {
+    "--layers": lambda u, A: ["backprop", "--task", "and", "--cycles", "2", "--layers", f"2,{u},1"],
+    "teacher@SEED": lambda u, A: ["backprop", "--task", f"teacher@{u}", "--layers", "2,3,1", "--cycles", "2"],
+    "train teacher@SEED": lambda u, A: ["train", "--rule", A["local"], "--task", f"teacher@{u}", "--layers", "2,3,1",
+                                        "--cycles", "2"],
+    "spec layers": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"xor:2,{u},1:5", "--seeds", "1"],
+    "spec cycles": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"xor:2,2,1:{u}", "--seeds", "1"],
+    "spec teacher": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"teacher@{u}:3,3,1:60", "--seeds", "1"],
+    "refine --train": lambda u, A: ["refine", "--rule", A["local"], "--train", f"and:2,1,1:{u}", "--out", "r"],
+    "--rate": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--rate", u],
+    "--rates": lambda u, A: ["tune", "--layers", "2,1,1", "--cycles", "2", "--seeds", "1", "--rates", f"1,{u}"],
+    "--minutes": lambda u, A: ["refine", "--rule", A["local"], "--minutes", u, "--out", "r"],
+    "--experiments": lambda u, A: ["compare", "--experiments", u, "--seeds", "1", "--cycles", "2"],
+    "--seed": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--seed", u],
+}
+
+
+@pytest.mark.parametrize("place", sorted(FOREIGN_PLACES))
+@FUZZ
+@given(u=conftest.foreign_digits())
+def test_digits_of_other_scripts_are_refused(A, place, u):
+    refused(FOREIGN_PLACES[place](u, A), A["dir"], ".")
+
+
+@st.composite
+def twice_given(draw):
+    """A TASK:LAYERS[:CYCLES][:ORDER] spec with its cycle count or its order given twice."""
+    cycles = st.integers(1, 500).map(str)
+    orders = st.sampled_from(["shuffle", "fixed"])
+    twice = draw(st.sampled_from(["cycles", "order"]))
+    parts = [draw(cycles if twice == "cycles" else orders) for _ in range(2)]
+    if draw(st.booleans()):
+        parts.insert(draw(st.integers(0, 2)), draw(orders if twice == "cycles" else cycles))
+    return draw(st.sampled_from(["xor:2,5,1", "and:2,1,1", "teacher@3:3,4,2"])) + ":" + ":".join(parts)
+
+
+@FUZZ
+@given(spec=twice_given(), verb=st.sampled_from(["judge", "refine"]))
+def test_a_spec_part_given_twice_is_refused(A, spec, verb):
+    option = "--heldout" if verb == "judge" else "--train"
+    refused([verb, "--rule", A["local"], option, spec, "--out" if verb == "refine" else "--seeds",
+             "r" if verb == "refine" else "1"], A["dir"], ".")
+
+
+def test_spec_parts_in_either_order_once_each():
+    from localrule.refine import parse_spec
+    for text in ("xor:2,5,1:100:shuffle", "xor:2,5,1:shuffle:100"):
+        s = parse_spec(text)
+        assert (s.cycles, s.order) == (100, "shuffle")
+    s = parse_spec("xor:2,5,1")
+    assert (s.cycles, s.order) == (300, "fixed")
+    with pytest.raises(layout.UsageError, match="given twice"):
+        parse_spec("xor:2,5,1:100:200")
+    with pytest.raises(layout.UsageError, match="limit"):
+        parse_spec(f"xor:2,5,1:{layout.MAX_CYCLES + 1}")

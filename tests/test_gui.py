@@ -713,3 +713,29 @@ def test_command_line_bp_rate_best(qapp, capsys, tmp_path):
         assert main(["--bp-rate", bad]) == 2
         lines = capsys.readouterr().err.strip().splitlines()
         assert len(lines) == 1 and "--bp-rate" in lines[0] and "best" in lines[0]
+
+
+# ---- the command line: hardening ---------------------------------------------------------------
+
+def _one_line_refusal(argv, capsys, words=""):
+    from gui.app import main
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("gui: ") and words in err[0], err
+
+
+GUI_NUMBERS = {"--seed": "{}", "--targets": "{}", "--test-percent": "{}", "--cycles": "{}", "--rate": "{}",
+               "--bp-rate": "{}", "--layers": "2,{},1", "--task": "teacher@{}"}
+
+
+@pytest.mark.parametrize("option", sorted(GUI_NUMBERS))
+def test_command_line_refuses_digits_of_other_scripts(option, capsys):
+    from hypothesis import HealthCheck, given, settings
+    import conftest
+
+    @settings(max_examples=15, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(u=conftest.foreign_digits())
+    def check(u):
+        _one_line_refusal([option, GUI_NUMBERS[option].format(u)], capsys)
+    check()
