@@ -877,3 +877,35 @@ def test_spec_parts_in_either_order_once_each():
         parse_spec("xor:2,5,1:100:200")
     with pytest.raises(layout.UsageError, match="limit"):
         parse_spec(f"xor:2,5,1:{layout.MAX_CYCLES + 1}")
+
+
+@st.composite
+def huge_teacher_layers(draw):
+    sizes = draw(st.lists(st.integers(1, layout.MAX_NEURONS), min_size=2, max_size=4))
+    assume(layout.n_weights(sizes) > layout.MAX_WEIGHTS)
+    return ",".join(map(str, sizes))
+
+
+@FUZZ
+@given(layers=huge_teacher_layers(), seed=st.integers(0, 99), where=st.sampled_from(["backprop", "tune", "judge",
+                                                                                      "refine"]))
+def test_huge_random_teachers_are_refused_before_allocating(A, monkeypatch, layers, seed, where):
+    from localrule import tasks
+
+    def never(*a, **k):
+        raise AssertionError("allocated a teacher beyond the limits")
+    monkeypatch.setattr(tasks, "init_params", never)
+    spec = f"teacher@{seed}:{layers}:5"
+    argv = {"backprop": ["backprop", "--task", f"teacher@{seed}", "--layers", layers, "--cycles", "2"],
+            "tune": ["tune", "--task", f"teacher@{seed}", "--layers", layers, "--cycles", "2", "--seeds", "1"],
+            "judge": ["judge", "--rule", A["local"], "--heldout", spec, "--seeds", "1"],
+            "refine": ["refine", "--rule", A["local"], "--train", spec, "--out", "r"]}[where]
+    assert "limit" in refused(argv, A["dir"], ".")
+
+
+@pytest.mark.parametrize("patterns", [0, -3, 2.5, "128", 10**9])
+def test_teacher_pattern_counts_are_checked_first(patterns):
+    from localrule import tasks
+    with pytest.raises(layout.UsageError):
+        tasks.teacher_task((3, 4, 2), 1, patterns)
+    assert tasks.teacher_task((3, 4, 2), 1, 7).X.shape == (7, 3)
