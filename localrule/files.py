@@ -223,10 +223,12 @@ def peek_format(path) -> str | None:
     return meta.get("format") if isinstance(meta, dict) else None
 
 
-def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict, dict]:
+def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), positive=()) -> tuple[dict, dict]:
     """Read a file of format ``kind``; ``widths(meta)`` gives each array's expected column count.
+    The arrays named in ``finite`` must hold finite values only, those in ``positive`` finite
+    values > 0 (scales that are divided by).
 
-    Any problem (missing, not an npz, another format or version, wrong shapes) is one
+    Any problem (missing, not an npz, another format or version, wrong shapes or values) is one
     ``UsageError`` naming the file.
     """
     p = Path(path)
@@ -273,4 +275,10 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
             raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected {shown}")
     if rows == 0:
         raise UsageError(f"{p}: holds no rows")
+    for name in (*finite, *positive):
+        if not np.all(np.isfinite(data[name])):
+            raise UsageError(f"{p}: array {name!r} holds a value that is not finite (nan or inf)")
+    for name in positive:
+        if not np.all(data[name] > 0):
+            raise UsageError(f"{p}: array {name!r} holds a value <= 0 (it is a scale, so must be positive)")
     return meta, data

@@ -172,7 +172,8 @@ class Rule:
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
                     "out_shift": ls[-1], "out_scale": ls[-1], "history": None, "history_test": None}
-        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1)
+        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1, finite=("lw", "lb", "in_shift", "out_shift"),
+                           positive=("in_scale", "out_scale"))
         layers = None if meta.get("layers") is None else tuple(meta["layers"])
         return cls(meta["mode"], tuple(meta["features"]), tuple(meta["lsizes"]), a["lw"], a["lb"],
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,

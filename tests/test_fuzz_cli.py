@@ -909,3 +909,31 @@ def test_teacher_pattern_counts_are_checked_first(patterns):
     with pytest.raises(layout.UsageError):
         tasks.teacher_task((3, 4, 2), 1, patterns)
     assert tasks.teacher_task((3, 4, 2), 1, 7).X.shape == (7, 3)
+
+
+def with_array(path, name, k, value) -> bytes:
+    """The file at ``path`` with entry ``k`` (modulo its size) of array ``name`` set to ``value``."""
+    with np.load(path) as z:
+        arrays = {a: z[a].copy() for a in z.files}
+    arrays[name].flat[k % arrays[name].size] = value
+    return npz_bytes(arrays)
+
+
+RULE_READERS = {
+    "train": lambda f: ["train", "--rule", f, "--layers", "2,3,1", "--cycles", "2"],
+    "tune": lambda f: ["tune", "--rule", f, "--layers", "2,3,1", "--cycles", "2", "--seeds", "1", "--rates", "1"],
+    "judge": lambda f: ["judge", "--rule", f, "--heldout", "and:2,3,1:5", "--seeds", "1"],
+    "refine": lambda f: ["refine", "--rule", f, "--generations", "0", "--out", "r"],
+}
+
+
+@FUZZ
+@given(which=st.sampled_from(["local", "full"]), name=st.sampled_from(["lw", "lb", "in_shift", "in_scale",
+                                                                        "out_shift", "out_scale"]),
+       k=st.integers(0, 10**6), data=st.data())
+def test_rule_files_with_non_finite_or_non_positive_values_are_refused(A, which, name, k, data):
+    bad = [np.nan, np.inf, -np.inf] + ([0.0, -0.0, -1e-300, -1.0, -1e300] if name.endswith("scale") else [])
+    f = bad_file(A, ".npz", with_array(A[which], name, k, data.draw(st.sampled_from(bad))))
+    verbs = ["train", "tune"] if which == "full" else sorted(RULE_READERS)
+    err = refused(RULE_READERS[data.draw(st.sampled_from(verbs))](f), A["dir"], ".")
+    assert str(f) in err and repr(name) in err
