@@ -259,7 +259,7 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), po
     try:
         expected = widths(meta)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:80]})") from None
+        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:120]})") from None
     rows = None
     for name, width in expected.items():
         a = data.get(name)

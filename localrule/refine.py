@@ -236,7 +236,7 @@ class Space:
         if "scale" in use:
             dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
             p = min(2.0, abs(p + dp))
-            eps = min(1e3, eps * math.exp(de))
+            eps = min(1e3, max(kernels.ADAPT_EPS_MIN, eps * math.exp(de)))
             b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(db2))
             rate *= eps ** p / (a["eps"] ** a["p"])
         if "momentum" in use:
