@@ -57,10 +57,9 @@ def check_outputs(outputs, inputs=()) -> None:
     """Fail early (before any work) when an output cannot be written, is the same file as one of
     the command's inputs (it would replace it), or two outputs share one path.  ``None`` entries
     (options not given) are skipped; every verb calls this once with all its paths."""
-    outs = [Path(o) for o in outputs if o is not None]
+    outs = [check_writable(o) for o in outputs if o is not None]   # the given text: "" is no name, not "."
     ins = [Path(i) for i in inputs if i is not None]
     for k, o in enumerate(outs):
-        check_writable(o)
         for i in ins:
             if _same_file(o, i):
                 raise UsageError(f"output {o} is also an input of this command; choose another output path")

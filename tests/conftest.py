@@ -128,6 +128,20 @@ def snapshot(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def spellings(path, here):
+    """Other names of the same file: relative, with ./ and .., a symlink, a hard link."""
+    import os
+    from pathlib import Path
+    path, here = Path(path), Path(here)
+    rel = os.path.relpath(path, here)
+    link, hard = here / f"link_{path.name}", here / f"hard_{path.name}"
+    if not link.exists():
+        link.symlink_to(path)
+    if not hard.exists():
+        os.link(path, hard)
+    return [str(path), rel, f"./{rel}", str(path.parent / ".." / path.parent.name / path.name), str(link), str(hard)]
+
+
 # ---------------------------------------------------------------------------------------------
 # fuzzing the CLI (tests/test_fuzz_cli.py): the distinct bad inputs tried, counted in the summary
 

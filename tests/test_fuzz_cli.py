@@ -489,15 +489,7 @@ def test_bad_arrays(A, use, how):
 # paths, and an output that is one of the inputs
 
 
-def spellings(path: Path, here: Path):
-    """Other names of the same file: relative, with ./ and .., a symlink, a hard link."""
-    rel = os.path.relpath(path, here)
-    link, hard = here / f"link_{path.name}", here / f"hard_{path.name}"
-    if not link.exists():
-        link.symlink_to(path)
-    if not hard.exists():
-        os.link(path, hard)
-    return [str(path), rel, f"./{rel}", str(path.parent / ".." / path.parent.name / path.name), str(link), str(hard)]
+spellings = conftest.spellings
 
 
 def io_pairs(A):
