@@ -437,9 +437,10 @@ def cmd_refine(args):
     from pathlib import Path
     from .learner import Rule
     from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
-                         STARTS, default_adapt, imitation_rule, parse_spec, refine)
+                         STARTS, check_refine_out, default_adapt, imitation_rule, parse_spec, refine)
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume)
     if args.popsize < 2:
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
     if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
@@ -465,9 +466,9 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import check_outputs, finish_first, write_json
+    from .files import check_output_folder, check_outputs, finish_first, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    from .refine import DEFAULT_HELDOUT, figure_names, judge, judge_table, parse_spec
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
@@ -480,9 +481,7 @@ def cmd_judge(args):
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     check_outputs([args.json], args.rule)
     if args.figures:
-        if Path(args.figures).exists() and not Path(args.figures).is_dir():
-            raise UsageError(f"--figures {args.figures} is a file, not a folder")
-        Path(args.figures).mkdir(parents=True, exist_ok=True)
+        check_output_folder(args.figures, "--figures folder", figure_names(specs))
     rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):

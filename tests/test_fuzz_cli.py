@@ -929,3 +929,91 @@ def test_rule_files_with_non_finite_or_non_positive_values_are_refused(A, which,
     verbs = ["train", "tune"] if which == "full" else sorted(RULE_READERS)
     err = refused(RULE_READERS[data.draw(st.sampled_from(verbs))](f), A["dir"], ".")
     assert str(f) in err and repr(name) in err
+
+
+#: Small runs (a check that were missed would cost seconds, not minutes).
+SMALL_REFINE = ["--train", "and:2,1,1:5", "--heldout", "xor:2,2,1:5", "--generations", "0", "--teachers", "0",
+                "--final-seeds", "1"]
+FOLDER_USERS = {  # a verb writing files into a folder it is given
+    "judge --figures": lambda A, d: ["judge", "--rule", A["local"], "--heldout", "xor:2,2,1:5", "--seeds", "1",
+                                     "--figures", d],
+    "refine --out": lambda A, d: ["refine", "--rule", A["local"], *SMALL_REFINE, "--out", d],
+    "refine --out (imitation start)": lambda A, d: ["refine", *SMALL_REFINE, "--out", d],
+    "refine --resume": lambda A, d: ["refine", "--rule", A["local"], *SMALL_REFINE, "--resume", "--out", d],
+}
+
+
+@pytest.mark.parametrize("user", sorted(FOLDER_USERS))
+@pytest.mark.parametrize("where", ["a file", "under a file", "read-only", "under a read-only folder", "NUL",
+                                   "blank", "a figure is a folder", "rule.npz is a folder", "fifo inside"])
+def test_output_folders_are_checked_before_any_work(A, tmp_path, monkeypatch, user, where):
+    """judge --figures and refine --out go through files.check_output_folder: refused at once."""
+    from localrule import files
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False if Path(p).name == "ro" else real(p, mode))
+    inside = tmp_path / "out"
+    inside.mkdir()
+    if where == "a figure is a folder":
+        (inside / "heldout_xor_2-2-1.png").mkdir()
+    elif where == "rule.npz is a folder":
+        (inside / "rule.npz").mkdir()
+    elif where == "fifo inside":
+        os.mkfifo(inside / ("heldout_xor_2-2-1.png" if user.startswith("judge") else "history.json"))
+    folder = {"a file": A["plain"], "under a file": A["plain"] / "sub", "read-only": ro, "under a read-only folder":
+              ro / "new", "NUL": "x\0y", "blank": "  "}.get(where, inside)
+    if user == "refine --resume" and where not in ("a file", "under a file", "NUL", "blank"):
+        (inside / "checkpoint.pkl").write_bytes(b"not read: refused before")
+    if user == "judge --figures" and where == "rule.npz is a folder":
+        pytest.skip("judge writes no rule.npz")
+    t0 = time.perf_counter()
+    refused(FOLDER_USERS[user](A, folder), A["dir"], tmp_path)
+    assert time.perf_counter() - t0 < 5, "refused only after working"
+
+
+@pytest.mark.parametrize("out", ["missing", "empty", "other files", "checkpoint is a folder"])
+def test_refine_resume_without_a_checkpoint_is_a_usage_error(A, tmp_path, out):
+    from localrule import refine
+    d = tmp_path / "out"
+    if out != "missing":
+        d.mkdir()
+    if out == "other files":
+        (d / "history.json").write_text("{}\n")
+    if out == "checkpoint is a folder":
+        (d / "checkpoint.pkl").mkdir()
+    err = refused(["refine", "--rule", A["local"], "--resume", "--out", d], A["dir"], tmp_path)
+    assert "checkpoint.pkl" in err
+    with pytest.raises(layout.UsageError, match="checkpoint.pkl"):
+        refine.refine(learner.Rule.load(A["local"]), [], [], d, resume=True, teachers=0)
+    assert (d.exists() and d.is_dir()) == (out != "missing")
+
+
+@FUZZ
+@given(names=st.lists(st.text(alphabet="aAbB.", min_size=1, max_size=4), max_size=12))
+def test_distinct_names_never_clash(names):
+    from localrule.files import distinct_names
+    out = distinct_names(names)
+    assert len(out) == len(names) and len({n.lower() for n in out}) == len(out)
+    import re
+    for k, (n, o) in enumerate(zip(names, out)):
+        stem, dot, ext = n.rpartition(".") if "." in n else (n, "", "")
+        # unchanged unless an earlier name took it; else the same name with _2, _3, ... before its extension
+        assert o == n if n.lower() not in {m.lower() for m in out[:k]} else re.fullmatch(
+            re.escape(stem) + r"_\d+" + re.escape(dot + ext), o)
+
+
+def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path):
+    from localrule.refine import figure_names, parse_spec
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    for sub in ("a", "b"):
+        (tmp_path / sub / "t.csv").write_text("x,y\n0,0\n1,1\n")
+    specs = [parse_spec(t) for t in ("xor:2,2,1:5", "xor:2,2,1:6", "XOR:2,2,1:7:shuffle", "xor:2,2,1:8:shuffle",
+                                     f"{tmp_path / 'a' / 't.csv'}:1,1", f"{tmp_path / 'b' / 't.csv'}:1,1")]
+    assert figure_names(specs) == ["heldout_xor_2-2-1.png", "heldout_xor_2-2-1_2.png", "heldout_xor_2-2-1_shuffle.png",
+                                   "heldout_xor_2-2-1_shuffle_2.png", "heldout_t_1-1.png", "heldout_t_1-1_2.png"]
+    figs = tmp_path / "figs"
+    rc, out, err = run_cli(["judge", "--rule", A["local"], "--heldout", "xor:2,2,1:5", "xor:2,2,1:6",
+                            "--seeds", "1", "--figures", figs])
+    assert rc == 0, err
+    assert sorted(p.name for p in figs.iterdir()) == ["heldout_xor_2-2-1.png", "heldout_xor_2-2-1_2.png"]
