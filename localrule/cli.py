@@ -90,14 +90,14 @@ def _files(text):
     return files
 
 
-def _task_args(p, layers_default=None):
+def _task_args(p, layers_default=None, rate_help="learning rate γ (default 0.23)", rate_default=0.23):
     p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED (128 patterns "
                                    "labelled by a random net of the given --layers), or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
-    p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
+    p.add_argument("--rate", type=_positive(float), default=rate_default, help=rate_help)
     p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000,
                    help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
@@ -198,7 +198,8 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("train", help="train a fresh network with a learned rule")
     p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file from `learn`")
-    _task_args(p)
+    _task_args(p, rate_help="learning rate γ (default: the rule's own γ, a refined rule's or a hand-set "
+                            "one's, as judge and the app use; else 0.23)", rate_default=None)
 
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
     p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED "
@@ -392,6 +393,7 @@ def cmd_train(args):
     from .learner import Rule
     from .runs import train
     from .tasks import load_task
+    from .tuning import PAPER_RATE
     check_outputs([args.json], [args.rule, *_task_files(args)])
     rule = Rule.load(args.rule)
     if args.layers is None and rule.layers is not None:
@@ -399,7 +401,8 @@ def cmd_train(args):
     else:
         sizes = _layers(args)
     task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv, sizes)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule, order=args.order)
+    rate = args.rate if args.rate is not None else rule.own_rate or PAPER_RATE
+    res = train(task, sizes, rate, args.cycles, args.seed, rule=rule, order=args.order)
     with finish_first():
         if args.json:
             write_json(args.json, res.to_json())
