@@ -1003,8 +1003,11 @@ def test_distinct_names_never_clash(names):
             re.escape(stem) + r"_\d+" + re.escape(dot + ext), o)
 
 
-def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path):
+def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path, monkeypatch):
+    from localrule import files, render
     from localrule.refine import figure_names, parse_spec
+    # the names are under test, not the pictures: no Qt in this process (its tests come later)
+    monkeypatch.setattr(render, "error_curves", lambda path, title, curves: files.write_bytes(path, title.encode()))
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     for sub in ("a", "b"):
         (tmp_path / sub / "t.csv").write_text("x,y\n0,0\n1,1\n")
