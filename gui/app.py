@@ -7,8 +7,8 @@ line values are refused before a window opens (one line on stderr, exit 2), and
 
 from __future__ import annotations
 
-import argparse
 import locale
+import math
 import signal
 import sys
 import time
@@ -16,8 +16,9 @@ import time
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
+from localrule.cli import Parser
 from localrule.experiments import PRESET_FILES
-from localrule.layout import UsageError
+from localrule.layout import UsageError, to_float
 
 from .inputs import check_layers, hold_out
 from .window import MainWindow
@@ -81,17 +82,39 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
     return 0 if ok else 1
 
 
+#: ``--bp-rate``'s range: the side panel's box (four decimals, at most 64); 0 is "off".
+BP_RATE_MIN, BP_RATE_MAX = 1e-4, 64.0
+
+
+def bp_rate(text):
+    """``--bp-rate``: "best", 0 in any spelling (0, 0.0, 00: off, no extra network, as the box's
+    "off"), or a γ the side panel's box can show (refused rather than rounded to off or clamped)."""
+    t = str(text).strip()
+    if t.lower() == "best":
+        return "best"
+    try:
+        v = to_float(t)
+    except ValueError:
+        v = math.nan
+    if not math.isfinite(v):
+        raise UsageError(f"--bp-rate must be a number (0: off) or best, got {str(text)[:40]!r}")
+    if v == 0:
+        return 0.0
+    if not BP_RATE_MIN <= v <= BP_RATE_MAX:
+        raise UsageError(f"--bp-rate must be 0 (off), best, or from {BP_RATE_MIN:g} to at most {BP_RATE_MAX:g}, "
+                         f"got {str(text)[:40]!r}")
+    return v
+
+
 def check_args(args):
-    """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2)."""
-    from localrule.tasks import check_fits, load_task, teacher_seed
+    """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2); and a
+    --screenshot that cannot be written or would replace one of the command's input files."""
+    from localrule.files import check_outputs
+    from localrule.tasks import check_fits, load_task, task_files, teacher_seed
 
     from .inputs import positive, whole
     positive(args.rate, "--rate")
-    bp = getattr(args, "bp_rate", "0")
-    if str(bp).strip().lower() == "best":
-        args.bp_rate = "best"
-    elif bp not in ("0", 0) and positive(bp, "--bp-rate (0: off, best: tune it)") > 64:
-        raise UsageError(f"--bp-rate must be at most 64, got {bp!r}")
+    args.bp_rate = bp_rate(getattr(args, "bp_rate", "0"))
     whole(args.seed, "--seed", 0)
     whole(args.targets, "--targets", 1, 99)
     whole(getattr(args, "test_percent", "0"), "--test-percent", 0, 90)
@@ -106,6 +129,10 @@ def check_args(args):
         args.layers = f"{task.n_in},{hidden},{task.n_out}"
         sizes = _layers(args.layers)
     check_fits(task, sizes)
+    if getattr(args, "screenshot", None) is not None:
+        preset = getattr(args, "preset", None)
+        check_outputs([args.screenshot], [getattr(args, "rule", None), *task_files(args.task),
+                                          PRESET_FILES[int(preset)] if preset else None])
 
 
 #: A random teacher's shape when --layers is not given: two inputs, so its decision regions show.
@@ -119,8 +146,15 @@ def _layers(text):
         raise UsageError(f"--{e}" if str(e).startswith("layers") else str(e)) from None
 
 
+class _Parser(Parser):
+    """The CLI's parser (one-line errors); the app's messages name no verb."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m gui", description="localrule desktop app")
+    ap = _Parser(prog="python -m gui", description="localrule desktop app")
     ap.add_argument("--task", default="square", help="and, or, xor, square, wine, iris, moons, teacher@SEED "
                     "(a random net of the --layers labels 128 points; default 2,5,2) or a CSV file")
     ap.add_argument("--targets", default="1", help="CSV task: number of target columns (the last ones)")
@@ -131,14 +165,16 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", default="0")
     ap.add_argument("--cycles", default=None, help="cycles to train (with --screenshot: cycles shown)")
     ap.add_argument("--rate", default="0.23")
-    ap.add_argument("--preset", type=int, choices=sorted(PRESET_FILES), help="a paper experiment 1..4")
+    ap.add_argument("--preset", choices=[str(n) for n in sorted(PRESET_FILES)], help="a paper experiment 1..4")
     ap.add_argument("--rule", help="load this rule file at start (with --screenshot: shown instead of learning one)")
-    ap.add_argument("--bp-rate", default="0", help="also train backprop at this γ (0: off; best: tune backprop's "
-                    "best γ for the task, layers and cycles first, as the “best γ” button does)")
-    ap.add_argument("--screenshot", metavar="PNG", help="render offscreen mid-training to this PNG and exit")
+    ap.add_argument("--bp-rate", default="0", help="also race backprop at this γ, 0.0001 to 64 (0, the default: "
+                    "off, no extra network, as the side panel's “off”; best: tune backprop's best γ for the task, "
+                    "layers and cycles first, as the “best γ” button does)")
+    ap.add_argument("--screenshot", metavar="PNG", help="render offscreen mid-training to this PNG and exit "
+                    "(never one of the files the command reads)")
     ap.add_argument("--no-learn", action="store_true", help="with --screenshot: backprop only")
-    args = ap.parse_args(argv)
     try:
+        args = ap.parse_args(argv)
         check_args(args)
     except UsageError as e:
         print(f"gui: {e}", file=sys.stderr)
@@ -150,9 +186,9 @@ def main(argv=None) -> int:
     win = MainWindow(task=args.task, layers=args.layers, seed=int(args.seed), cycles=max(total, cycles or 0),
                      rate=float(args.rate), targets=int(args.targets), test_percent=int(args.test_percent))
     if args.preset:
-        win.apply_preset(args.preset)
-    if args.bp_rate != "best" and float(args.bp_rate):
-        win.panel.bp_rate.setValue(float(args.bp_rate))
+        win.apply_preset(int(args.preset))
+    if args.bp_rate != "best" and args.bp_rate > 0:
+        win.panel.bp_rate.setValue(args.bp_rate)
     if args.rule:
         win.load_rule(args.rule)
     if args.bp_rate == "best":

@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 
-from localrule.layout import UsageError, n_weights, parse_layers
+from localrule.layout import UsageError, is_digits, n_weights, parse_layers, to_float
 from localrule.tasks import Task
 
 #: Neurons per layer the app trains and draws (the command line has no such limit).
@@ -24,7 +24,7 @@ MAX_LINKS = 100_000
 #: Units per hidden layer of a learning network.
 MAX_LEARNER_HIDDEN = 256
 
-_HIDDEN = re.compile(r"^\s*(\d+\s*([,-]\s*\d+\s*)*)?$")
+_HIDDEN = re.compile(r"^\s*(\d+\s*([,-]\s*\d+\s*)*)?$", re.ASCII)   # ASCII digits: int() takes '٣' too
 
 
 def app_words(message: str) -> str:
@@ -39,7 +39,7 @@ def check_layers(text) -> tuple[int, ...]:
     """``"2,5,2"`` -> (2, 5, 2), refused above ``MAX_LAYER`` neurons or ``MAX_LINKS`` links."""
     # the app's own limit first (the engine's is far higher), on the digits: no int of 5000 digits
     digits = [p.strip().lstrip("0") for p in re.split(r"[,-]", str(text))]
-    if all(p.isascii() and p.isdigit() for p in digits if p):
+    if all(is_digits(p) for p in digits if p):
         big = max(digits, key=len)
         if len(big) > len(str(MAX_LAYER)) or (big and int(big) > MAX_LAYER):
             shown = f"{int(big):,}" if len(big) < 13 else f"about 10^{len(big) - 1}"
@@ -69,7 +69,7 @@ def parse_hidden(text) -> tuple:
 def positive(value, what: str) -> float:
     """A positive finite number, or a message naming the setting."""
     try:
-        v = float(value)
+        v = to_float(value)
     except (TypeError, ValueError):
         raise UsageError(f"{what} must be a number, got {value!r}") from None
     if not (math.isfinite(v) and v > 0):
@@ -80,7 +80,7 @@ def positive(value, what: str) -> float:
 def whole(value, what: str, lowest: int = 0, highest: int = 2**31 - 1) -> int:
     """A whole number in [lowest, highest], or a message naming the setting."""
     text = str(value).strip()
-    if not re.fullmatch(r"[+-]?\d+", text):
+    if not re.fullmatch(r"[+-]?\d+", text, re.ASCII):
         raise UsageError(f"{what} must be a whole number, got {value!r}")
     v = int(text)
     if not lowest <= v <= highest:

@@ -7,8 +7,8 @@ import math
 import signal
 import sys
 
-from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, parse_count,
-                     parse_layers)
+from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, is_digits,
+                     parse_count, parse_layers, to_float)
 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
@@ -37,7 +37,7 @@ class Parser(argparse.ArgumentParser):
 def _positive(kind):
     def conv(text):
         try:
-            v = kind(text)
+            v = to_float(text) if kind is float else kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
         if not (v > 0 and math.isfinite(v)):
@@ -57,7 +57,7 @@ def _count(limit, minimum=1):
 
 
 def _seed(text):
-    if not (text.isascii() and text.isdigit()) or len(text) > 20 or int(text) >= 2**63:
+    if not is_digits(text) or len(text) > 20 or int(text) >= 2**63:
         raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to 2**63-1, got {text[:40]!r}")
     return int(text)
 
@@ -65,7 +65,7 @@ def _seed(text):
 def _hidden(text):
     """``"8"`` -> (8,), ``"8,8"`` -> (8, 8), ``"0"`` or ``""`` -> () (no hidden layer)."""
     parts = [p.strip() for p in str(text).split(",") if p.strip()]
-    if not all(p.isascii() and p.isdigit() for p in parts):
+    if not all(map(is_digits, parts)):
         raise argparse.ArgumentTypeError(f"expected hidden sizes like 8 or 8,8, got {text[:40]!r}")
     try:
         sizes = [parse_count(p, "a hidden size", MAX_NEURONS, minimum=0) for p in parts]
@@ -90,14 +90,14 @@ def _files(text):
     return files
 
 
-def _task_args(p, layers_default=None):
+def _task_args(p, layers_default=None, rate_help="learning rate γ (default 0.23)", rate_default=0.23):
     p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED (128 patterns "
                                    "labelled by a random net of the given --layers), or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
     p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
-    p.add_argument("--rate", type=_positive(float), default=0.23, help="learning rate γ (default 0.23)")
+    p.add_argument("--rate", type=_positive(float), default=rate_default, help=rate_help)
     p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000,
                    help="passes over the training patterns")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the initial weights")
@@ -127,7 +127,7 @@ def _adapt(text):
 
 def _budget(text):
     try:
-        v = float(text)
+        v = to_float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected minutes, got {text[:40]!r}") from None
     if not (v >= 0 and math.isfinite(v)):
@@ -137,7 +137,7 @@ def _budget(text):
 
 def _grid(text):
     try:
-        vals = [float(t) for t in str(text).split(",") if t.strip()]
+        vals = [to_float(t) for t in str(text).split(",") if t.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected numbers like 0.25,1,4, got {text[:40]!r}") from None
     if not vals or not all(v > 0 and math.isfinite(v) for v in vals):
@@ -198,7 +198,8 @@ def build_parser() -> Parser:
 
     p = sub.add_parser("train", help="train a fresh network with a learned rule")
     p.add_argument("--rule", type=_text("--rule"), required=True, help="rule file from `learn`")
-    _task_args(p)
+    _task_args(p, rate_help="learning rate γ (default: the rule's own γ, a refined rule's or a hand-set "
+                            "one's, as judge and the app use; else 0.23)", rate_default=None)
 
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
     p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED "
@@ -392,6 +393,7 @@ def cmd_train(args):
     from .learner import Rule
     from .runs import train
     from .tasks import load_task
+    from .tuning import PAPER_RATE
     check_outputs([args.json], [args.rule, *_task_files(args)])
     rule = Rule.load(args.rule)
     if args.layers is None and rule.layers is not None:
@@ -399,7 +401,8 @@ def cmd_train(args):
     else:
         sizes = _layers(args)
     task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv, sizes)
-    res = train(task, sizes, args.rate, args.cycles, args.seed, rule=rule, order=args.order)
+    rate = args.rate if args.rate is not None else rule.own_rate or PAPER_RATE
+    res = train(task, sizes, rate, args.cycles, args.seed, rule=rule, order=args.order)
     with finish_first():
         if args.json:
             write_json(args.json, res.to_json())
@@ -437,9 +440,10 @@ def cmd_refine(args):
     from pathlib import Path
     from .learner import Rule
     from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
-                         STARTS, default_adapt, imitation_rule, parse_spec, refine)
+                         STARTS, check_refine_out, default_adapt, imitation_rule, parse_spec, refine)
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
+    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume)
     if args.popsize < 2:
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
     if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
@@ -465,9 +469,9 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import check_outputs, finish_first, write_json
+    from .files import check_output_folder, check_outputs, finish_first, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    from .refine import DEFAULT_HELDOUT, figure_names, judge, judge_table, parse_spec
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
@@ -480,9 +484,7 @@ def cmd_judge(args):
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     check_outputs([args.json], args.rule)
     if args.figures:
-        if Path(args.figures).exists() and not Path(args.figures).is_dir():
-            raise UsageError(f"--figures {args.figures} is a file, not a folder")
-        Path(args.figures).mkdir(parents=True, exist_ok=True)
+        check_output_folder(args.figures, "--figures folder", figure_names(specs))
     rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):

@@ -57,10 +57,9 @@ def check_outputs(outputs, inputs=()) -> None:
     """Fail early (before any work) when an output cannot be written, is the same file as one of
     the command's inputs (it would replace it), or two outputs share one path.  ``None`` entries
     (options not given) are skipped; every verb calls this once with all its paths."""
-    outs = [Path(o) for o in outputs if o is not None]
+    outs = [check_writable(o) for o in outputs if o is not None]   # the given text: "" is no name, not "."
     ins = [Path(i) for i in inputs if i is not None]
     for k, o in enumerate(outs):
-        check_writable(o)
         for i in ins:
             if _same_file(o, i):
                 raise UsageError(f"output {o} is also an input of this command; choose another output path")
@@ -110,31 +109,68 @@ def finish_first():
         raise LateInterrupt(got[0])
 
 
+def _writable_ancestor(p: Path) -> None:
+    """The nearest existing folder above ``p`` (where ``p`` would be made) must be a writable folder."""
+    ancestor = p.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UsageError(f"{ancestor} is a file, not a folder (needed for {p})")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"folder {ancestor} is not writable (needed for {p})")
+
+
+def check_output_folder(path, what: str = "output folder", files=()) -> Path:
+    """Fail early (before any work) when ``path`` cannot be, or be made, a folder this command
+    writes files into: not a valid name, an existing file, a folder that is not writable, or one
+    to be made under a file or an unwritable folder.  Where the folder exists, each of ``files``
+    (the names to be written into it) must be writable too (``check_writable``: not a folder
+    there, say).  What the folder already holds is kept (``check_folder``: one replaced whole)."""
+    if "\0" in str(path) or not str(path).strip():
+        raise UsageError(f"{what} {str(path)[:60]!r} is not a valid name")
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"{what} {p} is a file, not a folder")
+    if not p.exists():
+        _writable_ancestor(p)
+        return p
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise UsageError(f"{what} {p} is not writable")
+    for f in files:
+        check_writable(p / f)
+    return p
+
+
 def check_folder(path) -> Path:
     """Fail early when ``path`` cannot become (or be replaced by) a results folder.
 
     An existing folder is replaced as a whole, so it must be a previous results folder (holding a
     ``results.json`` file) or empty: files this program did not write are never deleted.
     """
-    if "\0" in str(path) or not str(path).strip():
-        raise UsageError(f"output folder {str(path)[:60]!r} is not a valid name")
-    p = Path(path)
-    if p.exists() and not p.is_dir():
-        raise UsageError(f"output path {p} is a file, not a folder")
+    p = check_output_folder(path)
     if p.is_dir():
         if (p / "results.json").exists() and not (p / "results.json").is_file():
             raise UsageError(f"{p / 'results.json'} is a folder; remove it or choose another --out")
         if any(p.iterdir()) and not (p / "results.json").is_file():
             raise UsageError(f"output folder {p} holds files that are not a previous run's results; "
                              f"choose a new or empty folder")
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise UsageError(f"output folder {p} is not writable")
-    ancestor = p.absolute().parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"folder {ancestor} is not writable (needed for {p})")
+    _writable_ancestor(p)   # replaced whole: renamed in its parent
     return p
+
+
+def distinct_names(names) -> list[str]:
+    """``names`` with each repeat (compared ignoring case: some file systems do) given a suffix
+    _2, _3, … before its extension, so that files named by them never replace one another."""
+    seen, out = set(), []
+    for name in names:
+        stem, dot, ext = str(name).rpartition(".") if "." in str(name) else (str(name), "", "")
+        candidate, k = str(name), 1
+        while candidate.lower() in seen:
+            k += 1
+            candidate = f"{stem}_{k}{dot}{ext}"
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out
 
 
 @contextlib.contextmanager
@@ -223,10 +259,12 @@ def peek_format(path) -> str | None:
     return meta.get("format") if isinstance(meta, dict) else None
 
 
-def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict, dict]:
+def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), positive=()) -> tuple[dict, dict]:
     """Read a file of format ``kind``; ``widths(meta)`` gives each array's expected column count.
+    The arrays named in ``finite`` must hold finite values only, those in ``positive`` finite
+    values > 0 (scales that are divided by).
 
-    Any problem (missing, not an npz, another format or version, wrong shapes) is one
+    Any problem (missing, not an npz, another format or version, wrong shapes or values) is one
     ``UsageError`` naming the file.
     """
     p = Path(path)
@@ -257,7 +295,7 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
     try:
         expected = widths(meta)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:80]})") from None
+        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:120]})") from None
     rows = None
     for name, width in expected.items():
         a = data.get(name)
@@ -273,4 +311,10 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2) -> tuple[dict
             raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected {shown}")
     if rows == 0:
         raise UsageError(f"{p}: holds no rows")
+    for name in (*finite, *positive):
+        if not np.all(np.isfinite(data[name])):
+            raise UsageError(f"{p}: array {name!r} holds a value that is not finite (nan or inf)")
+    for name in positive:
+        if not np.all(data[name] > 0):
+            raise UsageError(f"{p}: array {name!r} holds a value <= 0 (it is a scale, so must be positive)")
     return meta, data

@@ -33,6 +33,9 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: rule (5) exact.
 ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
 ADAPT_SIZE = 7
+#: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
+#: or a neuron whose running scale is 0 would take an infinite step.
+ADAPT_EPS_MIN = 1e-150
 
 
 def adapt_state_size(n_weights: int, n_biases: int) -> int:

@@ -32,11 +32,26 @@ MAX_TUPLES = 10**7           # --max-tuples
 MAX_VALUES = 2 * 10**8       # floats in the J(t) curves or sample rows of one command (1.6 GB)
 
 
+def is_digits(text) -> bool:
+    """ASCII digits only: ``str.isdigit`` (and ``int``, ``float``) also take other scripts' digits
+    ('٣', '３') and ``isdigit`` superscripts ('²'), which ``int`` then refuses."""
+    t = str(text)
+    return t.isascii() and t.isdigit()
+
+
+def to_float(text) -> float:
+    """``float(text)`` for ASCII text only (``float('٣')`` is 3.0); ValueError otherwise."""
+    t = str(text)
+    if not t.isascii():
+        raise ValueError(f"not an ASCII number: {t[:40]!r}")
+    return float(t)
+
+
 def parse_count(text, what: str, limit: int, minimum: int = 1) -> int:
     """A whole number in [minimum, limit] from user text; refuses digit strings of any length
     before converting them (Python refuses ints over 4300 digits with a ValueError of its own)."""
     t = str(text).strip()
-    if not (t.isascii() and t.isdigit()):
+    if not is_digits(t):
         raise UsageError(f"{what} must be a whole number >= {minimum}, got {str(text)[:40]!r}")
     if len(t.lstrip("0")) > len(str(limit)) or int(t) > limit:
         raise UsageError(f"{what} {t[:40]}{'…' if len(t) > 40 else ''} is more than the limit of {limit:,}")
@@ -70,7 +85,7 @@ def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, ro
 def parse_layers(text: str) -> tuple[int, ...]:
     """``"2,5,2"`` -> ``(2, 5, 2)``; a ``0`` hidden layer means "none" (paper's 2-0-1)."""
     parts = [p.strip() for p in str(text).replace("-", ",").split(",")]
-    if len(parts) < 2 or any(not (p.isascii() and p.isdigit()) for p in parts):
+    if len(parts) < 2 or not all(map(is_digits, parts)):
         raise UsageError(f"--layers must be comma-separated whole numbers like 2,5,2, got {str(text)[:60]!r}")
     sizes = [parse_count(p, "a layer size", MAX_NEURONS, minimum=0) for p in parts]
     if sizes[0] == 0 or sizes[-1] == 0:

@@ -172,7 +172,8 @@ class Rule:
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
                     "out_shift": ls[-1], "out_scale": ls[-1], "history": None, "history_test": None}
-        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1)
+        meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1, finite=("lw", "lb", "in_shift", "out_shift"),
+                           positive=("in_scale", "out_scale"))
         layers = None if meta.get("layers") is None else tuple(meta["layers"])
         return cls(meta["mode"], tuple(meta["features"]), tuple(meta["lsizes"]), a["lw"], a["lb"],
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,
@@ -187,17 +188,20 @@ ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0}
 
 def adapt_params(a) -> np.ndarray:
     """[p, β2, ε, β, q, τ, k] from a rule's ``meta["adapt"]``, refused unless each is a finite
-    number in range: p in [0, 2], β2 and β in [0, 1), ε > 0, q ("flat", optional: 1) in [0, 1], τ
-    ("anneal", in steps, optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per
-    neuron) 0 or 1 (per link)."""
+    number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶) (a
+    smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
+    optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link)."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]
     if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x) for x in v):
         raise ValueError("adapt's parameters must be finite numbers")
     p, b2, eps, bm = v
-    if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 < eps < 1e6 and 0 <= bm < 1):
-        raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1), eps > 0)")
+    if not (0 <= p <= 2 and 0 <= b2 < 1 and 0 <= bm < 1):
+        raise ValueError("adapt's parameters out of range (p in [0, 2], beta2 and momentum in [0, 1))")
+    if not kernels.ADAPT_EPS_MIN <= eps < 1e6:
+        raise ValueError(f"adapt's eps {eps:.3g} is not in [{kernels.ADAPT_EPS_MIN:g}, 1e6) "
+                         "(a smaller eps underflows when squared)")
     q = a.get("flat", ADAPT_OPTIONAL["flat"])
     if not (isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 1):
         raise ValueError("adapt's flat must be a number in [0, 1]")

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from . import kernels
-from .files import write_bytes, write_json
-from .layout import UsageError, format_layers, parse_layers
+from .files import check_output_folder, distinct_names, write_bytes, write_json
+from .layout import MAX_CYCLES, UsageError, format_layers, is_digits, parse_count, parse_layers
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
 from .tasks import Task, check_fits, load_task
@@ -109,18 +109,27 @@ def generation_tasks(gen: int, specs, baselines, pool, pool_base) -> tuple[list,
 
 
 def parse_spec(text: str) -> Spec:
+    """TASK:LAYERS[:CYCLES][:ORDER] (CYCLES 300 and ORDER fixed unless given, each at most once)."""
     parts = text.split(":")
+    shown = repr(text[:60]) + ("…" if len(text) > 60 else "")
     if len(parts) < 2 or len(parts) > 4:
-        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {text!r}")
+        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {shown}")
     layers = parse_layers(parts[1])
-    cycles, order = 300, "fixed"
+    cycles = order = None
     for p in parts[2:]:
-        if p in ("shuffle", "fixed"):
+        kind = "order" if p in ("shuffle", "fixed") else "cycles" if is_digits(p) else None
+        if kind is None:
+            raise UsageError(f"{shown}: {p[:40]!r} is neither a positive cycle count nor shuffle/fixed")
+        if (order if kind == "order" else cycles) is not None:
+            raise UsageError(f"{shown}: the {'order' if kind == 'order' else 'cycle count'} is given twice")
+        if kind == "order":
             order = p
-        elif p.isdigit() and int(p) > 0:
-            cycles = int(p)
         else:
-            raise UsageError(f"{text!r}: {p!r} is neither a positive cycle count nor shuffle/fixed")
+            try:
+                cycles = parse_count(p, "the cycle count", MAX_CYCLES)
+            except UsageError as e:
+                raise UsageError(f"{shown}: {e}") from None
+    cycles, order = cycles or 300, order or "fixed"
     name = parts[0]
     targets = layers[-1] if name.lower().endswith(".csv") else 1
     task = load_task(name, targets, layers=layers)
@@ -227,7 +236,7 @@ class Space:
         if "scale" in use:
             dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
             p = min(2.0, abs(p + dp))
-            eps = min(1e3, eps * math.exp(de))
+            eps = min(1e3, max(kernels.ADAPT_EPS_MIN, eps * math.exp(de)))
             b2 = min(0.9999, 1.0 - (1.0 - b2) * math.exp(db2))
             rate *= eps ** p / (a["eps"] ** a["p"])
         if "momentum" in use:
@@ -400,6 +409,21 @@ def imitation_rule() -> Rule:
     return learn_local_rule([sample_run(EXPERIMENTS[n]) for n in (1, 3, 4)])
 
 
+#: What refine writes into its --out folder (beside the held-out figures, ``figure_names``).
+OUT_FILES = ("checkpoint.pkl", "rule.npz", "history.json", "heldout.json", "objective.png",
+             "update_vs_delta.png", "update_vs_fprime.png", "update_vs_w.png", "update_vs_scale.png")
+
+
+def check_refine_out(out, heldout_specs=(), resume=False) -> Path:
+    """Refuse, before any work, an --out refine cannot write into (``files.check_output_folder``),
+    and --resume where it holds no checkpoint to resume from."""
+    out = check_output_folder(out, "--out folder", [*OUT_FILES, *figure_names(heldout_specs)])
+    if resume and not (out / "checkpoint.pkl").is_file():
+        raise UsageError(f"--resume: {out / 'checkpoint.pkl'} does not exist (nothing to resume); "
+                         "drop --resume to start afresh")
+    return out
+
+
 def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENERATIONS, minutes=8.0,
            popsize=POPSIZE, learn_step=True, seed=0, scheduler=None, resume=False, heldout_every=10,
            final_seeds=5, figures=True, adapt="scale", objective=DEFAULT_OBJECTIVE,
@@ -408,9 +432,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
     with warnings.catch_warnings():  # cma warns that matplotlib (its plotting) is missing: unused here
         warnings.simplefilter("ignore")
         import cma
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output path {out} is a file, not a folder")
+    out = check_refine_out(out, heldout_specs if figures and final_seeds else (), resume)
     out.mkdir(parents=True, exist_ok=True)
     ckpt = out / "checkpoint.pkl"
     client = None
@@ -426,7 +448,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
     setup = {"train": [s.text for s in train_specs], "heldout": [s.text for s in heldout_specs], "popsize": popsize,
              "adapt": adapt, "learn_step": learn_step, "seed": seed, "objective": objective, "teachers": teachers,
              "seeds_per_task": seeds_per_task}
-    if resume and ckpt.exists():
+    if resume:
         try:
             state = pickle.loads(ckpt.read_bytes())
             es, space, history, baselines, held_base, pool_base = (
@@ -589,9 +611,14 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     from .runs import hidden_scaled
     from .tuning import cycles_to_reach
     seed_list = [HELDOUT_SEED0 + 100 + k for k in range(seeds)]
+    specs = list(specs)
+    fnames = figure_names(specs)
+    if figures_dir is not None:
+        check_output_folder(figures_dir, "figures folder", fnames)
+        Path(figures_dir).mkdir(parents=True, exist_ok=True)
     rows = [[] for _ in rules]
     flat_bp = flat_backprop(rules)
-    for spec in specs:
+    for spec, fname in zip(specs, fnames):
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
                  if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order, widen=True)
         one, two = t.best_one_rate(), t.best
@@ -644,10 +671,17 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
                 curves[f"{name} (γ {rate:.3g})"] = np.array([r.J for r in mine])
         if figures_dir is not None:
             from .render import error_curves
-            order = "" if spec.order == "fixed" else f"_{spec.order}"
-            fname = Path(figures_dir) / f"heldout_{spec.task.name}_{format_layers(spec.layers)}{order}.png"
-            error_curves(fname, f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves)
+            error_curves(Path(figures_dir) / fname,
+                         f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves)
     return rows
+
+
+def figure_names(specs) -> list[str]:
+    """The judge's J(t) figure per spec, heldout_TASK_LAYERS[_ORDER].png, distinct even where two
+    specs share them (another cycle budget, two CSV files of one name: _2, _3, …)."""
+    names = [f"heldout_{spec.task.name[:80]}_{format_layers(spec.layers)[:80]}"
+             f"{'' if spec.order == 'fixed' else '_' + spec.order}.png" for spec in specs]
+    return distinct_names(names)
 
 
 #: Resamples of the bootstrap interval of ``ratio_vs_best`` (fixed generator: same runs, same interval).

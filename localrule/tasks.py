@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError, format_layers, init_params
+from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, is_digits
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INNER = (0.25, 0.75)
@@ -66,15 +66,20 @@ def teacher_seed(name) -> int | None:
     head, at, seed = str(name).lower().partition("@")
     if head != "teacher":
         return None
-    if at and not (seed.isdigit() and len(seed) <= 9):
+    if at and not (is_digits(seed) and len(seed) <= 9):
         raise UsageError(f"a teacher task is teacher@SEED, SEED a whole number below 10⁹; got {str(name)[:40]!r}")
     return int(seed) if at else 0
 
 
 def teacher_task(layers, seed: int, patterns: int = TEACHER_PATTERNS) -> Task:
     """Many patterns labelled by a random teacher net of the given shape (the student's): inputs
-    uniform in [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one)."""
+    uniform in [0, 1], targets one-hot by the teacher's largest output (0/1 by its output for one).
+    Refused beyond the limits (``check_budget``) before any array is allocated."""
     from .kernels import predict
+    layers = check_sizes(layers)
+    if not (isinstance(patterns, (int, np.integer)) and patterns >= 1):
+        raise UsageError(f"a teacher task needs a whole number >= 1 of patterns, got {str(patterns)[:40]}")
+    check_budget(layers, sample_rows=int(patterns), row_width=sum(layers))   # X, Y and the teacher's activations
     rng = np.random.default_rng(seed)
     w, b = init_params(layers, seed)
     w, b = 6 * w, 6 * b  # a sharper teacher than the students' start: uniform in [-3, 3]

@@ -128,10 +128,34 @@ def snapshot(folder):
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def spellings(path, here):
+    """Other names of the same file: relative, with ./ and .., a symlink, a hard link."""
+    import os
+    from pathlib import Path
+    path, here = Path(path), Path(here)
+    rel = os.path.relpath(path, here)
+    link, hard = here / f"link_{path.name}", here / f"hard_{path.name}"
+    if not link.exists():
+        link.symlink_to(path)
+    if not hard.exists():
+        os.link(path, hard)
+    return [str(path), rel, f"./{rel}", str(path.parent / ".." / path.parent.name / path.name), str(link), str(hard)]
+
+
 # ---------------------------------------------------------------------------------------------
 # fuzzing the CLI (tests/test_fuzz_cli.py): the distinct bad inputs tried, counted in the summary
 
 FUZZ_CASES: set = set()
+
+
+@st.composite
+def foreign_digits(draw):
+    """A whole number with one digit replaced by another script's digit ('٣', '３') or a
+    superscript or fraction ('²', '½'): int() and float() take the former, isdigit() both."""
+    good = str(draw(st.integers(1, 9999)))
+    k = draw(st.integers(0, len(good) - 1))
+    ch = draw(st.characters(categories=["Nd", "No"], exclude_characters="0123456789"))
+    return good[:k] + ch + good[k + 1:]
 
 
 def pytest_terminal_summary(terminalreporter):

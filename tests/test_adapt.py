@@ -162,3 +162,26 @@ def test_a_rules_own_rate_survives_a_save_and_refuses_nonsense(tmp_path, meta, r
     rule.meta.update(meta)
     rule.save(tmp_path / "r.npz")
     assert rule.own_rate == rate and learner.Rule.load(tmp_path / "r.npz").own_rate == rate
+
+
+def test_eps_at_the_floor_trains_and_below_it_is_refused(tmp_path):
+    """ε² must not underflow: ε = ADAPT_EPS_MIN trains (finite J), anything smaller is refused."""
+    from hypothesis import given, settings, strategies as st
+    from localrule import kernels
+    task, sizes = tasks.load_task("xor"), (2, 3, 1)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, eps=kernels.ADAPT_EPS_MIN))
+    assert np.all(np.isfinite(r.J))
+    ok = zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": kernels.ADAPT_EPS_MIN, "momentum": 0.0})
+    ok.save(tmp_path / "ok.npz")
+    assert learner.Rule.load(tmp_path / "ok.npz").adapt[kernels.ADAPT_EPS] == kernels.ADAPT_EPS_MIN
+
+    @settings(max_examples=40, deadline=None, database=None, derandomize=True)
+    @given(eps=st.floats(min_value=0.0, max_value=kernels.ADAPT_EPS_MIN, exclude_max=True))
+    def refused(eps):
+        with pytest.raises(ValueError, match="eps"):
+            learner.adapt_params({"p": 1.0, "beta2": 0.9, "eps": eps, "momentum": 0.0})
+        path = tmp_path / "tiny.npz"
+        zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": eps, "momentum": 0.0}).save(path)
+        with pytest.raises(learner.UsageError, match=f"{path}.*eps"):
+            learner.Rule.load(path)
+    refused()

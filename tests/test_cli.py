@@ -448,3 +448,25 @@ def test_subprocess_run_and_error(tmp_path):
 def test_unicode_digit_in_layers_is_a_usage_error(cli):
     rc, so, se = cli("backprop", "--layers", "²,1,1", "--cycles", 3)
     assert_one_line_error(rc, se)
+
+
+@pytest.mark.parametrize("which, rate, expected", [
+    ("refined", None, 0.2), ("refined", "0.5", 0.5), ("refined", "0.23", 0.23),
+    ("hand-set", None, 1.25), ("hand-set", "2", 2.0), ("plain", None, 0.23), ("plain", "0.7", 0.7)])
+def test_train_uses_the_rules_own_rate_unless_rate_is_given(assets, cli, tmp_path, which, rate, expected):
+    """A refined rule (meta "refined" rate) or a hand-set one (meta "own_rate") trains at its own
+    γ, as judge and the app do; --rate, when given, wins; a rule with neither trains at 0.23."""
+    rule = learner.Rule.load(assets["local_rule"])
+    if which == "refined":
+        rule.meta["refined"] = {"rate": 0.2}
+    elif which == "hand-set":
+        rule.meta["own_rate"] = 1.25
+    path = tmp_path / "rule.npz"
+    rule.save(path)
+    out = tmp_path / "r.json"
+    rc, so, se = cli("train", "--rule", path, "--task", "xor", "--layers", "2,3,1", "--cycles", 7, "--json", out,
+                     *(["--rate", rate] if rate else []))
+    assert rc == 0, se
+    got = strict_json(out)
+    ref = runs.train(tasks.load_task("xor"), (2, 3, 1), expected, 7, 0, rule=learner.Rule.load(path))
+    assert got["rate"] == expected and np.array_equal(np.array(got["J"], float), ref.J)

@@ -489,15 +489,7 @@ def test_bad_arrays(A, use, how):
 # paths, and an output that is one of the inputs
 
 
-def spellings(path: Path, here: Path):
-    """Other names of the same file: relative, with ./ and .., a symlink, a hard link."""
-    rel = os.path.relpath(path, here)
-    link, hard = here / f"link_{path.name}", here / f"hard_{path.name}"
-    if not link.exists():
-        link.symlink_to(path)
-    if not hard.exists():
-        os.link(path, hard)
-    return [str(path), rel, f"./{rel}", str(path.parent / ".." / path.parent.name / path.name), str(link), str(hard)]
+spellings = conftest.spellings
 
 
 def io_pairs(A):
@@ -815,3 +807,216 @@ def test_new_verbs_refuse_bad_input(A, argv):
             a = a.replace("{" + k + "}", str(A[k]))
         return a
     refused([fill(a) for a in argv], A["dir"], ".")
+
+
+# ---------------------------------------------------------------------------------------------
+# hardening: digits of other scripts, task specs, sizes of random teachers, rule arrays
+
+
+#: Where a user types a whole number, with ``u`` in it (``A``: the module's files).
+FOREIGN_PLACES = {
+    "--layers": lambda u, A: ["backprop", "--task", "and", "--cycles", "2", "--layers", f"2,{u},1"],
+    "teacher@SEED": lambda u, A: ["backprop", "--task", f"teacher@{u}", "--layers", "2,3,1", "--cycles", "2"],
+    "train teacher@SEED": lambda u, A: ["train", "--rule", A["local"], "--task", f"teacher@{u}", "--layers", "2,3,1",
+                                        "--cycles", "2"],
+    "spec layers": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"xor:2,{u},1:5", "--seeds", "1"],
+    "spec cycles": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"xor:2,2,1:{u}", "--seeds", "1"],
+    "spec teacher": lambda u, A: ["judge", "--rule", A["local"], "--heldout", f"teacher@{u}:3,3,1:60", "--seeds", "1"],
+    "refine --train": lambda u, A: ["refine", "--rule", A["local"], "--train", f"and:2,1,1:{u}", "--out", "r"],
+    "--rate": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--rate", u],
+    "--rates": lambda u, A: ["tune", "--layers", "2,1,1", "--cycles", "2", "--seeds", "1", "--rates", f"1,{u}"],
+    "--minutes": lambda u, A: ["refine", "--rule", A["local"], "--minutes", u, "--out", "r"],
+    "--experiments": lambda u, A: ["compare", "--experiments", u, "--seeds", "1", "--cycles", "2"],
+    "--seed": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--seed", u],
+}
+
+
+@pytest.mark.parametrize("place", sorted(FOREIGN_PLACES))
+@FUZZ
+@given(u=conftest.foreign_digits())
+def test_digits_of_other_scripts_are_refused(A, place, u):
+    refused(FOREIGN_PLACES[place](u, A), A["dir"], ".")
+
+
+@st.composite
+def twice_given(draw):
+    """A TASK:LAYERS[:CYCLES][:ORDER] spec with its cycle count or its order given twice."""
+    cycles = st.integers(1, 500).map(str)
+    orders = st.sampled_from(["shuffle", "fixed"])
+    twice = draw(st.sampled_from(["cycles", "order"]))
+    parts = [draw(cycles if twice == "cycles" else orders) for _ in range(2)]
+    if draw(st.booleans()):
+        parts.insert(draw(st.integers(0, 2)), draw(orders if twice == "cycles" else cycles))
+    return draw(st.sampled_from(["xor:2,5,1", "and:2,1,1", "teacher@3:3,4,2"])) + ":" + ":".join(parts)
+
+
+@FUZZ
+@given(spec=twice_given(), verb=st.sampled_from(["judge", "refine"]))
+def test_a_spec_part_given_twice_is_refused(A, spec, verb):
+    option = "--heldout" if verb == "judge" else "--train"
+    refused([verb, "--rule", A["local"], option, spec, "--out" if verb == "refine" else "--seeds",
+             "r" if verb == "refine" else "1"], A["dir"], ".")
+
+
+def test_spec_parts_in_either_order_once_each():
+    from localrule.refine import parse_spec
+    for text in ("xor:2,5,1:100:shuffle", "xor:2,5,1:shuffle:100"):
+        s = parse_spec(text)
+        assert (s.cycles, s.order) == (100, "shuffle")
+    s = parse_spec("xor:2,5,1")
+    assert (s.cycles, s.order) == (300, "fixed")
+    with pytest.raises(layout.UsageError, match="given twice"):
+        parse_spec("xor:2,5,1:100:200")
+    with pytest.raises(layout.UsageError, match="limit"):
+        parse_spec(f"xor:2,5,1:{layout.MAX_CYCLES + 1}")
+
+
+@st.composite
+def huge_teacher_layers(draw):
+    sizes = draw(st.lists(st.integers(1, layout.MAX_NEURONS), min_size=2, max_size=4))
+    assume(layout.n_weights(sizes) > layout.MAX_WEIGHTS)
+    return ",".join(map(str, sizes))
+
+
+@FUZZ
+@given(layers=huge_teacher_layers(), seed=st.integers(0, 99), where=st.sampled_from(["backprop", "tune", "judge",
+                                                                                      "refine"]))
+def test_huge_random_teachers_are_refused_before_allocating(A, monkeypatch, layers, seed, where):
+    from localrule import tasks
+
+    def never(*a, **k):
+        raise AssertionError("allocated a teacher beyond the limits")
+    monkeypatch.setattr(tasks, "init_params", never)
+    spec = f"teacher@{seed}:{layers}:5"
+    argv = {"backprop": ["backprop", "--task", f"teacher@{seed}", "--layers", layers, "--cycles", "2"],
+            "tune": ["tune", "--task", f"teacher@{seed}", "--layers", layers, "--cycles", "2", "--seeds", "1"],
+            "judge": ["judge", "--rule", A["local"], "--heldout", spec, "--seeds", "1"],
+            "refine": ["refine", "--rule", A["local"], "--train", spec, "--out", "r"]}[where]
+    assert "limit" in refused(argv, A["dir"], ".")
+
+
+@pytest.mark.parametrize("patterns", [0, -3, 2.5, "128", 10**9])
+def test_teacher_pattern_counts_are_checked_first(patterns):
+    from localrule import tasks
+    with pytest.raises(layout.UsageError):
+        tasks.teacher_task((3, 4, 2), 1, patterns)
+    assert tasks.teacher_task((3, 4, 2), 1, 7).X.shape == (7, 3)
+
+
+def with_array(path, name, k, value) -> bytes:
+    """The file at ``path`` with entry ``k`` (modulo its size) of array ``name`` set to ``value``."""
+    with np.load(path) as z:
+        arrays = {a: z[a].copy() for a in z.files}
+    arrays[name].flat[k % arrays[name].size] = value
+    return npz_bytes(arrays)
+
+
+RULE_READERS = {
+    "train": lambda f: ["train", "--rule", f, "--layers", "2,3,1", "--cycles", "2"],
+    "tune": lambda f: ["tune", "--rule", f, "--layers", "2,3,1", "--cycles", "2", "--seeds", "1", "--rates", "1"],
+    "judge": lambda f: ["judge", "--rule", f, "--heldout", "and:2,3,1:5", "--seeds", "1"],
+    "refine": lambda f: ["refine", "--rule", f, "--generations", "0", "--out", "r"],
+}
+
+
+@FUZZ
+@given(which=st.sampled_from(["local", "full"]), name=st.sampled_from(["lw", "lb", "in_shift", "in_scale",
+                                                                        "out_shift", "out_scale"]),
+       k=st.integers(0, 10**6), data=st.data())
+def test_rule_files_with_non_finite_or_non_positive_values_are_refused(A, which, name, k, data):
+    bad = [np.nan, np.inf, -np.inf] + ([0.0, -0.0, -1e-300, -1.0, -1e300] if name.endswith("scale") else [])
+    f = bad_file(A, ".npz", with_array(A[which], name, k, data.draw(st.sampled_from(bad))))
+    verbs = ["train", "tune"] if which == "full" else sorted(RULE_READERS)
+    err = refused(RULE_READERS[data.draw(st.sampled_from(verbs))](f), A["dir"], ".")
+    assert str(f) in err and repr(name) in err
+
+
+#: Small runs (a check that were missed would cost seconds, not minutes).
+SMALL_REFINE = ["--train", "and:2,1,1:5", "--heldout", "xor:2,2,1:5", "--generations", "0", "--teachers", "0",
+                "--final-seeds", "1"]
+FOLDER_USERS = {  # a verb writing files into a folder it is given
+    "judge --figures": lambda A, d: ["judge", "--rule", A["local"], "--heldout", "xor:2,2,1:5", "--seeds", "1",
+                                     "--figures", d],
+    "refine --out": lambda A, d: ["refine", "--rule", A["local"], *SMALL_REFINE, "--out", d],
+    "refine --out (imitation start)": lambda A, d: ["refine", *SMALL_REFINE, "--out", d],
+    "refine --resume": lambda A, d: ["refine", "--rule", A["local"], *SMALL_REFINE, "--resume", "--out", d],
+}
+
+
+@pytest.mark.parametrize("user", sorted(FOLDER_USERS))
+@pytest.mark.parametrize("where", ["a file", "under a file", "read-only", "under a read-only folder", "NUL",
+                                   "blank", "a figure is a folder", "rule.npz is a folder", "fifo inside"])
+def test_output_folders_are_checked_before_any_work(A, tmp_path, monkeypatch, user, where):
+    """judge --figures and refine --out go through files.check_output_folder: refused at once."""
+    from localrule import files
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real = os.access
+    monkeypatch.setattr(files.os, "access", lambda p, mode: False if Path(p).name == "ro" else real(p, mode))
+    inside = tmp_path / "out"
+    inside.mkdir()
+    if where == "a figure is a folder":
+        (inside / "heldout_xor_2-2-1.png").mkdir()
+    elif where == "rule.npz is a folder":
+        (inside / "rule.npz").mkdir()
+    elif where == "fifo inside":
+        os.mkfifo(inside / ("heldout_xor_2-2-1.png" if user.startswith("judge") else "history.json"))
+    folder = {"a file": A["plain"], "under a file": A["plain"] / "sub", "read-only": ro, "under a read-only folder":
+              ro / "new", "NUL": "x\0y", "blank": "  "}.get(where, inside)
+    if user == "refine --resume" and where not in ("a file", "under a file", "NUL", "blank"):
+        (inside / "checkpoint.pkl").write_bytes(b"not read: refused before")
+    if user == "judge --figures" and where == "rule.npz is a folder":
+        pytest.skip("judge writes no rule.npz")
+    t0 = time.perf_counter()
+    refused(FOLDER_USERS[user](A, folder), A["dir"], tmp_path)
+    assert time.perf_counter() - t0 < 5, "refused only after working"
+
+
+@pytest.mark.parametrize("out", ["missing", "empty", "other files", "checkpoint is a folder"])
+def test_refine_resume_without_a_checkpoint_is_a_usage_error(A, tmp_path, out):
+    from localrule import refine
+    d = tmp_path / "out"
+    if out != "missing":
+        d.mkdir()
+    if out == "other files":
+        (d / "history.json").write_text("{}\n")
+    if out == "checkpoint is a folder":
+        (d / "checkpoint.pkl").mkdir()
+    err = refused(["refine", "--rule", A["local"], "--resume", "--out", d], A["dir"], tmp_path)
+    assert "checkpoint.pkl" in err
+    with pytest.raises(layout.UsageError, match="checkpoint.pkl"):
+        refine.refine(learner.Rule.load(A["local"]), [], [], d, resume=True, teachers=0)
+    assert (d.exists() and d.is_dir()) == (out != "missing")
+
+
+@FUZZ
+@given(names=st.lists(st.text(alphabet="aAbB.", min_size=1, max_size=4), max_size=12))
+def test_distinct_names_never_clash(names):
+    from localrule.files import distinct_names
+    out = distinct_names(names)
+    assert len(out) == len(names) and len({n.lower() for n in out}) == len(out)
+    import re
+    for k, (n, o) in enumerate(zip(names, out)):
+        stem, dot, ext = n.rpartition(".") if "." in n else (n, "", "")
+        # unchanged unless an earlier name took it; else the same name with _2, _3, ... before its extension
+        assert o == n if n.lower() not in {m.lower() for m in out[:k]} else re.fullmatch(
+            re.escape(stem) + r"_\d+" + re.escape(dot + ext), o)
+
+
+def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path, monkeypatch):
+    from localrule import files, render
+    from localrule.refine import figure_names, parse_spec
+    # the names are under test, not the pictures: no Qt in this process (its tests come later)
+    monkeypatch.setattr(render, "error_curves", lambda path, title, curves: files.write_bytes(path, title.encode()))
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    for sub in ("a", "b"):
+        (tmp_path / sub / "t.csv").write_text("x,y\n0,0\n1,1\n")
+    specs = [parse_spec(t) for t in ("xor:2,2,1:5", "xor:2,2,1:6", "XOR:2,2,1:7:shuffle", "xor:2,2,1:8:shuffle",
+                                     f"{tmp_path / 'a' / 't.csv'}:1,1", f"{tmp_path / 'b' / 't.csv'}:1,1")]
+    assert figure_names(specs) == ["heldout_xor_2-2-1.png", "heldout_xor_2-2-1_2.png", "heldout_xor_2-2-1_shuffle.png",
+                                   "heldout_xor_2-2-1_shuffle_2.png", "heldout_t_1-1.png", "heldout_t_1-1_2.png"]
+    figs = tmp_path / "figs"
+    rc, out, err = run_cli(["judge", "--rule", A["local"], "--heldout", "xor:2,2,1:5", "xor:2,2,1:6",
+                            "--seeds", "1", "--figures", figs])
+    assert rc == 0, err
+    assert sorted(p.name for p in figs.iterdir()) == ["heldout_xor_2-2-1.png", "heldout_xor_2-2-1_2.png"]

@@ -713,3 +713,98 @@ def test_command_line_bp_rate_best(qapp, capsys, tmp_path):
         assert main(["--bp-rate", bad]) == 2
         lines = capsys.readouterr().err.strip().splitlines()
         assert len(lines) == 1 and "--bp-rate" in lines[0] and "best" in lines[0]
+
+
+# ---- the command line: hardening ---------------------------------------------------------------
+
+def _one_line_refusal(argv, capsys, words=""):
+    from gui.app import main
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("gui: ") and words in err[0], err
+
+
+GUI_NUMBERS = {"--seed": "{}", "--targets": "{}", "--test-percent": "{}", "--cycles": "{}", "--rate": "{}",
+               "--bp-rate": "{}", "--layers": "2,{},1", "--task": "teacher@{}"}
+
+
+@pytest.mark.parametrize("option", sorted(GUI_NUMBERS))
+def test_command_line_refuses_digits_of_other_scripts(option, capsys):
+    from hypothesis import HealthCheck, given, settings
+    import conftest
+
+    @settings(max_examples=15, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(u=conftest.foreign_digits())
+    def check(u):
+        _one_line_refusal([option, GUI_NUMBERS[option].format(u)], capsys)
+    check()
+
+
+def test_screenshot_never_replaces_an_input(tmp_path, monkeypatch, capsys):
+    """--screenshot naming the rule file, the CSV task or the preset file, under any spelling
+    (relative, ./, .., a symlink, a hard link), is refused before a window opens."""
+    import conftest
+    from localrule.experiments import PRESET_FILES
+    monkeypatch.chdir(tmp_path)
+    csv = tmp_path / "task.csv"
+    csv.write_text("a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    rule = tmp_path / "rule.npz"
+    learner.Rule("local", learner.FORM_FEATURES["rule6"], (3, 4, 1), np.zeros(16), np.zeros(5), np.zeros(3),
+                 np.ones(3), np.zeros(1), np.ones(1), meta={"form": "rule6", "encoding": "log"}).save(rule)
+    preset = tmp_path / "exp2.toml"
+    preset.write_bytes(PRESET_FILES[2].read_bytes())
+    monkeypatch.setitem(PRESET_FILES, 2, preset)
+    cases = [(csv, ["--task", csv]), (rule, ["--task", "and", "--rule", rule]), (preset, ["--preset", "2"])]
+    for path, argv in cases:
+        before = path.read_bytes()
+        for name in conftest.spellings(path, tmp_path):
+            _one_line_refusal([*argv, "--no-learn", "--screenshot", name], capsys, "also an input")
+        assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.png"))
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--bogus"], "unrecognized"), (["--preset", "9"], "--preset"), (["--preset", "٣"], "--preset"),
+    (["--preset"], "--preset"), (["--task"], "--task"), (["--screenshot"], "--screenshot"),
+    (["--rate", "٣"], "--rate"), (["--bp-rate", "1e-5"], "0.0001"), (["--bp-rate", "64.5"], "at most 64"),
+    (["--bp-rate", "-0.5"], "--bp-rate"), (["--bp-rate", "inf"], "best"), (["--bp-rate", ""], "best"),
+    (["--screenshot", "."], "directory"), (["--screenshot", "no/such/folder/x.png"], "does not exist"),
+    (["--screenshot", ""], "not a valid file name"), (["--screenshot", "/dev/null"], "not a regular file")],
+    ids=lambda a: " ".join(a)[:30] if isinstance(a, list) else None)
+def test_command_line_bad_options_are_one_line(argv, words, capsys):
+    _one_line_refusal(["--task", "and", *argv], capsys, words)
+
+
+def test_bp_rate_zero_in_any_spelling_is_off():
+    """--bp-rate 0 means what the side panel's "off" does: no extra backprop network, whether
+    written 0, 0.0, 00, 0e0 or -0; a γ the panel's box shows passes unchanged."""
+    from hypothesis import given, settings, strategies as st
+    from gui.app import BP_RATE_MAX, BP_RATE_MIN, bp_rate
+    for zero in ("0", "0.0", "00", "0e0", "-0", " 0 ", "0.0000", "+0"):
+        assert bp_rate(zero) == 0.0
+    assert bp_rate("BEST") == "best"
+
+    @settings(max_examples=50, deadline=None, database=None, derandomize=True)
+    @given(v=st.floats(BP_RATE_MIN, BP_RATE_MAX))
+    def passes(v):
+        assert bp_rate(repr(v)) == v
+    passes()
+
+
+def test_bp_rate_zero_races_no_extra_network(qapp, capsys, tmp_path, monkeypatch):
+    from gui import app
+    locale.setlocale(locale.LC_NUMERIC, "C")
+    seen = []
+    real = app.take_screenshot
+
+    def spy(win, *a, **k):
+        code = real(win, *a, **k)
+        seen.append((win.panel.bp_rate.value(), [n["name"] for n in win.snap["nets"]]))
+        return code
+    monkeypatch.setattr(app, "take_screenshot", spy)
+    for rate, names in (("0.0", ["backprop γ 0.23"]), ("1.5", ["backprop γ 0.23", "backprop γ 1.5"])):
+        png = tmp_path / f"{rate}.png"
+        assert app.main(["--task", "and", "--layers", "2,1,1", "--bp-rate", rate, "--no-learn", "--cycles", "5",
+                         "--screenshot", str(png)]) == 0, capsys.readouterr().err
+        assert seen[-1] == (float(rate), names) and png.read_bytes()[:4] == b"\x89PNG"

@@ -174,6 +174,11 @@ def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(smal
     assert rule.adapt.shape == (kernels.ADAPT_SIZE,) and small_rule.meta.get("adapt") is None
     # rule (5) exact, no clock unless searched, scales per neuron
     assert rule.adapt[4] == 1.0 and rule.adapt[5] == 0.0 == rule.adapt[6] and "anneal" not in a and "link" not in a
+    # however far the search pushes log ε down, ε stays at or above the floor (ε² > 0)
+    z = np.zeros(space.dim)
+    z[-3] = -1e4
+    rule, rate = space.decode(z)
+    assert rule.adapt[kernels.ADAPT_EPS] == kernels.ADAPT_EPS_MIN and math.isfinite(rate) and rate > 0
 
 
 def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
