@@ -109,7 +109,7 @@ def bp_rate(text):
 def check_args(args):
     """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2); and a
     --screenshot that cannot be written or would replace one of the command's input files."""
-    from localrule.files import check_outputs
+    from localrule.files import check_outputs, check_png
     from localrule.tasks import check_fits, load_task, task_files, teacher_seed
 
     from .inputs import positive, whole
@@ -133,6 +133,7 @@ def check_args(args):
         preset = getattr(args, "preset", None)
         check_outputs([args.screenshot], [getattr(args, "rule", None), *task_files(args.task),
                                           PRESET_FILES[int(preset)] if preset else None])
+        check_png(args.screenshot, "--screenshot")
 
 
 #: A random teacher's shape when --layers is not given: two inputs, so its decision regions show.

@@ -411,13 +411,14 @@ def cmd_train(args):
 
 
 def cmd_tune(args):
-    from .files import check_outputs, finish_first, write_json
+    from .files import check_outputs, check_png, finish_first, write_json
     from .layout import check_budget
     from .learner import Rule
     from .study import progress
     from .tasks import load_task
     from .tuning import DEFAULT_RATES, figure, tune
     check_outputs([args.json, args.figure], [args.rule, *_task_files(args)])
+    check_png(args.figure, "--figure")
     sizes = _layers(args)
     task = load_task(args.task, args.targets, args.test_csv, sizes)
     rates = args.rates or DEFAULT_RATES

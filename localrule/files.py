@@ -68,6 +68,13 @@ def check_outputs(outputs, inputs=()) -> None:
                 raise UsageError(f"two outputs of this command are the same file {o}")
 
 
+def check_png(path, what: str) -> None:
+    """A figure option names a PNG: refuse another suffix (a typo like ``--figure data.csv`` would
+    otherwise leave a PNG under a CSV's name)."""
+    if path is not None and Path(str(path)).suffix.lower() != ".png":
+        raise UsageError(f"{what} writes a PNG image: give a file name ending in .png, got {str(path)[:60]!r}")
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that every ``finally`` (temporary files) runs."""
 

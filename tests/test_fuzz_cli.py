@@ -1020,3 +1020,23 @@ def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path, monkeyp
                             "--seeds", "1", "--figures", figs])
     assert rc == 0, err
     assert sorted(p.name for p in figs.iterdir()) == ["heldout_xor_2-2-1.png", "heldout_xor_2-2-1_2.png"]
+
+
+#: Names a PNG option is refused: any suffix but .png (in any case), none, or .png not last.
+not_png = st.builds(lambda stem, suffix: stem + suffix, st.sampled_from(["fig", "a.b", "j"]),
+                    st.sampled_from(["", ".", ".csv", ".json", ".npz", ".pn", ".pngx", ".png.csv", ".jpg", ".PNG~"]))
+
+
+@FUZZ
+@given(name=not_png)
+def test_figures_must_be_named_png(A, name):
+    """tune --figure writes a PNG: a name with another suffix (a typo for a data file) is refused
+    before any work, and nothing is written under it."""
+    refused(["tune", "--layers", "2,1,1", "--cycles", "2", "--seeds", "1", "--figure", name], A["dir"], ".")
+    assert not Path(name).exists()
+
+
+def test_png_names_pass_in_any_case():
+    from localrule.files import check_png
+    for name in ("f.png", "f.PNG", "a.b.Png", None):
+        check_png(name, "--figure")

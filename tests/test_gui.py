@@ -770,7 +770,8 @@ def test_screenshot_never_replaces_an_input(tmp_path, monkeypatch, capsys):
     (["--rate", "٣"], "--rate"), (["--bp-rate", "1e-5"], "0.0001"), (["--bp-rate", "64.5"], "at most 64"),
     (["--bp-rate", "-0.5"], "--bp-rate"), (["--bp-rate", "inf"], "best"), (["--bp-rate", ""], "best"),
     (["--screenshot", "."], "directory"), (["--screenshot", "no/such/folder/x.png"], "does not exist"),
-    (["--screenshot", ""], "not a valid file name"), (["--screenshot", "/dev/null"], "not a regular file")],
+    (["--screenshot", ""], "not a valid file name"), (["--screenshot", "/dev/null"], "not a regular file"),
+    (["--screenshot", "shot.csv"], ".png"), (["--screenshot", "shot"], ".png"), (["--screenshot", "shot.png.txt"], ".png")],
     ids=lambda a: " ".join(a)[:30] if isinstance(a, list) else None)
 def test_command_line_bad_options_are_one_line(argv, words, capsys):
     _one_line_refusal(["--task", "and", *argv], capsys, words)
