@@ -42,7 +42,7 @@
 #   clocked rules on all of those, and round 6 (fixed before the clock was picked) on 100 seeds;
 #   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
 #   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
-#   momentum (~15 min); one schedule for every task (~15 min).
+#   momentum and momentum as one rule's ingredient (~25 min); one schedule for every task (~15 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -71,6 +71,9 @@ CONFIRM9="teacher@9000:3,4,4,1:60 teacher@9001:10,2,3,6,1:60 teacher@9002:8,12,8
 # round 10 was fixed (2026-12-06, 07:29 UTC) after the first four rows of scan_momentum.py (rounds
 # 1-4) and before any rule with momentum was picked: `random_teacher_specs(10, 10000)` and four data sets
 CONFIRM10="teacher@10000:5,7,2:60:shuffle teacher@10001:3,8,3,11,2:100:shuffle teacher@10002:10,6,7,1:40 teacher@10003:4,12,8,9,1:40 teacher@10004:9,2,2,1:100:shuffle teacher@10005:8,4,3,12,4:60:shuffle teacher@10006:6,11,3:100:shuffle teacher@10007:10,5,4,8,3:40 teacher@10008:2,10,2:60:shuffle teacher@10009:7,12,10,9,3:40:shuffle wine:13,11,3:150 iris:4,11,3:200:shuffle moons:2,9,1:400 xor:2,7,1:2000:shuffle"
+# round 11 was fixed (2026-12-06, 19:43 UTC) before the order-gated momentum rows of scan_momentum.py
+# had printed a result: `random_teacher_specs(10, 11000)` and four data sets in new shapes
+CONFIRM11="teacher@11000:2,8,7,12,1:60:shuffle teacher@11001:4,4,2:60 teacher@11002:6,6,10,2:40 teacher@11003:3,8,10,3:60 teacher@11004:6,10,4,4:100 teacher@11005:10,5,5,3,2:40:shuffle teacher@11006:10,7,4:60:shuffle teacher@11007:4,11,2:40 teacher@11008:6,5,2,8,1:100 teacher@11009:6,2,7,4:60:shuffle wine:13,6,3:200:shuffle iris:4,6,6,3:300 moons:2,4,4,1:500:shuffle xor:2,9,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -270,7 +273,7 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM9 --json $OUT/confirm9_1
 python -m localrule judge --seeds 100 --heldout $CONFIRM10 --json $OUT/confirm10_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm10_100.txt
-# would momentum raise the ceiling? the link stage per task, with and without β1 0.9
+# would momentum raise the ceiling? the link stage per task, with and without β1 0.9; then as one rule
 python docs/beyond/scan_momentum.py | tee $OUT/scan_momentum.txt
 # can one (γ, τ) of the link stage serve every task? six single settings over rounds 1-9 (~15 min)
 python docs/beyond/scan_schedule.py | tee $OUT/scan_schedule.txt

@@ -3,26 +3,27 @@ of the speed-up goal, the link stage (the unsearched start, per-link scales, fla
 tuned *per task*, without momentum and with it (β1 0.9, bias-corrected: with the link scales that
 is Adam on the flat δ, plus a clock), on the 16 scan seeds, against backprop at the judge's best γ
 for 4x the cycles.  Per-task tuning is an oracle no single rule has: a task this misses is out of
-reach of the whole family.  About 15 minutes on 2 cores.
+reach of the whole family.  Then momentum as one rule's ingredient on all 85 tasks: everywhere, or
+only where the patterns come in a fixed order.  About 25 minutes on 2 cores.
 
     python docs/beyond/scan_momentum.py
 """
 
+import numpy as np
+
 from localrule.refine import parse_spec
-from scanning import bp_curve, final_and_speedup, judged, with_adapt
+from scanning import ROUNDS_1_9, bp_curve, final_and_speedup, judged, one_setting, tasks_and_curves, with_adapt
 
 RATES = (0.05, 0.1, 0.2, 0.4)
 TAUS = (300.0, 1000.0, 0.0)   # τ 0: no clock
 MOMENTA = (0.0, 0.9)
-FILES = ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
-         "confirm7_link_search100.json", "confirm8_link_search100.json", "confirm9_100.json")
 
 
 def main():
     print("| task (cycles, order) | judged speed-up | best without momentum (γ, τ) | best with β1 0.9 (γ, τ) "
           "| ÷ bp@best γ there |")
     print("|---|---|---|---|---|")
-    tasks = [t for t in judged(FILES, "rule_link_search") if t["speedup"] < 2]
+    tasks = [t for t in judged(ROUNDS_1_9, "rule_link_search") if t["speedup"] < 2]
     reached = {m: 0 for m in MOMENTA}
     for t in tasks:
         s = parse_spec(t["task"])
@@ -43,5 +44,25 @@ def main():
           f"{reached[0.9]} with β1 0.9")
 
 
+def as_one_rule():
+    """Momentum as one rule's ingredient, on all 85 tasks of rounds 1-9: the hand-set link rule
+    without it, with β1 0.9 everywhere, and with β1 0.9 only where the patterns come in a fixed
+    order (the per-task table's pattern), counted apart by order."""
+    tasks, curves = tasks_and_curves(ROUNDS_1_9, "rule_link_search")
+    plain, heavy = with_adapt("rule_link_anneal"), with_adapt("rule_link_anneal", momentum=0.9)
+    settings = {"none": lambda s: plain, "β1 0.9": lambda s: heavy,
+                "β1 0.9 in fixed order only": lambda s: heavy if s.order == "fixed" else plain}
+    fixed = np.array([s.order == "fixed" for s, _ in tasks])
+    print(f"\nas one rule (the hand-set link rule, γ {plain.own_rate:g}), on the {len(tasks)} tasks of rounds 1-9 "
+          f"({fixed.sum()} in fixed order, {(~fixed).sum()} shuffled):\n")
+    print("| momentum | no worse (median): fixed, shuffled | speed-up ≥ 2x: fixed, shuffled | geometric mean speed-up |")
+    print("|---|---|---|---|")
+    for name, rule_for in settings.items():
+        r, sp = one_setting(tasks, curves, rule_for, plain.own_rate)
+        print(f"| {name} | {np.sum(r[fixed] <= 1)}, {np.sum(r[~fixed] <= 1)} | {np.sum(sp[fixed] >= 2)}, "
+              f"{np.sum(sp[~fixed] >= 2)} | {np.exp(np.mean(np.log(sp))):.2f} |", flush=True)
+
+
 if __name__ == "__main__":
     main()
+    as_one_rule()

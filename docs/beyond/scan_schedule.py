@@ -10,27 +10,21 @@ median on at least as many tasks as the hand-set rule.  About 15 minutes on 2 co
 
 import numpy as np
 
-from localrule.refine import parse_spec
-from scanning import bp_curve, final_and_speedup, judged, with_adapt
+from scanning import ROUNDS_1_9, one_setting, tasks_and_curves, with_adapt
 
 #: name: (γ, τ); the first is the hand-set link rule (``rule_link_anneal.npz``)
 GRID = {"g0.1 t1k": (0.1, 1e3), "g0.15 t300": (0.15, 300.0), "g0.2 t300": (0.2, 300.0),
         "g0.15 t600": (0.15, 600.0), "g0.2 t500": (0.2, 500.0), "g0.3 t200": (0.3, 200.0)}
-FILES = ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
-         "confirm7_link_search100.json", "confirm8_link_search100.json", "confirm9_100.json")
 
 
 def main():
-    tasks = [(parse_spec(t["task"]), t["bp_best"]["rate"]) for t in judged(FILES, "rule_link_search")]
-    curves = [bp_curve(s, rate) for s, rate in tasks]
+    tasks, curves = tasks_and_curves(ROUNDS_1_9, "rule_link_search")
     print("| setting | no worse (median) | worst ÷ | speed-up ≥ 2x | geometric mean speed-up |")
     print("|---|---|---|---|---|")
     counts = {}
     for name, (gamma, tau) in GRID.items():
         rule = with_adapt("rule_rmsprop_flat0", anneal=tau, link=1)
-        out = [final_and_speedup(s, bp, rule, gamma) for (s, _), bp in zip(tasks, curves)]
-        r = np.array([f / bp[s.cycles] for (f, _), (s, _), bp in zip(out, tasks, curves)])
-        sp = np.array([v for _, v in out])
+        r, sp = one_setting(tasks, curves, lambda s: rule, gamma)
         counts[name] = (int(np.sum(r <= 1)), int(np.sum(sp >= 2)))
         print(f"| {name} | {counts[name][0]}/{len(r)} | {r.max():.3g} | {counts[name][1]}/{len(r)} | "
               f"{np.exp(np.mean(np.log(sp))):.2f} |", flush=True)

@@ -13,6 +13,9 @@ from localrule.tuning import cycles_to_reach, median_curve
 
 HERE = Path(__file__).resolve().parent
 SEEDS = [5000 + k for k in range(16)]
+#: The 100-seed judge files of rounds 1-9 that hold the searched link rule (backprop's best γ per task).
+ROUNDS_1_9 = ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
+              "confirm7_link_search100.json", "confirm8_link_search100.json", "confirm9_100.json")
 
 
 def judged(files, rule):
@@ -40,3 +43,20 @@ def final_and_speedup(spec, bp, rule, rate):
     final = float(np.median([r.J[-1] if np.isfinite(r.J[-1]) else np.inf for r in runs]))
     reach = cycles_to_reach(bp, final)
     return final, (4.0 if reach is None else reach / spec.cycles)
+
+
+def tasks_and_curves(files, rule):
+    """(spec, backprop's best γ) of every task the judge wrote for ``rule`` in ``files``, and
+    backprop's ``bp_curve`` on each."""
+    from localrule.refine import parse_spec
+    tasks = [(parse_spec(t["task"]), t["bp_best"]["rate"]) for t in judged(files, rule)]
+    return tasks, [bp_curve(s, rate) for s, rate in tasks]
+
+
+def one_setting(tasks, curves, rule_for, rate):
+    """(ratios ÷ backprop's J at the budget, speed-ups) of one setting on every task: ``rule_for(spec)``
+    gives the rule for a task (a single rule, or one chosen by what the training run knows, like its
+    order), ``tasks`` are (spec, backprop's best γ) pairs and ``curves`` their ``bp_curve``s."""
+    out = [final_and_speedup(s, bp, rule_for(s), rate) for (s, _), bp in zip(tasks, curves)]
+    ratios = np.array([f / bp[s.cycles] for (f, _), (s, _), bp in zip(out, tasks, curves)])
+    return ratios, np.array([v for _, v in out])
