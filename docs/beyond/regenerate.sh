@@ -269,7 +269,7 @@ judge_rounds $OUT/rule_link_search.npz link_search 8 7 6 5
 python -m localrule judge --seeds 100 --heldout $CONFIRM9 --json $OUT/confirm9_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm9_100.txt
-# round 10 (fresh for every rule, random shapes, fixed before the momentum and schedule scans): all six rules
+# round 10 (fresh for every rule, random shapes): all six rules
 python -m localrule judge --seeds 100 --heldout $CONFIRM10 --json $OUT/confirm10_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz | tee $OUT/confirm10_100.txt
