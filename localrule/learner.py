@@ -87,6 +87,16 @@ class Rule:
         a = self.meta.get("adapt")
         return np.empty(0) if a is None else adapt_params(a)
 
+    def adapt_for(self, order: str) -> np.ndarray:
+        """``adapt`` for a run whose patterns come in ``order``: a rule with ``fixed_momentum`` 1
+        keeps its momentum only in the fixed order (momentum lifts fixed-order tasks and costs
+        shuffled ones: docs/beyond/scan_momentum.txt).  The run knows its order as it knows its γ."""
+        a = self.adapt
+        if a.shape[0] and order != "fixed" and self.meta["adapt"].get("fixed_momentum", 0):
+            a = a.copy()
+            a[kernels.ADAPT_MOMENTUM] = 0.0
+        return a
+
     @property
     def own_rate(self) -> float | None:
         """The γ this rule trains networks at unless told otherwise: a refined rule's (found with its
@@ -183,14 +193,15 @@ class Rule:
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
-ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0}
+ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
     """[p, β2, ε, β, q, τ, k] from a rule's ``meta["adapt"]``, refused unless each is a finite
     number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶) (a
     smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
-    optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link)."""
+    optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link);
+    and "fixed_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]
@@ -211,6 +222,9 @@ def adapt_params(a) -> np.ndarray:
     k = a.get("link", ADAPT_OPTIONAL["link"])
     if not (isinstance(k, (int, float)) and not isinstance(k, bool) and k in (0, 1)):
         raise ValueError("adapt's link must be 0 (a |δ| scale per neuron) or 1 (per link)")
+    g = a.get("fixed_momentum", ADAPT_OPTIONAL["fixed_momentum"])
+    if not (isinstance(g, (int, float)) and not isinstance(g, bool) and g in (0, 1)):
+        raise ValueError("adapt's fixed_momentum must be 0 (momentum in every order) or 1 (in fixed order only)")
     return np.array(v + [q, tau, k], float)
 
 

@@ -125,7 +125,7 @@ def _order_args(order, layer_rate, sizes, rule=None):
     kernels."""
     if order not in ORDERS:
         raise UsageError(f"unknown pattern order {order!r}: choose {' or '.join(ORDERS)}")
-    adapt = np.empty(0) if rule is None else rule.adapt
+    adapt = np.empty(0) if rule is None else rule.adapt_for(order)
     if order == "fixed" and layer_rate is None and adapt.shape[0] == 0:
         return None
     lr = np.empty(0) if layer_rate is None else np.asarray(layer_rate, float)

@@ -84,6 +84,9 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": "yes"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "link": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "other": 0.1},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": 0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": "fixed"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": True},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
     rule = zero_local_rule(bad)
@@ -185,3 +188,26 @@ def test_eps_at_the_floor_trains_and_below_it_is_refused(tmp_path):
         with pytest.raises(learner.UsageError, match=f"{path}.*eps"):
             learner.Rule.load(path)
     refused()
+
+
+@pytest.mark.parametrize("link", [0, 1])
+def test_fixed_momentum_is_the_momentum_rule_in_fixed_order_and_the_plain_one_shuffled(tmp_path, link):
+    """A rule with fixed_momentum 1 trains exactly (bit for bit) as the same rule with its
+    momentum where the patterns come in a fixed order, and as the rule without momentum where
+    they are shuffled; the flag survives a save."""
+    task = tasks.load_task("xor")
+    sizes = (2, 3, 1)
+
+    def rule(momentum, gated=None):
+        r = adaptive_oracle(1.0, momentum=momentum, flat=0.0, anneal=50.0, link=link)
+        if gated is not None:
+            r.meta["adapt"]["fixed_momentum"] = gated
+        return r
+    adapt = {**rule(0.9, 1).meta["adapt"]}
+    zero_local_rule(adapt).save(tmp_path / "gated.npz")
+    assert learner.Rule.load(tmp_path / "gated.npz").meta["adapt"] == adapt
+    gated = rule(0.9, 1)
+    for order, twin, other in (("fixed", rule(0.9), rule(0.0)), ("shuffle", rule(0.0), rule(0.9))):
+        J = [runs.train(task, sizes, 0.2, 30, 3, rule=r, order=order).J for r in (gated, twin, other)]
+        assert np.array_equal(J[0], J[1]), order
+        assert not np.array_equal(J[0], J[2]), order   # the momentum does change the run

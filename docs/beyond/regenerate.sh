@@ -34,8 +34,8 @@
 #     rule_link_anneal.npz      the unsearched start with a clock and link scales (hand-set: the pick
 #                               of `python docs/beyond/scan_link.py`, ~25 min), made before round 8
 #     rule_link_search.npz      refine's default search from it (made after round 8 was judged)
-#     rule_link_momentum.npz    the hand-set link rule with momentum β1 0.9 (made in step 3, after
-#                               the momentum scan; meant for fixed-order tasks only)
+#     rule_link_momentum.npz    the hand-set link rule with momentum β1 0.9, and rule_link_gated.npz
+#                               with it in fixed order only (made in step 3, after the momentum scan)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -280,15 +280,17 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM10 --json $OUT/confirm10
 python docs/beyond/scan_momentum.py | tee $OUT/scan_momentum.txt
 # can one (γ, τ) of the link stage serve every task? six single settings over rounds 1-9 (~15 min)
 python docs/beyond/scan_schedule.py | tee $OUT/scan_schedule.txt
-# momentum where patterns come in a fixed order (the pattern of scan_momentum.py's tables, picked
-# after round 11 was fixed): the hand-set link rule with β1 0.9; round 11, all seven rules on 100
-# seeds (tables.py reads the order-gated rule as this rule on fixed-order tasks, the hand-set link
-# rule on shuffled ones)
+# momentum (the pattern of scan_momentum.py's tables, picked after round 11 was fixed): the hand-set
+# link rule with β1 0.9 everywhere, and in fixed order only (fixed_momentum: the order-gated rule);
+# round 11 on 100 seeds, the six rules and the first in one file, the gated rule in another
 python -c '
 from localrule.learner import Rule
-r = Rule.load("docs/beyond/rule_link_anneal.npz")
-r.meta["adapt"] = {**r.meta["adapt"], "momentum": 0.9}
-r.save("docs/beyond/rule_link_momentum.npz")'
+for name, extra in (("momentum", {}), ("gated", {"fixed_momentum": 1})):
+    r = Rule.load("docs/beyond/rule_link_anneal.npz")
+    r.meta["adapt"] = {**r.meta["adapt"], "momentum": 0.9, **extra}
+    r.save(f"docs/beyond/rule_link_{name}.npz")'
 python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_momentum.npz | tee $OUT/confirm11_100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11_gated100.json \
+  --rule $OUT/rule_link_gated.npz | tee $OUT/confirm11_gated100.txt
