@@ -294,3 +294,5 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_momentum.npz | tee $OUT/confirm11_100.txt
 python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11_gated100.json \
   --rule $OUT/rule_link_gated.npz | tee $OUT/confirm11_gated100.txt
+# the order-gated rule on every earlier round too (not fresh for it: picked from the scans of rounds 1-9)
+judge_rounds $OUT/rule_link_gated.npz gated 10 9 8 7 6 5

@@ -24,7 +24,7 @@ def main():
     counts = {}
     for name, (gamma, tau) in GRID.items():
         rule = with_adapt("rule_rmsprop_flat0", anneal=tau, link=1)
-        r, sp = one_setting(tasks, curves, lambda s: rule, gamma)
+        r, sp = one_setting(tasks, curves, rule, gamma)
         counts[name] = (int(np.sum(r <= 1)), int(np.sum(sp >= 2)))
         print(f"| {name} | {counts[name][0]}/{len(r)} | {r.max():.3g} | {counts[name][1]}/{len(r)} | "
               f"{np.exp(np.mean(np.log(sp))):.2f} |", flush=True)

@@ -53,10 +53,9 @@ def tasks_and_curves(files, rule):
     return tasks, [bp_curve(s, rate) for s, rate in tasks]
 
 
-def one_setting(tasks, curves, rule_for, rate):
-    """(ratios ÷ backprop's J at the budget, speed-ups) of one setting on every task: ``rule_for(spec)``
-    gives the rule for a task (a single rule, or one chosen by what the training run knows, like its
-    order), ``tasks`` are (spec, backprop's best γ) pairs and ``curves`` their ``bp_curve``s."""
-    out = [final_and_speedup(s, bp, rule_for(s), rate) for (s, _), bp in zip(tasks, curves)]
+def one_setting(tasks, curves, rule, rate):
+    """(ratios ÷ backprop's J at the budget, speed-ups) of one rule at γ ``rate`` on every task:
+    ``tasks`` are (spec, backprop's best γ) pairs and ``curves`` their ``bp_curve``s."""
+    out = [final_and_speedup(s, bp, rule, rate) for (s, _), bp in zip(tasks, curves)]
     ratios = np.array([f / bp[s.cycles] for (f, _), (s, _), bp in zip(out, tasks, curves)])
     return ratios, np.array([v for _, v in out])
