@@ -398,8 +398,9 @@ class TrainWorker(QThread):
         self.nets = [Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
+            adapt = cfg.rule.adapt_for("fixed") if cfg.rule.mode == "local" else None   # the app's order: the paper's
             self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
-                                 _mode_name(cfg.rule), cfg.rule.adapt if cfg.rule.mode == "local" else None))
+                                 _mode_name(cfg.rule), adapt))
             self.nets[-1].rate = cfg.rule_rate
         if cfg.extra_rate > 0:
             self.nets.append(Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task,
