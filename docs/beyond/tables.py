@@ -180,7 +180,7 @@ GOALS = {
                          "confirm8_100.json", *_ALL),
     "rule_link_search": ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
                          "confirm7_link_search100.json", "confirm8_link_search100.json", *_ALL),
-    "rule_link_gated": ("confirm11_gated100.json",),
+    "rule_link_gated": ("gated100.json", *(f"confirm{r}_gated100.json" for r in range(5, 12))),
 }
 
 
