@@ -245,8 +245,9 @@ class Space:
             q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
         if "anneal" in use:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
-        # a rule without a clock or link scales writes the bytes it always did
-        extra = {**({"anneal": tau} if tau else {}), **({"link": a["link"]} if a["link"] else {})}
+        # a rule without a clock, link scales or a momentum gate writes the bytes it always did
+        extra = {**({"anneal": tau} if tau else {}), **({"link": a["link"]} if a["link"] else {}),
+                 **({"fixed_momentum": a["fixed_momentum"]} if a["fixed_momentum"] else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate
 

@@ -204,6 +204,11 @@ def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
     linked = replace(small_rule, meta={**small_rule.meta, "adapt": {**refine.RMSPROP_FLAT_CLOCK, "link": 1}})
     decoded = refine.Space(linked, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal").decode(z)[0]
     assert decoded.meta["adapt"]["link"] == 1 and decoded.adapt[6] == 1.0   # kept: not a searched coordinate
+    gated = replace(small_rule, meta={**small_rule.meta, "adapt": {**refine.RMSPROP_FLAT_CLOCK, "momentum": 0.9,
+                                                                   "fixed_momentum": 1}})
+    decoded = refine.Space(gated, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal").decode(z)[0]
+    assert decoded.meta["adapt"]["fixed_momentum"] == 1   # the gate is kept too
+    assert "fixed_momentum" not in clock.decode(z)[0].meta["adapt"]
 
 
 def test_judge_runs_the_baselines_once_for_several_rules():
