@@ -470,9 +470,9 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import check_output_folder, check_outputs, finish_first, write_json
+    from .files import check_outputs, finish_first, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, figure_names, judge, judge_table, parse_spec
+    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
@@ -484,8 +484,6 @@ def cmd_judge(args):
         rules.append((Path(path).stem, rule, args.rate or rule.own_rate or PAPER_RATE))
     specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
     check_outputs([args.json], args.rule)
-    if args.figures:
-        check_output_folder(args.figures, "--figures folder", figure_names(specs))
     rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):

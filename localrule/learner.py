@@ -91,9 +91,8 @@ class Rule:
         """``adapt`` for a run whose patterns come in ``order``: a rule with ``fixed_momentum`` 1
         keeps its momentum only in the fixed order (momentum lifts fixed-order tasks and costs
         shuffled ones: docs/beyond/scan_momentum.txt).  The run knows its order as it knows its γ."""
-        a = self.adapt
+        a = self.adapt   # a fresh array on every call
         if a.shape[0] and order != "fixed" and self.meta["adapt"].get("fixed_momentum", 0):
-            a = a.copy()
             a[kernels.ADAPT_MOMENTUM] = 0.0
         return a
 
@@ -219,12 +218,12 @@ def adapt_params(a) -> np.ndarray:
     tau = a.get("anneal", ADAPT_OPTIONAL["anneal"])
     if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and 0 <= tau < 1e12):
         raise ValueError("adapt's anneal must be a number of steps in [0, 1e12) (0: none)")
+    for key, meaning in (("link", "0 (a |δ| scale per neuron) or 1 (per link)"),
+                         ("fixed_momentum", "0 (momentum in every order) or 1 (in fixed order only)")):
+        flag = a.get(key, ADAPT_OPTIONAL[key])
+        if not (isinstance(flag, (int, float)) and not isinstance(flag, bool) and flag in (0, 1)):
+            raise ValueError(f"adapt's {key} must be {meaning}")
     k = a.get("link", ADAPT_OPTIONAL["link"])
-    if not (isinstance(k, (int, float)) and not isinstance(k, bool) and k in (0, 1)):
-        raise ValueError("adapt's link must be 0 (a |δ| scale per neuron) or 1 (per link)")
-    g = a.get("fixed_momentum", ADAPT_OPTIONAL["fixed_momentum"])
-    if not (isinstance(g, (int, float)) and not isinstance(g, bool) and g in (0, 1)):
-        raise ValueError("adapt's fixed_momentum must be 0 (momentum in every order) or 1 (in fixed order only)")
     return np.array(v + [q, tau, k], float)
 
 
