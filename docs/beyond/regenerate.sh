@@ -77,6 +77,9 @@ CONFIRM10="teacher@10000:5,7,2:60:shuffle teacher@10001:3,8,3,11,2:100:shuffle t
 # round 11 was fixed (2026-12-06, 19:43 UTC) before the order-gated momentum rows of scan_momentum.py
 # had printed a result: `random_teacher_specs(10, 11000)` and four data sets in new shapes
 CONFIRM11="teacher@11000:2,8,7,12,1:60:shuffle teacher@11001:4,4,2:60 teacher@11002:6,6,10,2:40 teacher@11003:3,8,10,3:60 teacher@11004:6,10,4,4:100 teacher@11005:10,5,5,3,2:40:shuffle teacher@11006:10,7,4:60:shuffle teacher@11007:4,11,2:40 teacher@11008:6,5,2,8,1:100 teacher@11009:6,2,7,4:60:shuffle wine:13,6,3:200:shuffle iris:4,6,6,3:300 moons:2,4,4,1:500:shuffle xor:2,9,1:2000"
+# round 12 was fixed (2026-12-06, 20:45 UTC) before any rule made in this session had a result:
+# `random_teacher_specs(10, 12000)` and four data sets in new shapes
+CONFIRM12="teacher@12000:5,8,4:40 teacher@12001:8,4,10,2:100:shuffle teacher@12002:8,7,12,1:60:shuffle teacher@12003:7,4,6,2:100 teacher@12004:8,7,3:40 teacher@12005:9,2,10,3:100:shuffle teacher@12006:4,6,6,5,2:60 teacher@12007:6,9,9,7,1:100 teacher@12008:6,3,4,12,1:40:shuffle teacher@12009:7,7,4:100:shuffle wine:13,5,5,3:150 iris:4,4,3:300 moons:2,3,3,1:500 xor:2,3,3,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -296,3 +299,7 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11
   --rule $OUT/rule_link_gated.npz | tee $OUT/confirm11_gated100.txt
 # the order-gated rule on every earlier round too (not fresh for it: picked from the scans of rounds 1-9)
 judge_rounds $OUT/rule_link_gated.npz gated 10 9 8 7 6 5
+# round 12 (fresh for every rule): the seven rules on 100 seeds
+python -m localrule judge --seeds 100 --heldout $CONFIRM12 --json $OUT/confirm12_100.json --rule $OUT/rule.npz \
+  $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
+  $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_gated.npz | tee $OUT/confirm12_100.txt
