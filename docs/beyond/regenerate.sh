@@ -1,6 +1,6 @@
 #!/bin/sh
-# Regenerates every number and figure of the README section "Beyond backprop: tuned baselines
-# and refined rules" into docs/beyond/ (run from the repository root, venv active).
+# Regenerates every number and figure of docs/beyond/README.md, "Beyond backprop: tuned baselines
+# and refined rules", into docs/beyond/ (run from the repository root, venv active).
 # Step 1 (~4 min): tuned backprop on the paper's tasks and the held-out ones, 20 seeds per setting.
 # Step 2 (~3 h on 2 idle cores): the ablation's meta-training runs (CMA-ES, 250 generations unless noted,
 #   no time budget, so each repeats bit for bit), and their starting points (0 generations):

@@ -1,4 +1,4 @@
-"""Print the README's "Beyond backprop" tables (markdown) from the JSON files in docs/beyond/:
+"""Print the tables of docs/beyond/README.md (markdown) from the JSON files in docs/beyond/:
 tuned backprop, the shipped rule on the held-out tasks, and every judged rule per JSON file."""
 
 import json
@@ -185,10 +185,11 @@ GOALS = {
 
 
 def goals():
-    """The verdicts of every 100-seed judge, summed over rounds 1-11 per rule (the README's table
-    "Against the goals"); "fresh" = the rounds fixed before the rule was made or chosen.  A rule
-    that stalls with backprop but a hair lower counts as ≥ 4x faster (backprop never gets there),
-    so the speed-ups of rules ending at least 1% lower are counted apart."""
+    """The verdicts of every 100-seed judge, summed over rounds 1-11 per rule (the table "Against
+    the goals" of docs/beyond/README.md, copied into the README); "fresh" = the rounds fixed before
+    the rule was made or chosen.  A rule that stalls with backprop but a hair lower counts as ≥ 4x
+    faster (backprop never gets there), so the speed-ups of rules ending at least 1% lower are
+    counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
@@ -216,9 +217,10 @@ if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A;
     # A.json&B.json: A's rules on A's tasks, then on B's)
-    # with no arguments: every table of the README; round 3's four judge runs as one table, round 4's
-    # two, the arms after round 4 beside the shipped rule, every task on 100 seeds, round 5, the
-    # clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-11; then the goals table
+    # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
+    # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
+    # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-11; then the
+    # goals table
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
