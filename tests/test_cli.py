@@ -150,7 +150,7 @@ def test_shipped_data_sets_are_task_names_for_every_verb(tmp_path, cli, assets, 
 
 
 def test_random_teachers_are_task_names_for_every_verb(tmp_path, cli, assets):
-    """teacher@SEED (the README's confirmation tasks) works wherever a task does, with the net's
+    """teacher@SEED (the confirmation tasks of docs/beyond/README.md) works wherever a task does, with the net's
     layers as the teacher's shape: the same task refine's and judge's specs build."""
     from localrule.refine import parse_spec
     t = tasks.load_task("teacher@21", layers=(7, 9, 2))
