@@ -357,6 +357,9 @@ class TrainWorker(QThread):
                 self._emit(force=True)
             elif kind == "cycles":
                 self.cycles = max(1, cmd[1])       # histories grow on demand: no reset
+                for n in self.nets:                # a decaying step counts down to the new budget
+                    if n.adapt.shape[0]:
+                        n.adapt[kernels.ADAPT_STEPS] = self.cycles * n.task.X.shape[0]
                 self._emit(force=True)
             elif kind == "names":                  # a new γ or a stale best γ: same nets, new labels
                 self.names = cmd[1]
@@ -398,7 +401,8 @@ class TrainWorker(QThread):
         self.nets = [Net(next(names), cfg.sizes, init, kernels.BACKPROP, kernels.NO_LEARNER, cfg.task, self.cycles)]
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
-            adapt = cfg.rule.adapt_for("fixed") if cfg.rule.mode == "local" else None   # the app's order: the paper's
+            # the app's order: the paper's; its budget: the panel's cycles (``set_cycles`` follows it)
+            adapt = cfg.rule.adapt_for("fixed", self.cycles * cfg.task.X.shape[0]) if cfg.rule.mode == "local" else None
             self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
                                  _mode_name(cfg.rule), adapt))
             self.nets[-1].rate = cfg.rule_rate

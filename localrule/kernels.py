@@ -22,17 +22,20 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k]): each neuron's (Δw, Δθ)
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N]): each neuron's (Δw, Δθ)
 #: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected); with
 #: k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
 #: and, for τ > 0, multiplied by (1 + t/τ)^(-1/2), t the neuron's count of its own updates (a
 #: clock every neuron keeps: large steps early, small ones late, where online steps make J(t)
-#: jump); then every link's update is a running mean of its own (decay β: the link's previous update).
+#: jump); for d > 0, over the run's last fraction d of its N steps, multiplied by a factor falling
+#: linearly to 0 (the run knows its budget as it knows its γ: backprop's best γ is tuned for it too);
+#: then every link's update is a running mean of its own (decay β: the link's previous update).
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
 ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
-ADAPT_SIZE = 7
+ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × patterns)
+ADAPT_SIZE = 9
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
 #: or a neuron whose running scale is 0 would take an infinite step.
 ADAPT_EPS_MIN = 1e-150
@@ -496,6 +499,14 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
             dw[q] *= f
         for q in range(nb):
             db[q] *= f
+    d = adapt[ADAPT_DECAY]
+    if d > 0.0:  # 1 until the last d·N steps, then down to 1/(d·N) at step N (0 past it)
+        n = adapt[ADAPT_STEPS]
+        f = min(1.0, max(0.0, (n - t + 1.0) / (d * n)))
+        for q in range(nw):
+            dw[q] *= f
+        for q in range(nb):
+            db[q] *= f
     if bm != 0.0:  # bias-corrected like v̂, so the first step is a whole one
         corr = 1.0 - bm ** t
         for q in range(nw):
@@ -535,6 +546,8 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     carries over from one call to the next (zeros at a run's start)."""
     if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 2 * b.shape[0] + 2 * w.shape[0]):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
+    if adapt.shape[0] > 0 and adapt[ADAPT_DECAY] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
+        raise ValueError("a decaying step needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])

@@ -87,13 +87,16 @@ class Rule:
         a = self.meta.get("adapt")
         return np.empty(0) if a is None else adapt_params(a)
 
-    def adapt_for(self, order: str) -> np.ndarray:
-        """``adapt`` for a run whose patterns come in ``order``: a rule with ``fixed_momentum`` 1
+    def adapt_for(self, order: str, steps: int) -> np.ndarray:
+        """``adapt`` for a run of ``steps`` pattern steps (its budget: cycles × patterns, what a
+        ``decay`` counts down to) whose patterns come in ``order``: a rule with ``fixed_momentum`` 1
         keeps its momentum only in the fixed order (momentum lifts fixed-order tasks and costs
-        shuffled ones: docs/beyond/scan_momentum.txt).  The run knows its order as it knows its γ."""
+        shuffled ones: docs/beyond/scan_momentum.txt).  The run knows both as it knows its γ."""
         a = self.adapt   # a fresh array on every call
-        if a.shape[0] and order != "fixed" and self.meta["adapt"].get("fixed_momentum", 0):
-            a[kernels.ADAPT_MOMENTUM] = 0.0
+        if a.shape[0]:
+            a[kernels.ADAPT_STEPS] = max(1, int(steps))
+            if order != "fixed" and self.meta["adapt"].get("fixed_momentum", 0):
+                a[kernels.ADAPT_MOMENTUM] = 0.0
         return a
 
     @property
@@ -192,15 +195,17 @@ class Rule:
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
-ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0}
+ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k] from a rule's ``meta["adapt"]``, refused unless each is a finite
+    """[p, β2, ε, β, q, τ, k, d, N] from a rule's ``meta["adapt"]``, refused unless each is a finite
     number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶) (a
     smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
-    optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link);
-    and "fixed_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array."""
+    optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
+    d ("decay", optional: 0, none) in [0, 1]; and "fixed_momentum" (optional: 0) 0 or 1, read by
+    ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
+    ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]
@@ -223,8 +228,11 @@ def adapt_params(a) -> np.ndarray:
         flag = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(flag, (int, float)) and not isinstance(flag, bool) and flag in (0, 1)):
             raise ValueError(f"adapt's {key} must be {meaning}")
+    d = a.get("decay", ADAPT_OPTIONAL["decay"])
+    if not (isinstance(d, (int, float)) and not isinstance(d, bool) and 0 <= d <= 1):
+        raise ValueError("adapt's decay must be a share of the run in [0, 1] (0: none)")
     k = a.get("link", ADAPT_OPTIONAL["link"])
-    return np.array(v + [q, tau, k], float)
+    return np.array(v + [q, tau, k, d, 0.0], float)
 
 
 def _enough_rows(n: int) -> None:

@@ -62,18 +62,20 @@ def gradient(sizes, w, b, x, y):
     return gw, gb
 
 
-def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False):
+def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
+                   decay=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
     the bias-corrected running mean of its own past updates; rule (5)'s f' flattened by ``flat``;
-    with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2)."""
+    with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2); with ``decay`` d > 0, of
+    the run's N steps, times min(1, (N - t + 1)/(d·N))."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
     vw = [np.zeros_like(W) for W in Ws]
     mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
-    J, t = [error(Ws, bs, X, Y)], 0
+    J, t, n = [error(Ws, bs, X, Y)], 0, cycles * len(X)
     for _ in range(cycles):
         for x, y in zip(X, Y):
             t += 1
@@ -90,6 +92,9 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     uw, ub = uw * fw, ub * f
                 if anneal:
                     uw, ub = uw * (1 + t / anneal) ** -0.5, ub * (1 + t / anneal) ** -0.5
+                if decay:
+                    f = min(1.0, (n - t + 1) / (decay * n))
+                    uw, ub = uw * f, ub * f
                 if momentum:
                     mw[k] = momentum * mw[k] + (1 - momentum) * uw
                     mb[k] = momentum * mb[k] + (1 - momentum) * ub

@@ -245,9 +245,10 @@ class Space:
             q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
         if "anneal" in use:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
-        # a rule without a clock, link scales or a momentum gate writes the bytes it always did
+        # a rule without a clock, link scales, a momentum gate or a decay writes the bytes it always did
         extra = {**({"anneal": tau} if tau else {}), **({"link": a["link"]} if a["link"] else {}),
-                 **({"fixed_momentum": a["fixed_momentum"]} if a["fixed_momentum"] else {})}
+                 **({"fixed_momentum": a["fixed_momentum"]} if a["fixed_momentum"] else {}),
+                 **({"decay": a["decay"]} if a["decay"] else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate
 
@@ -606,8 +607,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
     cycles tuned backprop needs to reach the rule's median final J, divided by the rule's cycles
     (a lower bound where it never does).  And ``reach_share``: the share of the cycles the rule's
     median curve needs to first reach bp@best γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
-    the two readings differ.  If a rule flattens rule (5), backprop with that flattening alone,
-    tuned the same way, is a baseline too ("flat_bp").
+    the two readings differ.  If a rule flattens rule (5) or decays its step, backprop with that
+    flattening and decay alone, tuned the same way, is a baseline too ("flat_bp").
     """
     from .runs import hidden_scaled
     from .tuning import cycles_to_reach
@@ -648,7 +649,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_
         if flat_bp is not None:
             f_rate = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=5, order=spec.order,
                           rule=flat_bp, widen=True).best.rate
-            s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"]}
+            s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"],
+                      "decay": flat_bp.meta["adapt"].get("decay", 0.0)}
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
         for k, (name, rule, rate) in enumerate(rules):
@@ -706,13 +708,16 @@ def seed_comparison(rule_final, bp_final) -> tuple[int, list]:
 
 
 def flat_backprop(rules) -> Rule | None:
-    """Backprop with the first judged rule's flattened rule (5) (q < 1), nothing else of the rule:
-    the baseline that says what the flat ingredient alone buys.  None if no rule flattens it."""
+    """Backprop with the first judged rule's flattened rule (5) (q < 1) and its decay (d > 0),
+    nothing else of the rule: the baseline that says what those ingredients alone buy, since
+    backprop can take them as they are.  None if no rule has either."""
     for _, rule, _ in rules:
-        if rule.adapt.shape[0] and rule.adapt[kernels.ADAPT_FLAT] < 1.0:
+        a = rule.adapt
+        if a.shape[0] and (a[kernels.ADAPT_FLAT] < 1.0 or a[kernels.ADAPT_DECAY] > 0.0):
             bp = Rule.oracle("rule6")
             bp.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0,
-                                "flat": float(rule.adapt[kernels.ADAPT_FLAT])}
+                                "flat": float(a[kernels.ADAPT_FLAT]),
+                                **({"decay": float(a[kernels.ADAPT_DECAY])} if a[kernels.ADAPT_DECAY] else {})}
             return bp
     return None
 
@@ -729,9 +734,10 @@ def judge_table(rows) -> str:
     """The judge's text table; "accuracy/bp": the rule's median accuracy (test set where there is
     one) over bp@best γ's, since a lower J is not always fewer patterns misclassified."""
     flat = any(r.get("flat_bp") for r in rows)
+    flat_name = "flat+decay bp" if any((r.get("flat_bp") or {}).get("decay") for r in rows) else "flat bp"
     lines = [f"{'task':<22} {'bp@0.23':>9} {'bp@best γ':>16} {'two-rate bp':>22} {'refined rule':>28} "
              f"{'÷ best':>7} {'95% CI':>17} {'wins':>5} {'speed-up':>9} {'reach':>7} {'div':>4} {'accuracy/bp':>11}"
-             + (f" {'flat bp':>16}" if flat else "")]
+             + (f" {flat_name:>16}" if flat else "")]
     for r in rows:
         b, t, m, f = r["bp_best"], r["two_rate"], r["rule"], r.get("flat_bp")
         lines.append(f"{r['label'] + ' ' + str(r['cycles']):<22} {_g(r['bp023']['median']):>9} "

@@ -10,10 +10,10 @@ from localrule import learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
-def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0) -> learner.Rule:
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
-                          "link": link}
+                          "link": link, "decay": decay}
     return rule
 
 
@@ -24,17 +24,18 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat,anneal,link", [
-    (1.0, 0.0, 1.0, 0.0, 0), (0.5, 0.7, 1.0, 0.0, 0), (0.0, 0.5, 1.0, 0.0, 0), (0.0, 0.0, 0.3, 0.0, 0),
-    (1.0, 0.0, 0.0, 0.0, 0), (1.0, 0.0, 0.0, 7.0, 0), (0.0, 0.6, 1.0, 3.0, 0),
-    (1.0, 0.0, 0.0, 7.0, 1), (0.5, 0.7, 1.0, 0.0, 1), (1.0, 0.0, 1.0, 0.0, 1)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link):
+@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay", [
+    (1.0, 0.0, 1.0, 0.0, 0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0),
+    (0.0, 0.0, 0.3, 0.0, 0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0),
+    (0.0, 0.6, 1.0, 3.0, 0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0),
+    (1.0, 0.0, 1.0, 0.0, 1, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 1.0)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal,
-                                          bool(link))
+                                          bool(link), decay)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal,
-                                                                   link=link))
+                                                                   link=link, decay=decay))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -54,7 +55,7 @@ def test_identity_stage_changes_nothing_bit_for_bit():
 def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order, link):
     """Every part of the state (with link scales beside momentum, their slots must not overlap)."""
     task, sizes = tasks.load_task("square"), (2, 4, 2)
-    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link)
+    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link, decay=0.4)
     whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
     chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
@@ -87,6 +88,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": 0.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": "fixed"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": "late"},
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
     rule = zero_local_rule(bad)
@@ -105,9 +111,12 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
+    no_budget = ok.copy()
+    no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
     for adapt, state in ((ok, np.zeros(3)), (ok, np.zeros(13)), (np.array([1.0, 0.9]), np.zeros(19)),
-                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(19)), (ok[:6], np.zeros(19))):
+                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(19)), (ok[:6], np.zeros(19)),
+                         (ok[:7], np.zeros(19)), (no_budget, np.zeros(19))):
         with pytest.raises(ValueError):
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
@@ -117,7 +126,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
@@ -143,6 +152,24 @@ def test_anneal_shrinks_step_t_by_its_clock():
     np.testing.assert_allclose(annealed.w, bp.w, rtol=1e-14)
     plain = runs.train(task, (2, 1), 0.5, 1, 0, rule=adaptive_oracle(0.0), init=init)
     assert np.all(np.abs(plain.w - init[0]) > np.abs(annealed.w - init[0]))
+
+
+def test_decay_winds_the_step_down_to_the_budget_and_a_longer_budget_keeps_it_whole_for_longer():
+    """p = β = 0 with d = 1: plain backprop whose step t of N is γ·(N - t + 1)/N; one pattern, so
+    step t is cycle t: the last step is γ/N, and the first steps equal backprop's exactly where
+    the decay has not begun (d = 0.5 of 4 steps: steps 1-2 whole)."""
+    task = tasks.Task("one", np.array([[1.0, 0.5]]), np.array([[1.0]]))
+    init = (np.array([0.1, -0.2]), np.array([0.05]))
+    full = runs.train(task, (2, 1), 0.5, 4, 0, rule=adaptive_oracle(0.0, decay=1.0), init=init)
+    w, b = init
+    for t in range(1, 5):   # backprop one step at a time at the decayed γ
+        r = runs.train(task, (2, 1), 0.5 * (4 - t + 1) / 4, 1, 0, init=(w, b))
+        w, b = r.w, r.b
+    np.testing.assert_allclose(full.w, w, rtol=1e-14)
+    half = runs.train(task, (2, 1), 0.5, 4, 0, rule=adaptive_oracle(0.0, decay=0.5), init=init)
+    bp = runs.train(task, (2, 1), 0.5, 2, 0, init=init)
+    np.testing.assert_array_equal(half.J[:3], bp.J)   # the budget's first half: backprop itself
+    assert not np.array_equal(half.w, runs.train(task, (2, 1), 0.5, 4, 0, init=init).w)
 
 
 def test_flat_keeps_a_saturated_wrong_output_learning():

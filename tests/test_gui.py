@@ -605,6 +605,27 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     assert_usable(win, qtbot)
 
 
+def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
+    """A rule whose step decays over its run's last share needs the run's budget: the app's is the
+    panel's cycles, also when they change after the networks were built.  Bit for bit ``runs.train``
+    with that many cycles."""
+    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
+    rule.meta["adapt"] = {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 0.5}
+    rule.meta["own_rate"] = 0.1
+    rule.save(tmp_path / "decay.npz")
+    assert win.load_rule(tmp_path / "decay.npz")
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    win.panel.cycles.setValue(3)                             # the budget changes after the build
+    for t in (1, 2, 3):
+        win.panel.step.click()
+        wait_t(qtbot, win, lambda now, t=t: now == t)
+    task, sizes = tasks.load_task("square"), (2, 5, 2)
+    ref = runs.train(task, sizes, 0.1, 3, 3, rule=win.rules["local"], init=init_params(sizes, 3))
+    np.testing.assert_array_equal(win.snap["nets"][1]["w"], ref.w)
+    longer = runs.train(task, sizes, 0.1, 4, 3, rule=win.rules["local"], init=init_params(sizes, 3))
+    assert not np.array_equal(longer.J[:4], ref.J)           # another budget, another run
+
+
 def test_command_line_extra_backprop_rate(capsys):
     from gui.app import main
     assert main(["--bp-rate", "-2"]) == 2 and "--bp-rate" in capsys.readouterr().err

@@ -247,6 +247,18 @@ def test_judge_adds_backprop_with_the_rules_flattening_alone_as_a_baseline():
     assert again["rule"]["median"] == f["median"] and "flat bp" in refine.judge_table(rows[0])
 
 
+def test_judge_gives_backprop_a_decaying_rules_decay_too():
+    """A rule that decays its step is judged beside backprop with that decay (and the rule's q)
+    alone, tuned: at its own best γ that baseline is this very (backprop-with-decay) rule."""
+    decayed = Rule.oracle("rule6")
+    decayed.meta["adapt"] = {"p": 0.0, "beta2": 0.0, "eps": 1.0, "momentum": 0.0, "decay": 0.5}
+    spec = [refine.parse_spec("and:2,1,1:15")]
+    f = refine.judge([("decayed", decayed, 2.0)], spec, seeds=3, hidden_scales=(), say=lambda m: None)[0][0]["flat_bp"]
+    assert f["decay"] == 0.5 and f["flat"] == 1.0 and f["rate"] in refine.BASELINE_RATES
+    rows = refine.judge([("decayed", decayed, f["rate"])], spec, seeds=3, hidden_scales=(), say=lambda m: None)[0]
+    assert rows[0]["rule"]["median"] == f["median"] and "flat+decay bp" in refine.judge_table(rows)
+
+
 def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, small_rule, monkeypatch):
     from localrule.cli import main
     monkeypatch.setattr(refine, "imitation_rule", lambda: small_rule)
