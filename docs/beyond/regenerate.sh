@@ -303,3 +303,17 @@ judge_rounds $OUT/rule_link_gated.npz gated 10 9 8 7 6 5
 python -m localrule judge --seeds 100 --heldout $CONFIRM12 --json $OUT/confirm12_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_gated.npz | tee $OUT/confirm12_100.txt
+# a decay to the budget (adapt key "decay"): six (γ, d) on rounds 1-9 (~15 min), the pick as a rule
+python docs/beyond/scan_decay.py | tee $OUT/scan_decay.txt
+python -c '
+from localrule.learner import Rule
+r = Rule.load("docs/beyond/rule_link_anneal.npz")
+r.meta["adapt"] = {**r.meta["adapt"], "decay": 0.3}
+r.meta["own_rate"] = 0.15
+r.save("docs/beyond/rule_link_decay.npz")'
+# judged on round 12 (fixed before the decay existed), then on rounds 11 and 10, 100 seeds
+for r in 12 11 10; do
+  eval "TASKS=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_decay100.json \
+    --rule $OUT/rule_link_decay.npz | tee $OUT/confirm${r}_decay100.txt
+done
