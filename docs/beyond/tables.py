@@ -158,15 +158,17 @@ def spread(*paths):
     row("worse beyond the seeds' spread (95% CI above 1)", lambda t: t["ratio_ci"][0] is not None and t["ratio_ci"][0] > 1)
     row("speed-up ≥ 2x", lambda t: t["speedup"] >= 2)
     if all(t.get("flat_bp") for r in rs for t in r["tasks"]):
-        row("backprop with the rule's flat δ, at its own best γ, ends lower (median)",
+        decay = any(t["flat_bp"].get("decay") for r in rs for t in r["tasks"])
+        row("backprop with the rule's flat δ" + (" (and its decay, if any)" if decay else "")
+            + ", at its own best γ, ends lower (median)",
             lambda t: t["flat_bp"]["median"] is not None and t["flat_bp"]["median"] < t["rule"]["median"])
     print("| diverged | | " + " | ".join(f"{sum(t['rule']['diverged'] for t in r['tasks'])}/{seeds * len(r['tasks'])}"
                                         for r in rs) + " |")
 
 
-#: Where each rule of the goals table was judged on 100 seeds, rounds 1-11 (the same baselines and
-#: seeds in every file of a round: the judge is deterministic).
-_ALL = tuple(f"confirm{r}_100.json" for r in (9, 10, 11))   # rounds with every rule in one file
+#: Where each rule of the goals table was judged on 100 seeds, rounds 1-12 (the same baselines and
+#: seeds in every file of a round: the judge is deterministic); the decaying rule on rounds 10-12 only.
+_ALL = tuple(f"confirm{r}_100.json" for r in (9, 10, 11, 12))   # rounds with every rule in one file
 GOALS = {
     "rule": ("teachers100.json", "heldout100.json", "confirm5_100.json", "confirm6_100.json", "confirm7_100.json",
              "confirm8_100.json", *_ALL),
@@ -180,28 +182,32 @@ GOALS = {
                          "confirm8_100.json", *_ALL),
     "rule_link_search": ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
                          "confirm7_link_search100.json", "confirm8_link_search100.json", *_ALL),
-    "rule_link_gated": ("gated100.json", *(f"confirm{r}_gated100.json" for r in range(5, 12))),
+    "rule_link_gated": ("gated100.json", *(f"confirm{r}_gated100.json" for r in range(5, 12)), "confirm12_100.json"),
+    "rule_link_decay": tuple(f"confirm{r}_decay100.json" for r in (10, 11, 12)),
 }
 
 
-def goals():
-    """The verdicts of every 100-seed judge, summed over rounds 1-11 per rule (the table "Against
-    the goals" of docs/beyond/README.md, copied into the README); "fresh" = the rounds fixed before
-    the rule was made or chosen.  A rule that stalls with backprop but a hair lower counts as ≥ 4x
-    faster (backprop never gets there), so the speed-ups of rules ending at least 1% lower are
-    counted apart."""
+def goals(last=12, skip=()):
+    """The verdicts of every 100-seed judge, summed over rounds 1 to ``last`` per rule but those in
+    ``skip`` (the tables "Against the goals" of docs/beyond/README.md, the last copied into the
+    README); "fresh" = the rounds fixed before the rule was made or chosen.  A rule that stalls with
+    backprop but a hair lower counts as ≥ 4x faster (backprop never gets there), so the speed-ups
+    of rules ending at least 1% lower are counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
-                  "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11}
+                  "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
     for name, files in GOALS.items():
+        if name in skip:
+            continue
         tasks = []
         for f in files:
             d = json.loads((HERE / f).read_text())
             m = re.match(r"confirm(\d+)_", f)
             rnd = int(m[1]) if m else 4   # confirmR_...; rounds 1-4 otherwise
-            tasks += [(rnd, d["seeds"], t) for r in d["rules"] if r["name"] == name for t in r["tasks"]]
+            if rnd <= last:
+                tasks += [(rnd, d["seeds"], t) for r in d["rules"] if r["name"] == name for t in r["tasks"]]
         fresh = [t for rnd, _, t in tasks if rnd >= fresh_from[name]]
         ts = [t for _, _, t in tasks]
         n = len(ts)
@@ -219,8 +225,8 @@ if __name__ == "__main__":
     # A.json&B.json: A's rules on A's tasks, then on B's)
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
-    # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-11; then the
-    # goals table
+    # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
+    # decaying rule beside round 12's); then the goals tables after rounds 11 and 12
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -228,7 +234,7 @@ if __name__ == "__main__":
         "heldout100.json", "teachers100.json&heldout100.json", "confirm5_100.json",
         "teachers100.json&heldout100.json+anneal100.json", "confirm5_100.json+confirm5_anneal100.json",
         "confirm6_100.json", "confirm7_100.json", "confirm8_100.json", "confirm9_100.json",
-        "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json")]
+        "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json", "confirm12_100.json+confirm12_decay100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -245,6 +251,10 @@ if __name__ == "__main__":
             ablation(p)
     if not sys.argv[1:]:
         print()
-        print("goals:")
+        print("goals, rounds 1-11:")
+        print()
+        goals(11, skip=("rule_link_decay",))
+        print()
+        print("goals, rounds 1-12:")
         print()
         goals()
