@@ -311,9 +311,5 @@ r = Rule.load("docs/beyond/rule_link_anneal.npz")
 r.meta["adapt"] = {**r.meta["adapt"], "decay": 0.3}
 r.meta["own_rate"] = 0.15
 r.save("docs/beyond/rule_link_decay.npz")'
-# judged on round 12 (fixed before the decay existed), then on rounds 11 and 10, 100 seeds
-for r in 12 11 10; do
-  eval "TASKS=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_decay100.json \
-    --rule $OUT/rule_link_decay.npz | tee $OUT/confirm${r}_decay100.txt
-done
+# judged on round 12 (fixed before the decay existed), then on every earlier round, 100 seeds
+judge_rounds $OUT/rule_link_decay.npz decay 12 11 10 9 8 7 6 5
