@@ -51,6 +51,7 @@ class CurvePlot(QWidget):
         self.log.toggled.connect(self._set_log)
         self.readout = QLabel(" ")
         self.readout.setMinimumWidth(10)
+        self.readout.setWordWrap(True)      # three racing nets' J need more than one line
         self.readout.setStyleSheet("color: #333; font-family: monospace;")
         top = QHBoxLayout()
         top.addWidget(self.readout, 1)

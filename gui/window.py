@@ -72,6 +72,7 @@ class MainWindow(Wiring, Snapshots, FileActions, QMainWindow):
         self.hover = QLabel("hover a link or neuron for its numbers")
         self.hover.setStyleSheet("color: #555;")
         self.hover.setMinimumWidth(10)      # a long read-out must not widen the graph's pane
+        self.hover.setWordWrap(True)        # but wraps, so none of it is cut off
         self.hover.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         nl.addWidget(self.hover)
         top.addWidget(net_box)
