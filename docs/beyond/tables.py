@@ -167,7 +167,7 @@ def spread(*paths):
 
 
 #: Where each rule of the goals table was judged on 100 seeds, rounds 1-12 (the same baselines and
-#: seeds in every file of a round: the judge is deterministic); the decaying rule on rounds 10-12 only.
+#: seeds in every file of a round: the judge is deterministic).
 _ALL = tuple(f"confirm{r}_100.json" for r in (9, 10, 11, 12))   # rounds with every rule in one file
 GOALS = {
     "rule": ("teachers100.json", "heldout100.json", "confirm5_100.json", "confirm6_100.json", "confirm7_100.json",
@@ -183,7 +183,7 @@ GOALS = {
     "rule_link_search": ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
                          "confirm7_link_search100.json", "confirm8_link_search100.json", *_ALL),
     "rule_link_gated": ("gated100.json", *(f"confirm{r}_gated100.json" for r in range(5, 12)), "confirm12_100.json"),
-    "rule_link_decay": tuple(f"confirm{r}_decay100.json" for r in (10, 11, 12)),
+    "rule_link_decay": ("decay100.json", *(f"confirm{r}_decay100.json" for r in range(5, 13))),
 }
 
 
