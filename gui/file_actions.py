@@ -11,6 +11,7 @@ from pathlib import Path
 from PyQt6.QtCore import QBuffer, QIODevice
 from PyQt6.QtWidgets import QFileDialog
 
+from localrule import kernels
 from localrule.files import write_bytes, write_json
 from localrule.layout import UsageError, format_layers
 from localrule.learner import Rule
@@ -99,9 +100,12 @@ class FileActions:
         self._quiet = False
         if self.apply_config():
             rate = rule.own_rate
+            decay = rule.adapt[kernels.ADAPT_DECAY] if rule.adapt.shape[0] else 0.0
             self.show_message(f"loaded a {rule_label(rule)} from {path}; it trains the second network" +
-                              ("" if rate is None else f" at its own γ {rate:.3g}; to race it against "
-                               "tuned backprop, press “best γ”"))
+                              ("" if rate is None else f" at its own γ {rate:.3g}") +
+                              ("" if not decay else f", its step falling to 0 over the last {decay:.0%} "
+                               "of the cycles set above") +
+                              ("" if rate is None else "; to race it against tuned backprop, press “best γ”"))
         return True
 
     def save_screenshot(self, path=None):

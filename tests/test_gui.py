@@ -614,6 +614,7 @@ def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
     rule.meta["own_rate"] = 0.1
     rule.save(tmp_path / "decay.npz")
     assert win.load_rule(tmp_path / "decay.npz")
+    assert "falling to 0 over the last 50% of the cycles" in win.panel.message.text()
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
     win.panel.cycles.setValue(3)                             # the budget changes after the build
     for t in (1, 2, 3):
