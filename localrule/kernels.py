@@ -500,9 +500,11 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
         for q in range(nb):
             db[q] *= f
     d = adapt[ADAPT_DECAY]
+    f = 1.0
     if d > 0.0:  # 1 until the last d·N steps, then down to 1/(d·N) at step N (0 past it)
         n = adapt[ADAPT_STEPS]
         f = min(1.0, max(0.0, (n - t + 1.0) / (d * n)))
+    if f < 1.0:  # no pass over the updates before the decay begins
         for q in range(nw):
             dw[q] *= f
         for q in range(nb):

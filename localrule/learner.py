@@ -217,22 +217,17 @@ def adapt_params(a) -> np.ndarray:
     if not kernels.ADAPT_EPS_MIN <= eps < 1e6:
         raise ValueError(f"adapt's eps {eps:.3g} is not in [{kernels.ADAPT_EPS_MIN:g}, 1e6) "
                          "(a smaller eps underflows when squared)")
-    q = a.get("flat", ADAPT_OPTIONAL["flat"])
-    if not (isinstance(q, (int, float)) and not isinstance(q, bool) and 0 <= q <= 1):
-        raise ValueError("adapt's flat must be a number in [0, 1]")
-    tau = a.get("anneal", ADAPT_OPTIONAL["anneal"])
-    if not (isinstance(tau, (int, float)) and not isinstance(tau, bool) and 0 <= tau < 1e12):
-        raise ValueError("adapt's anneal must be a number of steps in [0, 1e12) (0: none)")
-    for key, meaning in (("link", "0 (a |δ| scale per neuron) or 1 (per link)"),
-                         ("fixed_momentum", "0 (momentum in every order) or 1 (in fixed order only)")):
-        flag = a.get(key, ADAPT_OPTIONAL[key])
-        if not (isinstance(flag, (int, float)) and not isinstance(flag, bool) and flag in (0, 1)):
+    opt = {}
+    for key, ok, meaning in (("flat", lambda x: 0 <= x <= 1, "a number in [0, 1]"),
+                             ("anneal", lambda x: 0 <= x < 1e12, "a number of steps in [0, 1e12) (0: none)"),
+                             ("link", lambda x: x in (0, 1), "0 (a |δ| scale per neuron) or 1 (per link)"),
+                             ("fixed_momentum", lambda x: x in (0, 1),
+                              "0 (momentum in every order) or 1 (in fixed order only)"),
+                             ("decay", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: none)")):
+        x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
+        if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")
-    d = a.get("decay", ADAPT_OPTIONAL["decay"])
-    if not (isinstance(d, (int, float)) and not isinstance(d, bool) and 0 <= d <= 1):
-        raise ValueError("adapt's decay must be a share of the run in [0, 1] (0: none)")
-    k = a.get("link", ADAPT_OPTIONAL["link"])
-    return np.array(v + [q, tau, k, d, 0.0], float)
+    return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0], float)
 
 
 def _enough_rows(n: int) -> None:

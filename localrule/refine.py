@@ -246,9 +246,7 @@ class Space:
         if "anneal" in use:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
         # a rule without a clock, link scales, a momentum gate or a decay writes the bytes it always did
-        extra = {**({"anneal": tau} if tau else {}), **({"link": a["link"]} if a["link"] else {}),
-                 **({"fixed_momentum": a["fixed_momentum"]} if a["fixed_momentum"] else {}),
-                 **({"decay": a["decay"]} if a["decay"] else {})}
+        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in ("link", "fixed_momentum", "decay") if a[k]}}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate
 
