@@ -250,8 +250,9 @@ def build_parser() -> Parser:
     p.add_argument("--adapt", type=_adapt,
                    help="ingredients of the adaptive update stage the search may change, joined by +: scale "
                         "(a running |δ| scale per neuron), momentum (the link's previous update), "
-                        "flat (rule (5)'s f' raised to q), anneal (every step × (1 + t/τ)^-1/2, τ searched); "
-                        "none; both = scale+momentum (default: scale, and anneal where the start has a clock)")
+                        "flat (rule (5)'s f' raised to q), anneal (every step × (1 + t/τ)^-1/2, τ searched), "
+                        "decay (the step falls to 0 over the run's last share d, d searched); none; "
+                        "both = scale+momentum (default: scale, and anneal and decay where the start has them)")
     p.add_argument("--seed", type=_seed, default=0, help="CMA-ES seed")
     p.add_argument("--scheduler", type=_text("--scheduler"), help="Dask scheduler ADDRESS: evaluate members on a cluster")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pkl")

@@ -182,8 +182,9 @@ def sensitivities(rule: Rule, pool: dict, h: float = 1e-4) -> np.ndarray:
 
 
 #: ``--adapt``: the ingredients of the adaptive stage the search may change, joined by "+"
-#: ("both" is scale+momentum).
-INGREDIENTS = ("scale", "momentum", "flat", "anneal")
+#: ("both" is scale+momentum), and how many coordinates each adds to the search.
+INGREDIENT_DIMS = {"scale": 3, "momentum": 1, "flat": 1, "anneal": 1, "decay": 1}
+INGREDIENTS = tuple(INGREDIENT_DIMS)
 #: Where a search of the clock (``anneal``) starts when its start has none: τ in steps.
 ANNEAL0 = 3000.0
 
@@ -201,7 +202,8 @@ class Space:
     """Maps CMA-ES coordinates z to a rule and its rate: θ = θ0 + z / s, γ = 0.23·exp(log m0 + z_step),
     then the adaptive stage's coordinates (``adapt``, see ``ingredients``): p = |p0 + z_p| (at most
     2), log ε and log(1 - β2) shifted by theirs; β = |β0 + z_β / 2| (at most 0.95); 1 - q =
-    |1 - q0 + z_q| (at most 1); log τ shifted by log τ0 (``ANNEAL0`` where the start has no clock).
+    |1 - q0 + z_q| (at most 1); log τ shifted by log τ0 (``ANNEAL0`` where the start has no clock);
+    the decay d = |d0 + z_d| (at most 1).
 
     The rate is multiplied by ε^p, so that γ·(v̂ + ε²)^(-p/2) = γ_0·(1 + v̂/ε²)^(-p/2): changing p
     leaves a neuron whose |δ| scale is ε alone, instead of rescaling every step (a curved valley)."""
@@ -215,7 +217,7 @@ class Space:
 
     @property
     def adapt_dims(self) -> int:
-        return sum({"scale": 3, "momentum": 1, "flat": 1, "anneal": 1}[k] for k in ingredients(self.adapt))
+        return sum(INGREDIENT_DIMS[k] for k in ingredients(self.adapt))
 
     @property
     def dim(self) -> int:
@@ -232,7 +234,7 @@ class Space:
             return rule, rate
         za = list(z[n + (1 if self.learn_step else 0):])
         a = {**ADAPT_OPTIONAL, **(self.base.meta.get("adapt") or {"p": 0.0, "beta2": BETA2_0, "eps": EPS0, "momentum": 0.0})}
-        p, eps, b2, bm, q, tau = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"], a["anneal"]
+        p, eps, b2, bm, q, tau, d = a["p"], a["eps"], a["beta2"], a["momentum"], a["flat"], a["anneal"], a["decay"]
         if "scale" in use:
             dp, de, db2 = za.pop(0), za.pop(0), za.pop(0)
             p = min(2.0, abs(p + dp))
@@ -245,8 +247,11 @@ class Space:
             q = 1.0 - min(1.0, abs(1.0 - q + za.pop(0)))
         if "anneal" in use:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
+        if "decay" in use:
+            d = min(1.0, abs(d + za.pop(0)))
         # a rule without a clock, link scales, a momentum gate or a decay writes the bytes it always did
-        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in ("link", "fixed_momentum", "decay") if a[k]}}
+        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in ("link", "fixed_momentum") if a[k]},
+                 **({"decay": d} if d else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate
 
@@ -377,9 +382,11 @@ TREND_WINDOW = 10
 
 
 def default_adapt(rule: Rule) -> str:
-    """What the search changes unless told: the |δ| scale, and the clock where the start has one."""
-    clocked = rule.adapt.shape[0] and rule.adapt[kernels.ADAPT_ANNEAL] > 0
-    return "scale+anneal" if clocked else "scale"
+    """What the search changes unless told: the |δ| scale, and the clock and the decay where the
+    start has them."""
+    a = rule.adapt
+    return "+".join(["scale"] + [k for k, i in (("anneal", kernels.ADAPT_ANNEAL), ("decay", kernels.ADAPT_DECAY))
+                                 if a.shape[0] and a[i] > 0])
 
 
 def start_rate(rule: Rule, specs, baselines, learn_step: bool, seeds_per_task: int = SEEDS_PER_TASK) -> float:

@@ -211,6 +211,25 @@ def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
     assert "fixed_momentum" not in clock.decode(z)[0].meta["adapt"]
 
 
+def test_the_decay_is_searched_from_the_start_and_by_default_where_the_start_decays(small_rule):
+    theta = refine.flatten(small_rule)
+    decaying = replace(small_rule, meta={**small_rule.meta, "adapt": {**refine.RMSPROP_FLAT_CLOCK, "decay": 0.3}})
+    assert refine.default_adapt(decaying) == "scale+anneal+decay"
+    assert refine.default_adapt(replace(small_rule, meta={**small_rule.meta, "adapt": refine.RMSPROP_FLAT_CLOCK})) \
+        == "scale+anneal"
+    space = refine.Space(decaying, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal+decay")
+    assert space.dim == theta.shape[0] + 1 + 5
+    z = np.zeros(space.dim)
+    for zd, d in ((0.0, 0.3), (0.2, 0.5), (-0.5, 0.2), (1.5, 1.0)):   # reflected at 0, at most 1
+        z[-1] = zd
+        rule = space.decode(z)[0]
+        assert rule.meta["adapt"]["decay"] == pytest.approx(d) and rule.adapt[kernels.ADAPT_DECAY] == pytest.approx(d)
+    z[-1] = -0.3   # no decay left: the key is dropped, as a rule without one has none
+    assert "decay" not in space.decode(z)[0].meta["adapt"]
+    kept = refine.Space(decaying, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal")
+    assert kept.decode(np.zeros(kept.dim))[0].meta["adapt"]["decay"] == 0.3   # not searched: kept
+
+
 def test_judge_runs_the_baselines_once_for_several_rules():
     specs = [refine.parse_spec("and:2,1,1:15")]
     oracle = Rule.oracle("rule6")
