@@ -164,7 +164,8 @@ def main(argv=None) -> int:
     ap.add_argument("--layers", default=None, help="layer sizes, e.g. 2,5,2 (default: the task's inputs, "
                     "5 hidden (AND 1, OR/XOR 4), the task's outputs; a teacher: 2,5,2)")
     ap.add_argument("--seed", default="0")
-    ap.add_argument("--cycles", default=None, help="cycles to train (with --screenshot: cycles shown)")
+    ap.add_argument("--cycles", default=None, help="cycles to train, the panel's budget (default 5000); "
+                    "--screenshot pictures the run at their end (without --cycles: at cycle 600 of 5000)")
     ap.add_argument("--rate", default="0.23")
     ap.add_argument("--preset", choices=[str(n) for n in sorted(PRESET_FILES)], help="a paper experiment 1..4")
     ap.add_argument("--rule", help="load this rule file at start (with --screenshot: shown instead of learning one)")
@@ -183,8 +184,7 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     locale.setlocale(locale.LC_NUMERIC, "C")   # numba's LLVM parses numbers with the C locale
     cycles = None if args.cycles is None else int(args.cycles)
-    total = 5000 if cycles is None or args.screenshot else cycles
-    win = MainWindow(task=args.task, layers=args.layers, seed=int(args.seed), cycles=max(total, cycles or 0),
+    win = MainWindow(task=args.task, layers=args.layers, seed=int(args.seed), cycles=cycles or 5000,
                      rate=float(args.rate), targets=int(args.targets), test_percent=int(args.test_percent))
     if args.preset:
         win.apply_preset(int(args.preset))

@@ -720,16 +720,17 @@ def test_best_rate_tuning_cancels_on_a_second_click_and_on_close(qtbot, qapp):
 
 
 def test_command_line_bp_rate_best(qapp, capsys, tmp_path):
-    """``--bp-rate best`` tunes backprop at start-up (the run's 5000 cycles) and races that γ."""
+    """``--bp-rate best`` tunes backprop at start-up (for the run's --cycles, also with --screenshot,
+    so that a decaying rule and the tuned γ see the budget the picture shows) and races that γ."""
     from gui.app import main
     from localrule import tuning
     locale.setlocale(locale.LC_NUMERIC, "C")
     png = tmp_path / "best.png"
     assert main(["--task", "and", "--layers", "2,1,1", "--bp-rate", "BEST", "--no-learn", "--cycles", "20",
                  "--screenshot", str(png)]) == 0
-    ref = tuning.best_backprop(tasks.load_task("and"), (2, 1, 1), 5000)
+    ref = tuning.best_backprop(tasks.load_task("and"), (2, 1, 1), 20)
     err = capsys.readouterr().err
-    assert f"backprop's best γ on and 2-1-1 for 5000 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}" in err
+    assert f"backprop's best γ on and 2-1-1 for 20 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}" in err
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for bad in ("bestest", "nan", "-1"):
         assert main(["--bp-rate", bad]) == 2
