@@ -86,6 +86,20 @@ CONFIRM13="teacher@13000:7,5,11,3,4:40 teacher@13001:6,10,4,10,3:100:shuffle tea
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
+# variant BASE OUT OWN_RATE KEY=VALUE...: the rule file BASE with those keys of its update stage
+# replaced (values in JSON: 1 stays an integer) and, unless OWN_RATE is -, its own γ
+variant() {
+  python - "$@" <<'PY'
+import json, sys
+from localrule.learner import Rule
+base, out, own, *pairs = sys.argv[1:]
+r = Rule.load(base)
+r.meta["adapt"] = {**r.meta["adapt"], **{k: json.loads(v) for k, v in (p.split("=", 1) for p in pairs)}}
+if own != "-":
+    r.meta["own_rate"] = float(own)
+r.save(out)
+PY
+}
 if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task and --layers 2,1,1 --cycles 5000 --seeds $SEEDS --json $OUT/tune_and.json --figure $OUT/tune_and.png
   python -m localrule tune --task or --layers 2,4,1 --cycles 5000 --seeds $SEEDS --hidden-scales 1,0.5,2,4 --json $OUT/tune_or.json --figure $OUT/tune_or.png
@@ -138,21 +152,12 @@ r.meta["own_rate"] = 0.1
 r.save("docs/beyond/rule_rmsprop_flat0.npz")'
   # ... and that with the link's previous update (β 0.9; picked by a hand scan on 32 other seeds of
   # seven round 1-4 tasks), made after round 5 was fixed and before any result of it was seen
-  python -c '
-from localrule.learner import Rule
-r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
-r.meta["adapt"] = {**r.meta["adapt"], "momentum": 0.9}
-r.save("docs/beyond/rule_rmsprop_flat0_m09.npz")'
+  variant $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_m09.npz - momentum=0.9
   # ... and that start with a clock instead (every step × (1 + t/τ)^(-1/2), τ 1000 steps, γ 0.2: the
   # smallest worst ratio of a grid γ 0.15-0.3 × τ 1000-10000 hand-scanned on 32 other seeds of the
   # 23 round 1-4 tasks), made after round 6 was fixed and before any result of it was seen
   python docs/beyond/scan_clock.py | tee $OUT/scan_clock.txt
-  python -c '
-from localrule.learner import Rule
-r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
-r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0}
-r.meta["own_rate"] = 0.2
-r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
+  variant $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz 0.2 anneal=1000.0
   # ... and the shipped recipe's search from it, the clock searched too: refine's default since
   # round 7 (`--start rmsprop-flat-clock` is this start: `refine --minutes 0 --generations 3` gave the
   # same bytes both ways)
@@ -164,12 +169,7 @@ r.save("docs/beyond/rule_rmsprop_flat0_anneal.npz")'
   # docs/beyond/scan_link.py`, ~25 min, on 16 other seeds of the 57 round 1-7 tasks), made before round 8
   # was judged (the scan reads the judged JSONs of step 3 for backprop's best γ, as scan_clock.py does)
   python docs/beyond/scan_link.py | tee $OUT/scan_link.txt
-  python -c '
-from localrule.learner import Rule
-r = Rule.load("docs/beyond/rule_rmsprop_flat0.npz")
-r.meta["adapt"] = {**r.meta["adapt"], "anneal": 1000.0, "link": 1}
-r.meta["own_rate"] = 0.1
-r.save("docs/beyond/rule_link_anneal.npz")'
+  variant $OUT/rule_rmsprop_flat0.npz $OUT/rule_link_anneal.npz 0.1 anneal=1000.0 link=1
   # ... and refine's default search from it (the clock searched, link scales kept), made after round 8
   python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_link_anneal.npz \
      --out runs/beyond/link-search --no-figures
@@ -289,12 +289,8 @@ python docs/beyond/scan_schedule.py | tee $OUT/scan_schedule.txt
 # momentum (the pattern of scan_momentum.py's tables, picked after round 11 was fixed): the hand-set
 # link rule with β1 0.9 everywhere, and in fixed order only (fixed_momentum: the order-gated rule);
 # round 11 on 100 seeds, the six rules and the first in one file, the gated rule in another
-python -c '
-from localrule.learner import Rule
-for name, extra in (("momentum", {}), ("gated", {"fixed_momentum": 1})):
-    r = Rule.load("docs/beyond/rule_link_anneal.npz")
-    r.meta["adapt"] = {**r.meta["adapt"], "momentum": 0.9, **extra}
-    r.save(f"docs/beyond/rule_link_{name}.npz")'
+variant $OUT/rule_link_anneal.npz $OUT/rule_link_momentum.npz - momentum=0.9
+variant $OUT/rule_link_anneal.npz $OUT/rule_link_gated.npz - momentum=0.9 fixed_momentum=1
 python -m localrule judge --seeds 100 --heldout $CONFIRM11 --json $OUT/confirm11_100.json --rule $OUT/rule.npz \
   $OUT/rule_rmsprop_flat0.npz $OUT/rule_rmsprop_flat0_anneal.npz $OUT/rule_flat0_anneal_search.npz \
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_momentum.npz | tee $OUT/confirm11_100.txt
@@ -308,11 +304,6 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM12 --json $OUT/confirm12
   $OUT/rule_link_anneal.npz $OUT/rule_link_search.npz $OUT/rule_link_gated.npz | tee $OUT/confirm12_100.txt
 # a decay to the budget (adapt key "decay"): six (γ, d) on rounds 1-9 (~15 min), the pick as a rule
 python docs/beyond/scan_decay.py | tee $OUT/scan_decay.txt
-python -c '
-from localrule.learner import Rule
-r = Rule.load("docs/beyond/rule_link_anneal.npz")
-r.meta["adapt"] = {**r.meta["adapt"], "decay": 0.3}
-r.meta["own_rate"] = 0.15
-r.save("docs/beyond/rule_link_decay.npz")'
+variant $OUT/rule_link_anneal.npz $OUT/rule_link_decay.npz 0.15 decay=0.3
 # judged on round 12 (fixed before the decay existed), then on every earlier round, 100 seeds
 judge_rounds $OUT/rule_link_decay.npz decay 12 11 10 9 8 7 6 5
