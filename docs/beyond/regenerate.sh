@@ -83,6 +83,9 @@ CONFIRM12="teacher@12000:5,8,4:40 teacher@12001:8,4,10,2:100:shuffle teacher@120
 # round 13 was fixed (2026-12-06, 22:42 UTC) before any run of that session:
 # `random_teacher_specs(10, 13000)` and four data sets in new shapes
 CONFIRM13="teacher@13000:7,5,11,3,4:40 teacher@13001:6,10,4,10,3:100:shuffle teacher@13002:9,11,2,8,3:60:shuffle teacher@13003:9,4,4,3,2:100:shuffle teacher@13004:2,11,3,4:60:shuffle teacher@13005:5,6,2:60:shuffle teacher@13006:7,9,5,1:60:shuffle teacher@13007:7,8,5,11,3:100:shuffle teacher@13008:9,4,9,3:100:shuffle teacher@13009:10,5,10,3:40 wine:13,8,8,3:200:shuffle iris:4,3,3:300:shuffle moons:2,8,1:400 xor:2,6,1:2000:shuffle"
+# round 14 was fixed (2026-12-06, 22:43 UTC) before any diagnosis of the XOR stalls and before the
+# search from the decaying rule had a result: `random_teacher_specs(10, 14000)` and four data sets in new shapes
+CONFIRM14="teacher@14000:7,9,3,2:100 teacher@14001:4,7,10,1:100 teacher@14002:4,9,3:60:shuffle teacher@14003:3,11,2,4,4:40 teacher@14004:4,12,1:60 teacher@14005:8,10,3:60 teacher@14006:2,2,5,4:60:shuffle teacher@14007:3,3,9,1:40:shuffle teacher@14008:8,5,12,2:60:shuffle teacher@14009:3,11,8,2:100 wine:13,5,3:200 iris:4,8,8,3:200:shuffle moons:2,6,1:500:shuffle xor:2,4,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
