@@ -59,3 +59,24 @@ def one_setting(tasks, curves, rule, rate):
     out = [final_and_speedup(s, bp, rule, rate) for (s, _), bp in zip(tasks, curves)]
     ratios = np.array([f / bp[s.cycles] for (f, _), (s, _), bp in zip(out, tasks, curves)])
     return ratios, np.array([v for _, v in out])
+
+
+def scan_settings(settings, base, files=ROUNDS_1_9, bp_rule="rule_link_search"):
+    """Settings (name, γ, adapt keys) of the rule file ``base`` on every task of ``files`` (backprop
+    at the best γ judged there for ``bp_rule``): a table row per setting as it finishes, then every
+    task's ratio ÷ bp@best γ / speed-up per setting.  Returns {name: (ratios, speed-ups)}."""
+    tasks, curves = tasks_and_curves(files, bp_rule)
+    fixed = np.array([s.order == "fixed" for s, _ in tasks])
+    print("| setting | no worse (median) | worst ÷ | speed-up ≥ 2x (fixed, shuffled) | geometric mean speed-up |")
+    print("|---|---|---|---|---|")
+    allres = {}
+    for name, rate, ad in settings:
+        ratios, sp = one_setting(tasks, curves, with_adapt(base, **ad), rate)
+        allres[name] = (ratios, sp)
+        print(f"| {name} | {(ratios <= 1).sum()}/{len(ratios)} | {ratios.max():.3g} | {(sp >= 2).sum()}/{len(sp)} "
+              f"({(sp[fixed] >= 2).sum()}, {(sp[~fixed] >= 2).sum()}) | {np.exp(np.log(sp).mean()):.3g} |", flush=True)
+    print()
+    print("per task, ÷ bp@best γ / speed-up, one column per setting:")
+    for k, (s, _) in enumerate(tasks):
+        print(s.text, " ".join(f"{allres[n][0][k]:.3g}/{allres[n][1][k]:.2f}" for n, _, _ in settings))
+    return allres
