@@ -308,5 +308,6 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM12 --json $OUT/confirm12
 # a decay to the budget (adapt key "decay"): six (γ, d) on rounds 1-9 (~15 min), the pick as a rule
 python docs/beyond/scan_decay.py | tee $OUT/scan_decay.txt
 variant $OUT/rule_link_anneal.npz $OUT/rule_link_decay.npz 0.15 decay=0.3
-# judged on round 12 (fixed before the decay existed), then on every earlier round, 100 seeds
-judge_rounds $OUT/rule_link_decay.npz decay 12 11 10 9 8 7 6 5
+# judged on rounds 13 and 12 (13 fixed the session after, 12 before the decay existed), then on
+# every earlier round, 100 seeds
+judge_rounds $OUT/rule_link_decay.npz decay 13 12 11 10 9 8 7 6 5

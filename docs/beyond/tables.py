@@ -166,8 +166,8 @@ def spread(*paths):
                                         for r in rs) + " |")
 
 
-#: Where each rule of the goals table was judged on 100 seeds, rounds 1-12 (the same baselines and
-#: seeds in every file of a round: the judge is deterministic).
+#: Where each rule of the goals table was judged on 100 seeds, rounds 1-12, and 13 for the rules
+#: made since (the same baselines and seeds in every file of a round: the judge is deterministic).
 _ALL = tuple(f"confirm{r}_100.json" for r in (9, 10, 11, 12))   # rounds with every rule in one file
 GOALS = {
     "rule": ("teachers100.json", "heldout100.json", "confirm5_100.json", "confirm6_100.json", "confirm7_100.json",
@@ -183,8 +183,13 @@ GOALS = {
     "rule_link_search": ("link_search100.json", "confirm5_link_search100.json", "confirm6_link_search100.json",
                          "confirm7_link_search100.json", "confirm8_link_search100.json", *_ALL),
     "rule_link_gated": ("gated100.json", *(f"confirm{r}_gated100.json" for r in range(5, 12)), "confirm12_100.json"),
-    "rule_link_decay": ("decay100.json", *(f"confirm{r}_decay100.json" for r in range(5, 13))),
+    "rule_link_decay": ("decay100.json", *(f"confirm{r}_decay100.json" for r in range(5, 14))),
 }
+
+
+#: The rules last judged on round 12.
+ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "rule_flat0_anneal_search",
+                  "rule_link_anneal", "rule_link_search", "rule_link_gated")
 
 
 def goals(last=12, skip=()):
@@ -226,7 +231,7 @@ if __name__ == "__main__":
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
-    # decaying rule beside round 12's); then the goals tables after rounds 11 and 12
+    # decaying rule beside round 12's), round 13; then the goals tables after rounds 11, 12 and 13
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -234,7 +239,8 @@ if __name__ == "__main__":
         "heldout100.json", "teachers100.json&heldout100.json", "confirm5_100.json",
         "teachers100.json&heldout100.json+anneal100.json", "confirm5_100.json+confirm5_anneal100.json",
         "confirm6_100.json", "confirm7_100.json", "confirm8_100.json", "confirm9_100.json",
-        "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json", "confirm12_100.json+confirm12_decay100.json")]
+        "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json", "confirm12_100.json+confirm12_decay100.json",
+        "confirm13_decay100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -257,4 +263,8 @@ if __name__ == "__main__":
         print()
         print("goals, rounds 1-12:")
         print()
-        goals()
+        goals(12)
+        print()
+        print("goals, rounds 1-13 (the rules judged on round 13):")
+        print()
+        goals(13, skip=ROUND_12_RULES)
