@@ -53,7 +53,8 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         return fail("")
     if not _wait(app, lambda: win.ready and win.snap is not None, win):
         return fail("the worker did not get ready")
-    if win.tuner.running:                  # --bp-rate best: race the γ it finds
+    if win.tuner.key is not None:          # --bp-rate best: race the γ it finds (also when the
+        # tuning ended before this line: its result still waits in the event queue)
         print(win.best_note.text(), file=sys.stderr)
         if not _wait(app, lambda: not win.tuner.running, win, 3600):
             return fail("tuning backprop's γ did not finish")
