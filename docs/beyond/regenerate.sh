@@ -36,6 +36,10 @@
 #     rule_link_search.npz      refine's default search from it (made after round 8 was judged)
 #     rule_link_momentum.npz    the hand-set link rule with momentum β1 0.9, and rule_link_gated.npz
 #                               with it in fixed order only (made in step 3, after the momentum scan)
+#     rule_link_decay.npz       the hand-set link rule with a decay to the budget (hand-set: the pick
+#                               of `python docs/beyond/scan_decay.py`; made in step 3, after round 12 was fixed)
+#     rule_decay_search.npz     refine's default search from it (the clock, the decay and the |δ|
+#                               scale searched; made in step 3, after rounds 13 and 14 were fixed)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -45,7 +49,8 @@
 #   round 7 (random shapes) on 100 seeds; the clocked family's speed-up ceiling (~10 min); link
 #   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
 #   momentum and momentum as one rule's ingredient (~25 min); one schedule for every task (~15 min);
-#   round 11 with the order-gated momentum rule (~12 min).
+#   round 11 with the order-gated momentum rule (~12 min); round 12 and the decay (~1 h); rounds
+#   13 and 14, momentum on the decaying rule (~20 min) and the search from it (~15 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -311,3 +316,16 @@ variant $OUT/rule_link_anneal.npz $OUT/rule_link_decay.npz 0.15 decay=0.3
 # judged on rounds 13 and 12 (13 fixed the session after, 12 before the decay existed), then on
 # every earlier round, 100 seeds
 judge_rounds $OUT/rule_link_decay.npz decay 13 12 11 10 9 8 7 6 5
+# does momentum or a per-neuron scale lift the decaying rule (after a diagnosis of the XOR stalls)?
+# seven settings on rounds 1-9 (~20 min); the pick is the decaying rule itself
+python docs/beyond/scan_decay_momentum.py | tee $OUT/scan_decay_momentum.txt
+# refine's default search from the decaying rule (the decay searched too: d = |0.3 + z|), made
+# after rounds 13 and 14 were fixed; then round 14 (fresh for both) with both rules, and round 13
+# (fresh for the search) with the searched one
+python -m localrule refine --minutes 0 --final-seeds 0 --rule $OUT/rule_link_decay.npz \
+   --out runs/beyond/decay-search --no-figures
+cp runs/beyond/decay-search/rule.npz $OUT/rule_decay_search.npz
+python -m localrule judge --seeds 100 --heldout $CONFIRM14 --json $OUT/confirm14_100.json \
+  --rule $OUT/rule_link_decay.npz $OUT/rule_decay_search.npz | tee $OUT/confirm14_100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM13 --json $OUT/confirm13_decay_search100.json \
+  --rule $OUT/rule_decay_search.npz | tee $OUT/confirm13_decay_search100.txt
