@@ -170,10 +170,23 @@ class ErrorCurves(CurvePlot):
         super().__init__("error J(t), all from the same initial weights", parent=parent)
 
     names: list = []
+    decay_line = None
 
     def clear(self):
         super().clear()
         self.names = []
+
+    def mark_decay(self, cycle):
+        """A dashed line at the cycle where a decaying rule's step starts to fall (None: none), so
+        that a bend in its curve there reads as the schedule, not as the rule."""
+        if self.decay_line is None:
+            self.decay_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(
+                (110, 110, 110), style=pg.QtCore.Qt.PenStyle.DashLine), label="rule's step decays →",
+                labelOpts={"position": 0.06, "anchors": [(1, 1), (1, 1)], "color": (90, 90, 90)})
+            self.plot.addItem(self.decay_line, ignoreBounds=True)
+        self.decay_line.setVisible(cycle is not None)
+        if cycle is not None:
+            self.decay_line.setValue(float(cycle))
 
     def update_nets(self, nets):
         for k, (old, n) in enumerate(zip(self.names, nets)):

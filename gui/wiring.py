@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PyQt6.QtWidgets import QFileDialog
 
-from localrule import learner, tuning
+from localrule import kernels, learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
 from localrule.tasks import SAMPLE_SETS, check_fits, load_task, teacher_seed
@@ -225,6 +225,7 @@ class Wiring:
         self.neuron_map.name = self.network.names.get(self.neuron_map.neuron, "")
         self.maps.set_nets(names, task, bounds, out_names)
         self.curves.clear()
+        self._mark_decay()
         self._quiet = True
         p.show_net.clear()
         p.show_net.addItems(names)
@@ -486,6 +487,13 @@ class Wiring:
         self.worker.set_cycles(cycles)
         self._best_moved_on()
         self._relabel()
+        self._mark_decay()
+
+    def _mark_decay(self):
+        """Where the racing rule's step starts to decay: the last share d of the panel's cycles."""
+        rule = self.cfg.rule if self.cfg is not None else None
+        d = rule.adapt[kernels.ADAPT_DECAY] if rule is not None and rule.adapt.shape[0] else 0.0
+        self.curves.mark_decay((1.0 - d) * self.panel.cycles.value() if d > 0 else None)
 
     def _relabel(self):
         """New labels for the running nets (a new panel γ, a best γ gone stale); no restart."""

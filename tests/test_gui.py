@@ -615,8 +615,11 @@ def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
     rule.save(tmp_path / "decay.npz")
     assert win.load_rule(tmp_path / "decay.npz")
     assert "falling to 0 over the last 50% of the cycles" in win.panel.message.text()
+    line = win.curves.decay_line                             # J(t) marks where the step starts to fall
+    assert line.isVisible() and line.value() == 0.5 * win.panel.cycles.value()
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
     win.panel.cycles.setValue(3)                             # the budget changes after the build
+    assert line.isVisible() and line.value() == 1.5
     for t in (1, 2, 3):
         win.panel.step.click()
         wait_t(qtbot, win, lambda now, t=t: now == t)
@@ -625,6 +628,8 @@ def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
     np.testing.assert_array_equal(win.snap["nets"][1]["w"], ref.w)
     longer = runs.train(task, sizes, 0.1, 4, 3, rule=win.rules["local"], init=init_params(sizes, 3))
     assert not np.array_equal(longer.J[:4], ref.J)           # another budget, another run
+    win.panel.mode.setCurrentIndex(win.panel.mode.findData("backprop"))
+    assert win.apply_config() and not line.isVisible()       # no rule racing: no line
 
 
 def test_command_line_extra_backprop_rate(capsys):
