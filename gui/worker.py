@@ -402,7 +402,7 @@ class TrainWorker(QThread):
         if cfg.rule is not None:
             mode, largs = cfg.rule.kernel_args(cfg.sizes)
             # the app's order: the paper's; its budget: the panel's cycles (``set_cycles`` follows it)
-            adapt = cfg.rule.adapt_for("fixed", self.cycles * cfg.task.X.shape[0]) if cfg.rule.mode == "local" else None
+            adapt = cfg.rule.adapt_for("fixed", self.cycles, cfg.task.X.shape[0]) if cfg.rule.mode == "local" else None
             self.nets.append(Net(next(names), cfg.sizes, init, mode, largs, cfg.task, self.cycles,
                                  _mode_name(cfg.rule), adapt))
             self.nets[-1].rate = cfg.rule_rate

@@ -87,15 +87,21 @@ class Rule:
         a = self.meta.get("adapt")
         return np.empty(0) if a is None else adapt_params(a)
 
-    def adapt_for(self, order: str, steps: int) -> np.ndarray:
-        """``adapt`` for a run of ``steps`` pattern steps (its budget: cycles × patterns, what a
-        ``decay`` counts down to) whose patterns come in ``order``: a rule with ``fixed_momentum`` 1
-        keeps its momentum only in the fixed order (momentum lifts fixed-order tasks and costs
-        shuffled ones: docs/beyond/scan_momentum.txt).  The run knows both as it knows its γ."""
+    def adapt_for(self, order: str, cycles: int, patterns: int) -> np.ndarray:
+        """``adapt`` for a run of ``cycles`` over ``patterns`` patterns (its budget, cycles ×
+        patterns steps, is what a ``decay`` counts down to) that come in ``order``.  A rule with
+        ``fixed_momentum`` 1 keeps its momentum only in the fixed order (momentum lifts fixed-order
+        tasks and costs shuffled ones: docs/beyond/scan_momentum.txt); one with ``span_momentum`` 1
+        only where its memory, 1/(1 - β) steps, spans a whole cycle, so that it averages every
+        pattern's pull instead of a run of one class's (momentum frees XOR's 4 patterns from their
+        2/3 minimum and ruins wine's 178 class-sorted ones: docs/beyond/README.md).  The run knows
+        all three as it knows its γ."""
         a = self.adapt   # a fresh array on every call
         if a.shape[0]:
-            a[kernels.ADAPT_STEPS] = max(1, int(steps))
-            if order != "fixed" and self.meta["adapt"].get("fixed_momentum", 0):
+            a[kernels.ADAPT_STEPS] = max(1, int(cycles) * int(patterns))
+            m = self.meta["adapt"]
+            if (order != "fixed" and m.get("fixed_momentum", 0)) or \
+                    (m.get("span_momentum", 0) and patterns * (1.0 - a[kernels.ADAPT_MOMENTUM]) > 1.0 + 1e-9):
                 a[kernels.ADAPT_MOMENTUM] = 0.0
         return a
 
@@ -195,7 +201,7 @@ class Rule:
 
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
-ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0}
+ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0, "span_momentum": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
@@ -203,8 +209,8 @@ def adapt_params(a) -> np.ndarray:
     number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶) (a
     smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
-    d ("decay", optional: 0, none) in [0, 1]; and "fixed_momentum" (optional: 0) 0 or 1, read by
-    ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
+    d ("decay", optional: 0, none) in [0, 1]; and "fixed_momentum" and "span_momentum" (optional:
+    0) 0 or 1, read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
     ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
@@ -223,7 +229,10 @@ def adapt_params(a) -> np.ndarray:
                              ("link", lambda x: x in (0, 1), "0 (a |δ| scale per neuron) or 1 (per link)"),
                              ("fixed_momentum", lambda x: x in (0, 1),
                               "0 (momentum in every order) or 1 (in fixed order only)"),
-                             ("decay", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: none)")):
+                             ("decay", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: none)"),
+                             ("span_momentum", lambda x: x in (0, 1),
+                              "0 (momentum for any number of patterns) or 1 (only where 1/(1 - momentum) "
+                              "steps span a cycle)")):
         x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")

@@ -250,7 +250,7 @@ class Space:
         if "decay" in use:
             d = min(1.0, abs(d + za.pop(0)))
         # a rule without a clock, link scales, a momentum gate or a decay writes the bytes it always did
-        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in ("link", "fixed_momentum") if a[k]},
+        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in ("link", "fixed_momentum", "span_momentum") if a[k]},
                  **({"decay": d} if d else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate

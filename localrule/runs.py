@@ -120,12 +120,12 @@ def _accuracy(task: Task, sizes, w, b):
 ORDERS = ("fixed", "shuffle")
 
 
-def _order_args(order, layer_rate, sizes, rule=None, steps=1):
-    """(shuffle?, layer-rate array, adapt array) for ``kernels.train_ordered`` (a run of ``steps``
-    pattern steps); None for the plain kernels."""
+def _order_args(order, layer_rate, sizes, rule=None, cycles=1, patterns=1):
+    """(shuffle?, layer-rate array, adapt array) for ``kernels.train_ordered`` (a run of ``cycles``
+    over ``patterns`` patterns); None for the plain kernels."""
     if order not in ORDERS:
         raise UsageError(f"unknown pattern order {order!r}: choose {' or '.join(ORDERS)}")
-    adapt = np.empty(0) if rule is None else rule.adapt_for(order, steps)
+    adapt = np.empty(0) if rule is None else rule.adapt_for(order, cycles, patterns)
     if order == "fixed" and layer_rate is None and adapt.shape[0] == 0:
         return None
     lr = np.empty(0) if layer_rate is None else np.asarray(layer_rate, float)
@@ -174,7 +174,7 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)
     sz = np.asarray(sizes, np.int64)
     state = {"div": -1, "rows": 0}
-    extra = _order_args(order, layer_rate, sizes, rule, cycles * P)
+    extra = _order_args(order, layer_rate, sizes, rule, cycles, P)
     adapt_state = _adapt_state(sizes, extra)
 
     def run(done, n):  # views: the chunk's J[0] rewrites J[done] with the same value
@@ -227,7 +227,7 @@ def train_seeds(task: Task, layers, rate: float, cycles: int, seeds, rule=None, 
     Xt, Yt = _test_arrays(task)
     sz = np.asarray(sizes, np.int64)
     mode, largs = _rule_args(rule, sizes)
-    extra = _order_args(order, layer_rate, sizes, rule, cycles * task.X.shape[0])
+    extra = _order_args(order, layer_rate, sizes, rule, cycles, task.X.shape[0])
     states = _adapt_state(sizes, extra, len(seeds))
     oseeds = np.array([_order_seed(s, extra is not None and extra[0]) for s in seeds], np.int64)
     n = len(seeds)

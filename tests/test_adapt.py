@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from localrule import learner, reference, runs, tasks
+from localrule import kernels, learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
@@ -88,6 +88,9 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": 0.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": "fixed"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "fixed_momentum": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": 0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": -1},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": True},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
@@ -238,3 +241,28 @@ def test_fixed_momentum_is_the_momentum_rule_in_fixed_order_and_the_plain_one_sh
         J = [runs.train(task, sizes, 0.2, 30, 3, rule=r, order=order).J for r in (gated, twin, other)]
         assert np.array_equal(J[0], J[1]), order
         assert not np.array_equal(J[0], J[2]), order   # the momentum does change the run
+
+
+@pytest.mark.parametrize("beta", [0.75, 0.9])
+def test_span_momentum_keeps_momentum_only_where_its_memory_spans_a_cycle(tmp_path, beta):
+    """A rule with span_momentum 1 trains bit for bit as the same rule with its momentum β where
+    the task's patterns P number at most 1/(1 - β) (XOR's 4), and as the rule without momentum
+    where they number more (a 128-pattern teacher); the edge P = 1/(1 - β) keeps it."""
+    def rule(momentum, span=None):
+        r = adaptive_oracle(1.0, momentum=momentum, flat=0.0, anneal=50.0, link=1)
+        if span is not None:
+            r.meta["adapt"]["span_momentum"] = span
+        return r
+    adapt = {**rule(beta, 1).meta["adapt"]}
+    zero_local_rule(adapt).save(tmp_path / "span.npz")
+    assert learner.Rule.load(tmp_path / "span.npz").meta["adapt"] == adapt
+    spanned = rule(beta, 1)
+    for text, twin, other in (("xor", rule(beta), rule(0.0)), ("teacher@5", rule(0.0), rule(beta))):
+        task = tasks.load_task(text, layers=(2, 3, 1))
+        J = [runs.train(task, (2, 3, 1), 0.2, 20, 3, rule=r).J for r in (spanned, twin, other)]
+        assert np.array_equal(J[0], J[1]), text
+        assert not np.array_equal(J[0], J[2]), text   # the momentum does change the run
+    edge = round(1 / (1 - beta))
+    assert spanned.adapt_for("fixed", 10, edge)[kernels.ADAPT_MOMENTUM] == beta
+    assert spanned.adapt_for("fixed", 10, edge + 1)[kernels.ADAPT_MOMENTUM] == 0.0
+
