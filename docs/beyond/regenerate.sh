@@ -332,3 +332,16 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM14 --json $OUT/confirm14
   --rule $OUT/rule_link_decay.npz $OUT/rule_decay_search.npz | tee $OUT/confirm14_100.txt
 python -m localrule judge --seeds 100 --heldout $CONFIRM13 --json $OUT/confirm13_decay_search100.json \
   --rule $OUT/rule_decay_search.npz | tee $OUT/confirm13_decay_search100.txt
+# momentum only where its memory spans a cycle (adapt key span_momentum), on the decaying rule:
+# four settings on rounds 1-9 (~12 min; three tie exactly, the first of them is picked: β1 0.75),
+# made after round 15 was fixed; judged beside the decaying rule on round 15 (fresh for both) and
+# on every XOR set-up of rounds 1-14, the only tasks where it differs (4 patterns ≤ 1/(1 - 0.75))
+python docs/beyond/scan_span.py | tee $OUT/scan_span.txt
+variant $OUT/rule_link_decay.npz $OUT/rule_link_decay_span.npz - momentum=0.75 span_momentum=1
+python -m localrule judge --seeds 100 --heldout $CONFIRM15 --json $OUT/confirm15_100.json \
+  --rule $OUT/rule_link_decay.npz $OUT/rule_link_decay_span.npz | tee $OUT/confirm15_100.txt
+XORS=$(for t in $HELDOUT $CONFIRM6 $CONFIRM7 $CONFIRM8 $CONFIRM9 $CONFIRM10 $CONFIRM11 $CONFIRM12 $CONFIRM13 $CONFIRM14; do
+  case $t in xor*) printf '%s ' $t;; esac; done)
+python -m localrule judge --seeds 100 --heldout $XORS --json $OUT/xor_span100.json \
+  --rule $OUT/rule_link_decay.npz $OUT/rule_link_decay_span.npz | tee $OUT/xor_span100.txt
+
