@@ -40,6 +40,8 @@
 #                               of `python docs/beyond/scan_decay.py`; made in step 3, after round 12 was fixed)
 #     rule_decay_search.npz     refine's default search from it (the clock, the decay and the |δ|
 #                               scale searched; made in step 3, after rounds 13 and 14 were fixed)
+#     rule_link_decay_span.npz  the decaying rule with β1 0.75 where a task's patterns fit in its
+#                               memory (span_momentum; the pick of scan_span.py, after round 15 was fixed)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -50,7 +52,8 @@
 #   scales on round 8 and every round; rounds 9 and 10 (~10 min each); the link stage's ceiling with
 #   momentum and momentum as one rule's ingredient (~25 min); one schedule for every task (~15 min);
 #   round 11 with the order-gated momentum rule (~12 min); round 12 and the decay (~1 h); rounds
-#   13 and 14, momentum on the decaying rule (~20 min) and the search from it (~15 min).
+#   13 and 14, momentum on the decaying rule (~20 min) and the search from it (~15 min); momentum
+#   where its memory spans a cycle (~12 min), round 15 and every XOR set-up (~10 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
