@@ -97,6 +97,9 @@ CONFIRM14="teacher@14000:7,9,3,2:100 teacher@14001:4,7,10,1:100 teacher@14002:4,
 # round 15 was fixed (2026-12-06, 23:37 UTC) before the momentum gate by pattern count existed:
 # `random_teacher_specs(10, 15000)` and four data sets in new shapes
 CONFIRM15="teacher@15000:3,4,2:60:shuffle teacher@15001:2,2,7,7,1:100 teacher@15002:2,3,3:100:shuffle teacher@15003:2,6,3:40 teacher@15004:9,12,8,6,4:60:shuffle teacher@15005:10,5,4,3:60:shuffle teacher@15006:3,6,7,5,3:40:shuffle teacher@15007:3,7,3:40:shuffle teacher@15008:9,5,3:40 teacher@15009:8,3,2:100 wine:13,4,3:200:shuffle iris:4,5,3:300 moons:2,11,1:500 xor:2,5,1:2000"
+# round 16 was fixed (2026-12-07, 00:17 UTC) before a step scaled by the fan-in existed:
+# `random_teacher_specs(10, 16000)` and four data sets in new shapes
+CONFIRM16="teacher@16000:7,6,6,1:100:shuffle teacher@16001:6,6,6,1:100:shuffle teacher@16002:7,9,1:40 teacher@16003:4,2,8,6,2:60:shuffle teacher@16004:2,7,11,4:60:shuffle teacher@16005:3,2,2,3:100:shuffle teacher@16006:7,10,5,12,3:40:shuffle teacher@16007:10,7,12,2,1:60:shuffle teacher@16008:8,10,3,3:40:shuffle teacher@16009:5,4,4:60:shuffle wine:13,3,3:200 iris:4,12,12,3:200:shuffle moons:2,4,1:500 xor:2,8,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
