@@ -35,7 +35,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: rule (5) exact.
 ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
 ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × patterns)
-ADAPT_SIZE = 9
+ADAPT_FANIN = 9                   # a: each neuron's updates × (fan-in + 1)^-a
+ADAPT_SIZE = 10
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
 #: or a neuron whose running scale is 0 would take an infinite step.
 ADAPT_EPS_MIN = 1e-150
@@ -493,6 +494,14 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
                         state[lv + row + j] = v
                         f = (v / corr + eps * eps) ** (-0.5 * p)
                     dw[row + j] *= f
+    fa = adapt[ADAPT_FANIN]
+    if fa != 0.0:  # the link's step shrinks with the neuron's inputs: its input moves ~ γ·fan-in^(1-a)
+        for l in range(sizes.shape[0] - 1):
+            f = (sizes[l] + 1.0) ** -fa
+            for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
+                dw[q] *= f
+            for q in range(boff[l], boff[l] + sizes[l + 1]):
+                db[q] *= f
     if tau > 0.0:
         f = (1.0 + t / tau) ** -0.5
         for q in range(nw):

@@ -63,13 +63,14 @@ def gradient(sizes, w, b, x, y):
 
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
-                   decay=0.0):
+                   decay=0.0, fan_in=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
     the bias-corrected running mean of its own past updates; rule (5)'s f' flattened by ``flat``;
     with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2); with ``decay`` d > 0, of
-    the run's N steps, times min(1, (N - t + 1)/(d·N))."""
+    the run's N steps, times min(1, (N - t + 1)/(d·N)); with ``fan_in`` a, a neuron's updates times
+    (its inputs + 1)^(-a)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -90,6 +91,9 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                         vw[k] = beta2 * vw[k] + (1 - beta2) * np.outer(d, xin) ** 2
                     fw = (vw[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p) if link else f[:, None]
                     uw, ub = uw * fw, ub * f
+                if fan_in:
+                    f = (len(xin) + 1.0) ** -fan_in
+                    uw, ub = uw * f, ub * f
                 if anneal:
                     uw, ub = uw * (1 + t / anneal) ** -0.5, ub * (1 + t / anneal) ** -0.5
                 if decay:

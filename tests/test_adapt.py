@@ -10,10 +10,11 @@ from localrule import kernels, learner, reference, runs, tasks
 from localrule.layout import init_params
 
 
-def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0) -> learner.Rule:
+def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
+                    fan_in=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
-                          "link": link, "decay": decay}
+                          "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {})}
     return rule
 
 
@@ -24,18 +25,19 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay", [
-    (1.0, 0.0, 1.0, 0.0, 0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0),
-    (0.0, 0.0, 0.3, 0.0, 0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0),
-    (0.0, 0.6, 1.0, 3.0, 0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0),
-    (1.0, 0.0, 1.0, 0.0, 1, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 1.0)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay):
+@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay,fan_in", [
+    (1.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0, 0.0),
+    (0.0, 0.0, 0.3, 0.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0, 0.0),
+    (0.0, 0.6, 1.0, 3.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0, 0.0),
+    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 1.0, 0.0),
+    (0.0, 0.0, 1.0, 0.0, 0, 0.0, 1.0), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay, fan_in):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal,
-                                          bool(link), decay)
+                                          bool(link), decay, fan_in)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal,
-                                                                   link=link, decay=decay))
+                                                                   link=link, decay=decay, fan_in=fan_in))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -91,6 +93,10 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": 0.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": -1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.9, "span_momentum": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": -0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": 3.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": float("inf")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": "wide"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
@@ -129,7 +135,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
