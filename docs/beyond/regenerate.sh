@@ -42,6 +42,8 @@
 #                               scale searched; made in step 3, after rounds 13 and 14 were fixed)
 #     rule_link_decay_span.npz  the decaying rule with β1 0.75 where a task's patterns fit in its
 #                               memory (span_momentum; the pick of scan_span.py, after round 15 was fixed)
+#     rule_link_fanin.npz       the span rule with each neuron's step × (inputs + 1)^-0.5 at γ 0.4
+#                               (fan_in; the pick of scan_fanin.py, after round 16 was fixed)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -53,7 +55,8 @@
 #   momentum and momentum as one rule's ingredient (~25 min); one schedule for every task (~15 min);
 #   round 11 with the order-gated momentum rule (~12 min); round 12 and the decay (~1 h); rounds
 #   13 and 14, momentum on the decaying rule (~20 min) and the search from it (~15 min); momentum
-#   where its memory spans a cycle (~12 min), round 15 and every XOR set-up (~10 min).
+#   where its memory spans a cycle (~12 min), round 15 and every XOR set-up (~10 min); the fan-in
+#   scan (~15 min) and rounds 13-16 with its pick (~20 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -350,4 +353,16 @@ XORS=$(for t in $HELDOUT $CONFIRM6 $CONFIRM7 $CONFIRM8 $CONFIRM9 $CONFIRM10 $CON
   case $t in xor*) printf '%s ' $t;; esac; done)
 python -m localrule judge --seeds 100 --heldout $XORS --json $OUT/xor_span100.json \
   --rule $OUT/rule_link_decay.npz $OUT/rule_link_decay_span.npz | tee $OUT/xor_span100.txt
+# a step scaled by the neuron's fan-in (adapt key fan_in), on the span rule: five settings on
+# rounds 1-9 (~15 min), made after round 16 was fixed; the pick judged on rounds 16 (beside the
+# span rule), 15, 14 and 13, all fixed before it existed
+python docs/beyond/scan_fanin.py | tee $OUT/scan_fanin.txt
+variant $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz 0.4 fan_in=0.5
+python -m localrule judge --seeds 100 --heldout $CONFIRM16 --json $OUT/confirm16_100.json \
+  --rule $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz | tee $OUT/confirm16_100.txt
+for r in 15 14 13; do
+  eval "TASKS=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_fanin100.json \
+    --rule $OUT/rule_link_fanin.npz | tee $OUT/confirm${r}_fanin100.txt
+done
 

@@ -187,7 +187,8 @@ GOALS = {
                         "confirm15_100.json"),
     "rule_decay_search": ("confirm13_decay_search100.json", "confirm14_100.json"),   # fresh rounds only
     "rule_link_decay_span": ("decay100.json", *(f"confirm{r}_decay100.json" for r in range(5, 14)),
-                             "confirm14_100.json", "xor_span100.json", "confirm15_100.json"),
+                             "confirm14_100.json", "xor_span100.json", "confirm15_100.json", "confirm16_100.json"),
+    "rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json"),   # fresh only
 }
 
 
@@ -196,7 +197,7 @@ GOALS = {
 #: a task judged again in a later file (xor_span100.json) replaces its row.
 STAND_IN = {"rule_link_decay_span": "rule_link_decay"}
 #: The rules made after round 12 (none judged on rounds 1-11 or all of 12).
-LATER_RULES = ("rule_decay_search", "rule_link_decay_span")
+LATER_RULES = ("rule_decay_search", "rule_link_decay_span", "rule_link_fanin")
 #: The rules last judged on round 12.
 ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "rule_flat0_anneal_search",
                   "rule_link_anneal", "rule_link_search", "rule_link_gated")
@@ -210,7 +211,7 @@ def goals(last=12, skip=()):
     of rules ending at least 1% lower are counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
-                  "rule_decay_search": 13, "rule_link_decay_span": 15}
+                  "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -247,8 +248,8 @@ if __name__ == "__main__":
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
-    # decaying rule beside round 12's), rounds 13-15 and the XOR set-ups with the span rule; then the
-    # goals tables after rounds 11, 12 and 15
+    # decaying rule beside round 12's), rounds 13-16 and the XOR set-ups with the span rule; then the
+    # goals tables after rounds 11, 12 and 16
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -257,8 +258,9 @@ if __name__ == "__main__":
         "teachers100.json&heldout100.json+anneal100.json", "confirm5_100.json+confirm5_anneal100.json",
         "confirm6_100.json", "confirm7_100.json", "confirm8_100.json", "confirm9_100.json",
         "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json", "confirm12_100.json+confirm12_decay100.json",
-        "confirm13_decay100.json+confirm13_decay_search100.json", "confirm14_100.json",
-        "confirm15_100.json", "xor_span100.json")]
+        "confirm13_decay100.json+confirm13_decay_search100.json+confirm13_fanin100.json",
+        "confirm14_100.json+confirm14_fanin100.json", "confirm15_100.json+confirm15_fanin100.json", "xor_span100.json",
+        "confirm16_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -283,6 +285,7 @@ if __name__ == "__main__":
         print()
         goals(12, skip=LATER_RULES)
         print()
-        print("goals, rounds 1-15 (the rules judged since round 13; the searched one on rounds 13-14 alone):")
+        print("goals, rounds 1-16 (the rules judged since round 13, each on the rounds it was judged on: the "
+              "decaying rule on 1-15, the search from it on 13-14, the fan-in rule on 13-16):")
         print()
-        goals(15, skip=ROUND_12_RULES)
+        goals(16, skip=ROUND_12_RULES)
