@@ -22,9 +22,10 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N]): each neuron's (Δw, Δθ)
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a]): each neuron's (Δw, Δθ)
 #: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected); with
 #: k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
+#: for a > 0 multiplied by (its fan-in + 1)^-a (so that its input moves by ~γ·fan-in^(1-a), not γ·fan-in);
 #: and, for τ > 0, multiplied by (1 + t/τ)^(-1/2), t the neuron's count of its own updates (a
 #: clock every neuron keeps: large steps early, small ones late, where online steps make J(t)
 #: jump); for d > 0, over the run's last fraction d of its N steps, multiplied by a factor falling
@@ -35,7 +36,7 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: rule (5) exact.
 ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
 ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × patterns)
-ADAPT_FANIN = 9                   # a: each neuron's updates × (fan-in + 1)^-a
+ADAPT_FANIN = 9                   # a (a rule's)
 ADAPT_SIZE = 10
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
 #: or a neuron whose running scale is 0 would take an infinite step.
