@@ -11,7 +11,6 @@ from pathlib import Path
 from PyQt6.QtCore import QBuffer, QIODevice
 from PyQt6.QtWidgets import QFileDialog
 
-from localrule import kernels
 from localrule.files import write_bytes, write_json
 from localrule.layout import UsageError, format_layers
 from localrule.learner import Rule
@@ -100,7 +99,7 @@ class FileActions:
         self._quiet = False
         if self.apply_config():
             rate = rule.own_rate
-            decay = rule.adapt[kernels.ADAPT_DECAY] if rule.adapt.shape[0] else 0.0
+            decay = rule.decay
             self.show_message(f"loaded a {rule_label(rule)} from {path}; it trains the second network" +
                               ("" if rate is None else f" at its own γ {rate:.3g}") +
                               ("" if not decay else f", its step falling to 0 over the last {decay:.0%} "

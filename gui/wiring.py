@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PyQt6.QtWidgets import QFileDialog
 
-from localrule import kernels, learner, tuning
+from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
 from localrule.tasks import SAMPLE_SETS, check_fits, load_task, teacher_seed
@@ -492,7 +492,7 @@ class Wiring:
     def _mark_decay(self):
         """Where the racing rule's step starts to decay: the last share d of the panel's cycles."""
         rule = self.cfg.rule if self.cfg is not None else None
-        d = rule.adapt[kernels.ADAPT_DECAY] if rule is not None and rule.adapt.shape[0] else 0.0
+        d = rule.decay if rule is not None else 0.0
         self.curves.mark_decay((1.0 - d) * self.panel.cycles.value() if d > 0 else None)
 
     def _relabel(self):

@@ -455,14 +455,19 @@ def record(S, r, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def scale_layer(sizes, boff, woff, l, f, dw, db):
+    """Multiply weight layer l's (Δw, Δθ) by f."""
+    for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
+        dw[q] *= f
+    for q in range(boff[l], boff[l] + sizes[l + 1]):
+        db[q] *= f
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def scale_layers(sizes, boff, woff, layer_rate, dw, db):
     """Multiply weight layer l's (Δw, Δθ) by ``layer_rate[l]``: two-rate backprop and friends."""
     for l in range(sizes.shape[0] - 1):
-        f = layer_rate[l]
-        for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
-            dw[q] *= f
-        for q in range(boff[l], boff[l] + sizes[l + 1]):
-            db[q] *= f
+        scale_layer(sizes, boff, woff, l, layer_rate[l], dw, db)
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -498,11 +503,7 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
     fa = adapt[ADAPT_FANIN]
     if fa != 0.0:  # the link's step shrinks with the neuron's inputs: its input moves ~ γ·fan-in^(1-a)
         for l in range(sizes.shape[0] - 1):
-            f = (sizes[l] + 1.0) ** -fa
-            for q in range(woff[l], woff[l] + sizes[l + 1] * sizes[l]):
-                dw[q] *= f
-            for q in range(boff[l], boff[l] + sizes[l + 1]):
-                db[q] *= f
+            scale_layer(sizes, boff, woff, l, (sizes[l] + 1.0) ** -fa, dw, db)
     if tau > 0.0:
         f = (1.0 + t / tau) ** -0.5
         for q in range(nw):

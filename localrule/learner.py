@@ -87,6 +87,11 @@ class Rule:
         a = self.meta.get("adapt")
         return np.empty(0) if a is None else adapt_params(a)
 
+    @property
+    def decay(self) -> float:
+        """The share d of a run over which its step falls to 0 (0: no decay)."""
+        return float((self.meta.get("adapt") or {}).get("decay", ADAPT_OPTIONAL["decay"]))
+
     def adapt_for(self, order: str, cycles: int, patterns: int) -> np.ndarray:
         """``adapt`` for a run of ``cycles`` over ``patterns`` patterns (its budget, cycles ×
         patterns steps, is what a ``decay`` counts down to) that come in ``order``.  A rule with

@@ -5,14 +5,9 @@ Seven settings on the 85 tasks of rounds 1-9, 16 scan seeds, against backprop's 
 judged best γ.  The pick (``rule_link_decay_momentum.npz``): the most tasks no worse by the
 median, then the most speed-ups ≥ 2x, then the highest geometric mean; only if it beats the
 decaying rule's own row by that order.  ~20 min on 2 idle cores."""
-import numpy as np
-
-from scanning import scan_settings
+from scanning import print_pick, scan_settings
 
 SETTINGS = [("d0.3", 0.15, {}), ("d0.3 b0.5", 0.15, {"momentum": 0.5}), ("d0.3 b0.7", 0.15, {"momentum": 0.7}),
             ("d0.3 b0.9", 0.15, {"momentum": 0.9}), ("d0.3 b0.9 fixed order", 0.15, {"momentum": 0.9, "fixed_momentum": 1}),
             ("d0.3 g0.1 b0.9", 0.1, {"momentum": 0.9}), ("d0.3 per-neuron", 0.15, {"link": 0})]
-res = scan_settings(SETTINGS, "rule_link_decay")
-score = {n: ((r <= 1).sum(), (sp >= 2).sum(), np.exp(np.log(sp).mean())) for n, (r, sp) in res.items()}
-pick = max(score, key=score.get)
-print(f"\npicked: {pick}" + (" (the decaying rule itself: nothing beats it)" if pick == SETTINGS[0][0] else ""))
+print_pick(scan_settings(SETTINGS, "rule_link_decay"), "the decaying rule")

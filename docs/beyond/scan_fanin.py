@@ -6,13 +6,8 @@ against backprop's curve at its judged best γ.  The γ are set so that a 13-inp
 near γ 0.15 (a 0.5: γ 0.56; a 1: γ 2.1) and around that.  The pick (``rule_link_fanin.npz``):
 the most tasks no worse, then the most speed-ups ≥ 2x, then the highest geometric mean; only if
 it beats the span rule's own row by that order.  ~15 min on 2 idle cores."""
-import numpy as np
-
-from scanning import scan_settings
+from scanning import print_pick, scan_settings
 
 SETTINGS = [("span rule", 0.15, {}), ("a0.5 g0.4", 0.4, {"fan_in": 0.5}), ("a0.5 g0.56", 0.56, {"fan_in": 0.5}),
             ("a0.5 g0.8", 0.8, {"fan_in": 0.5}), ("a1 g1.5", 1.5, {"fan_in": 1.0}), ("a1 g2.1", 2.1, {"fan_in": 1.0})]
-res = scan_settings(SETTINGS, "rule_link_decay_span")
-score = {n: ((r <= 1).sum(), (sp >= 2).sum(), np.exp(np.log(sp).mean())) for n, (r, sp) in res.items()}
-pick = max(score, key=score.get)
-print(f"\npicked: {pick}" + (" (the span rule itself: nothing beats it)" if pick == SETTINGS[0][0] else ""))
+print_pick(scan_settings(SETTINGS, "rule_link_decay_span"), "the span rule")

@@ -7,14 +7,9 @@ everywhere frees XOR and ruins class-sorted wine) and after round 15 was fixed. 
 highest geometric mean; only if it beats the decaying rule's own row by that order.  On these
 rounds only XOR (4 patterns) has few enough patterns for any setting here: every other task runs
 bit for bit as the decaying rule.  ~12 min on 2 idle cores."""
-import numpy as np
-
-from scanning import scan_settings
+from scanning import print_pick, scan_settings
 
 SETTINGS = [("d0.3", 0.15, {}), ("d0.3 b0.75 span", 0.15, {"momentum": 0.75, "span_momentum": 1}),
             ("d0.3 b0.9 span", 0.15, {"momentum": 0.9, "span_momentum": 1}),
             ("d0.3 b0.95 span", 0.15, {"momentum": 0.95, "span_momentum": 1})]
-res = scan_settings(SETTINGS, "rule_link_decay")
-score = {n: ((r <= 1).sum(), (sp >= 2).sum(), np.exp(np.log(sp).mean())) for n, (r, sp) in res.items()}
-pick = max(score, key=score.get)
-print(f"\npicked: {pick}" + (" (the decaying rule itself: nothing beats it)" if pick == SETTINGS[0][0] else ""))
+print_pick(scan_settings(SETTINGS, "rule_link_decay"), "the decaying rule")

@@ -80,3 +80,14 @@ def scan_settings(settings, base, files=ROUNDS_1_9, bp_rule="rule_link_search"):
     for k, (s, _) in enumerate(tasks):
         print(s.text, " ".join(f"{allres[n][0][k]:.3g}/{allres[n][1][k]:.2f}" for n, _, _ in settings))
     return allres
+
+
+def print_pick(res, start: str) -> str:
+    """The setting with the most tasks no worse, then the most speed-ups ≥ 2x, then the highest
+    geometric mean (the first of a tie: the settings' order); ``start`` names the first setting,
+    the rule scanned from, which a pick must beat."""
+    score = {n: ((r <= 1).sum(), (sp >= 2).sum(), np.exp(np.log(sp).mean())) for n, (r, sp) in res.items()}
+    pick = max(score, key=score.get)
+    print(f"\npicked: {pick}" + (f" ({start} itself: nothing beats it)" if pick == next(iter(res)) else ""))
+    return pick
+
