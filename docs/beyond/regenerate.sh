@@ -103,6 +103,12 @@ CONFIRM15="teacher@15000:3,4,2:60:shuffle teacher@15001:2,2,7,7,1:100 teacher@15
 # round 16 was fixed (2026-12-07, 00:17 UTC) before a step scaled by the fan-in existed:
 # `random_teacher_specs(10, 16000)` and four data sets in new shapes
 CONFIRM16="teacher@16000:7,6,6,1:100:shuffle teacher@16001:6,6,6,1:100:shuffle teacher@16002:7,9,1:40 teacher@16003:4,2,8,6,2:60:shuffle teacher@16004:2,7,11,4:60:shuffle teacher@16005:3,2,2,3:100:shuffle teacher@16006:7,10,5,12,3:40:shuffle teacher@16007:10,7,12,2,1:60:shuffle teacher@16008:8,10,3,3:40:shuffle teacher@16009:5,4,4:60:shuffle wine:13,3,3:200 iris:4,12,12,3:200:shuffle moons:2,4,1:500 xor:2,8,1:2000:shuffle"
+# round 17 was fixed (2026-12-07, 01:12 UTC) before any run of that session:
+# `random_teacher_specs(10, 17000)` and four data sets in new shapes
+CONFIRM17="teacher@17000:2,6,3:40 teacher@17001:3,9,7,4,4:60 teacher@17002:2,11,4:60:shuffle teacher@17003:8,6,3,10,2:40:shuffle teacher@17004:2,8,5,8,2:100:shuffle teacher@17005:3,4,11,2:40 teacher@17006:3,6,3:60:shuffle teacher@17007:4,11,11,9,4:100:shuffle teacher@17008:6,4,4:40:shuffle teacher@17009:5,8,2:40:shuffle wine:13,7,7,3:200 iris:4,7,7,3:300:shuffle moons:2,3,1:500:shuffle xor:2,7,7,1:2000"
+# round 18 was fixed (2026-12-07, 01:12 UTC) with round 17, kept for a rule picked after round 17 is judged:
+# `random_teacher_specs(10, 18000)` and four data sets in new shapes
+CONFIRM18="teacher@18000:4,2,2:40 teacher@18001:4,7,11,3:40 teacher@18002:10,9,3,1:100:shuffle teacher@18003:8,10,11,4:100 teacher@18004:7,6,3,2:60:shuffle teacher@18005:6,3,3:40:shuffle teacher@18006:4,12,3:60:shuffle teacher@18007:2,9,4:60:shuffle teacher@18008:5,9,12,1:40 teacher@18009:8,9,2:60 wine:13,9,9,3:150:shuffle iris:4,9,9,3:200 moons:2,7,7,1:400 xor:2,11,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
