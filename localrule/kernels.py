@@ -37,14 +37,17 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT_LINK = 0, 1, 2, 3, 4, 5, 6
 ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × patterns)
 ADAPT_FANIN = 9                   # a (a rule's)
-ADAPT_SIZE = 10
+ADAPT_GAIN = 10                   # μ (a rule's)
+ADAPT_SIZE = 11
+#: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
+GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
 #: or a neuron whose running scale is 0 would take an infinite step.
 ADAPT_EPS_MIN = 1e-150
 
 
 def adapt_state_size(n_weights: int, n_biases: int) -> int:
-    return 1 + 2 * n_biases + 2 * n_weights
+    return 1 + 4 * n_biases + 4 * n_weights
 
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
@@ -471,6 +474,28 @@ def scale_layers(sizes, boff, woff, layer_rate, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
+def gain_steps(nb, nw, rate, mu, b2, state, dw, db):
+    """Delta-bar-delta (Jacobs 1988) as hypergradient descent on each update's log-gain s (Baydin
+    et al. 2018): s grows by μ·u·h where this step's normalised update u (÷ γ) agrees with h, the
+    running mean (β2) of the earlier ones, and shrinks where they disagree, so a link that keeps
+    going one way over a cycle speeds up and one that overshoots slows down; comparing with a
+    running mean, not the last update, because in online learning the next pattern's update
+    points elsewhere whatever the step.  |s| ≤ GAIN_LOG_MAX.  state holds s then h after the
+    stage's other slots, weights first."""
+    gs = 1 + 2 * nb + 2 * nw
+    gu = gs + nw + nb
+    for q in range(nw + nb):
+        u = (dw[q] if q < nw else db[q - nw]) / rate
+        s = min(GAIN_LOG_MAX, max(-GAIN_LOG_MAX, state[gs + q] + mu * u * state[gu + q]))
+        state[gs + q] = s
+        state[gu + q] = b2 * state[gu + q] + (1.0 - b2) * u
+        if q < nw:
+            dw[q] *= np.exp(s)
+        else:
+            db[q - nw] *= np.exp(s)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
 def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
     """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron and the link's
     previous update, local to the neuron and the link, carried across steps in ``state``."""
@@ -500,6 +525,9 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
                         state[lv + row + j] = v
                         f = (v / corr + eps * eps) ** (-0.5 * p)
                     dw[row + j] *= f
+    mu = adapt[ADAPT_GAIN]
+    if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
+        gain_steps(nb, nw, rate, mu, b2, state, dw, db)
     fa = adapt[ADAPT_FANIN]
     if fa != 0.0:  # the link's step shrinks with the neuron's inputs: its input moves ~ γ·fan-in^(1-a)
         for l in range(sizes.shape[0] - 1):
@@ -557,7 +585,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
-    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 2 * b.shape[0] + 2 * w.shape[0]):
+    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 4 * b.shape[0] + 4 * w.shape[0]):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
     if adapt.shape[0] > 0 and adapt[ADAPT_DECAY] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
         raise ValueError("a decaying step needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")

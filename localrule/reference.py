@@ -63,19 +63,21 @@ def gradient(sizes, w, b, x, y):
 
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
-                   decay=0.0, fan_in=0.0):
+                   decay=0.0, fan_in=0.0, gain=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
     the bias-corrected running mean of its own past updates; rule (5)'s f' flattened by ``flat``;
     with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2); with ``decay`` d > 0, of
     the run's N steps, times min(1, (N - t + 1)/(d·N)); with ``fan_in`` a, a neuron's updates times
-    (its inputs + 1)^(-a)."""
+    (its inputs + 1)^(-a); with ``gain`` μ, each update u (÷ γ, after the normalisation) times e^s,
+    s += μ·u·h clipped to ±log 16, h the running mean (β2) of the earlier u."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
     vw = [np.zeros_like(W) for W in Ws]
     mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
+    sw, sb, pw, pb = ([np.zeros_like(a) for a in arrays] for arrays in (Ws, bs, Ws, bs))
     J, t, n = [error(Ws, bs, X, Y)], 0, cycles * len(X)
     for _ in range(cycles):
         for x, y in zip(X, Y):
@@ -91,6 +93,12 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                         vw[k] = beta2 * vw[k] + (1 - beta2) * np.outer(d, xin) ** 2
                     fw = (vw[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p) if link else f[:, None]
                     uw, ub = uw * fw, ub * f
+                if gain:
+                    sw[k] = np.clip(sw[k] + gain * (uw / rate) * pw[k], -np.log(16), np.log(16))
+                    sb[k] = np.clip(sb[k] + gain * (ub / rate) * pb[k], -np.log(16), np.log(16))
+                    pw[k] = beta2 * pw[k] + (1 - beta2) * uw / rate
+                    pb[k] = beta2 * pb[k] + (1 - beta2) * ub / rate
+                    uw, ub = uw * np.exp(sw[k]), ub * np.exp(sb[k])
                 if fan_in:
                     f = (len(xin) + 1.0) ** -fan_in
                     uw, ub = uw * f, ub * f

@@ -11,10 +11,11 @@ from localrule.layout import init_params
 
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
-                    fan_in=0.0) -> learner.Rule:
+                    fan_in=0.0, gain=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
-                          "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {})}
+                          "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
+                          **({"gain": gain} if gain else {})}
     return rule
 
 
@@ -25,19 +26,20 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay,fan_in", [
-    (1.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0, 0.0),
-    (0.0, 0.0, 0.3, 0.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0, 0.0),
-    (0.0, 0.6, 1.0, 3.0, 0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0, 0.0),
-    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 1.0, 0.0),
-    (0.0, 0.0, 1.0, 0.0, 0, 0.0, 1.0), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay, fan_in):
+@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay,fan_in,gain", [
+    (1.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0, 0.0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0, 0.0, 0.0),
+    (0.0, 0.0, 0.3, 0.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0, 0.0, 0.0),
+    (0.0, 0.6, 1.0, 3.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0, 0.0, 0.0),
+    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3, 0.0, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 1.0, 0.0, 0.0),
+    (0.0, 0.0, 1.0, 0.0, 0, 0.0, 1.0, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.0),
+    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.05), (0.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 1.0)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay, fan_in, gain):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal,
-                                          bool(link), decay, fan_in)
+                                          bool(link), decay, fan_in, gain)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal,
-                                                                   link=link, decay=decay, fan_in=fan_in))
+                                                                   link=link, decay=decay, fan_in=fan_in, gain=gain))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -57,7 +59,7 @@ def test_identity_stage_changes_nothing_bit_for_bit():
 def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order, link):
     """Every part of the state (with link scales beside momentum, their slots must not overlap)."""
     task, sizes = tasks.load_task("square"), (2, 4, 2)
-    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link, decay=0.4)
+    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link, decay=0.4, gain=0.1)
     whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
     chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
@@ -97,6 +99,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": 3.0},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": float("inf")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "fan_in": "wide"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": -0.01},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": 2.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": float("nan")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": False},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": "fast"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
@@ -120,22 +127,27 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1])
+    assert ok.shape == (kernels.ADAPT_SIZE,)
     no_budget = ok.copy()
     no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
-    for adapt, state in ((ok, np.zeros(3)), (ok, np.zeros(13)), (np.array([1.0, 0.9]), np.zeros(19)),
-                         (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(19)), (ok[:6], np.zeros(19)),
-                         (ok[:7], np.zeros(19)), (no_budget, np.zeros(19))):
+    size = kernels.adapt_state_size(w.shape[0], b.shape[0])
+    for adapt, state in ((ok, np.zeros(3)), (ok, np.zeros(19)), (ok, np.zeros(size - 1)), (ok, np.zeros(size + 1)),
+                         (np.array([1.0, 0.9]), np.zeros(size)), (np.array([1.0, 0.9, 1e-3, 0.0]), np.zeros(size)),
+                         (ok[:6], np.zeros(size)), (ok[:10], np.zeros(size)), (no_budget, np.zeros(size))):
         with pytest.raises(ValueError):
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
                                   np.empty(0), adapt, state)
-    assert kernels.adapt_state_size(w.shape[0], b.shape[0]) == 19   # t, v and m_θ per neuron, m_w and v per link
+    assert size == 37   # t, v and m_θ per neuron, m_w and v per link, then a log-gain and last update each
+    kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
+                          0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
+                          np.empty(0), ok, np.zeros(size))   # the right sizes run
 
 
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
@@ -179,6 +191,24 @@ def test_decay_winds_the_step_down_to_the_budget_and_a_longer_budget_keeps_it_wh
     bp = runs.train(task, (2, 1), 0.5, 2, 0, init=init)
     np.testing.assert_array_equal(half.J[:3], bp.J)   # the budget's first half: backprop itself
     assert not np.array_equal(half.w, runs.train(task, (2, 1), 0.5, 4, 0, init=init).w)
+
+
+def test_gain_speeds_up_updates_that_keep_their_sign_and_slows_those_that_alternate_within_16x():
+    """The stage's gain on its own (β2 0.5): update u (÷ γ) gains e^(μ·u·h), h the running mean
+    of the earlier u, until ×16 where u repeats and ×1/16 where it alternates; the first step,
+    with nothing before it, is unchanged."""
+    nb, nw, rate, mu = 1, 2, 0.5, 0.2
+    state = np.zeros(kernels.adapt_state_size(nw, nb))
+    same, flip = [], []
+    for t in range(80):
+        dw, db = np.array([0.5, -0.5]), np.array([(-1.0) ** t * 0.5])   # u = ±1 after ÷ γ
+        kernels.gain_steps(nb, nw, rate, mu, 0.5, state, dw, db)
+        same.append(dw[0] / 0.5)
+        flip.append(abs(db[0]) / 0.5)
+    np.testing.assert_allclose(same[:3], np.exp([0.0, 0.2 * 0.5, 0.2 * (0.5 + 0.75)]), rtol=1e-14)
+    np.testing.assert_allclose(flip[:3], np.exp([0.0, -0.2 * 0.5, -0.2 * (0.5 + 0.25)]), rtol=1e-14)
+    np.testing.assert_allclose([same[-1], flip[-1]], [16.0, 1 / 16.0], rtol=1e-12)
+    assert np.all(np.diff(same) >= 0) and np.all(np.diff(flip) <= 0)
 
 
 def test_flat_keeps_a_saturated_wrong_output_learning():
