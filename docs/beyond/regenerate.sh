@@ -372,3 +372,8 @@ for r in 15 14 13; do
     --rule $OUT/rule_link_fanin.npz | tee $OUT/confirm${r}_fanin100.txt
 done
 
+# round 17 (fresh for both) with the span and the fan-in rule; then the fan-in rule on rounds 12-5
+# and 1-4 (not fresh for it: its scan ran on rounds 1-9), so that it has a row on every task
+python -m localrule judge --seeds 100 --heldout $CONFIRM17 --json $OUT/confirm17_100.json \
+  --rule $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz | tee $OUT/confirm17_100.txt
+judge_rounds $OUT/rule_link_fanin.npz fanin 12 11 10 9 8 7 6 5
