@@ -377,3 +377,12 @@ done
 python -m localrule judge --seeds 100 --heldout $CONFIRM17 --json $OUT/confirm17_100.json \
   --rule $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz | tee $OUT/confirm17_100.txt
 judge_rounds $OUT/rule_link_fanin.npz fanin 12 11 10 9 8 7 6 5
+# a gain per weight and bias learned as the run goes (adapt key gain), on the fan-in rule: three
+# settings on rounds 1-9 (~10 min), made after round 17 was judged; the pick judged on round 18
+# (beside the fan-in rule) and on round 17, both fixed before it existed
+python docs/beyond/scan_gain.py | tee $OUT/scan_gain.txt
+variant $OUT/rule_link_fanin.npz $OUT/rule_link_gain.npz - gain=0.003
+python -m localrule judge --seeds 100 --heldout $CONFIRM18 --json $OUT/confirm18_100.json \
+  --rule $OUT/rule_link_fanin.npz $OUT/rule_link_gain.npz | tee $OUT/confirm18_100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM17 --json $OUT/confirm17_gain100.json \
+  --rule $OUT/rule_link_gain.npz | tee $OUT/confirm17_gain100.txt

@@ -187,9 +187,13 @@ GOALS = {
                         "confirm15_100.json"),
     "rule_decay_search": ("confirm13_decay_search100.json", "confirm14_100.json"),   # fresh rounds only
     "rule_link_decay_span": ("decay100.json", *(f"confirm{r}_decay100.json" for r in range(5, 14)),
-                             "confirm14_100.json", "xor_span100.json", "confirm15_100.json", "confirm16_100.json"),
-    "rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json"),   # fresh only
+                             "confirm14_100.json", "xor_span100.json", "confirm15_100.json", "confirm16_100.json",
+                             "confirm17_100.json"),
+    "rule_link_fanin": ("fanin100.json", *(f"confirm{r}_fanin100.json" for r in range(5, 16)), "confirm16_100.json",
+                        "confirm17_100.json"),
 }
+#: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
+FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
 
 #: A rule's stand-in where it was not judged because it trains bit for bit as the stand-in there
@@ -203,10 +207,10 @@ ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "ru
                   "rule_link_anneal", "rule_link_search", "rule_link_gated")
 
 
-def goals(last=12, skip=()):
+def goals(last=12, skip=(), override=None):
     """The verdicts of every 100-seed judge, summed over rounds 1 to ``last`` per rule but those in
-    ``skip`` (the tables "Against the goals" of docs/beyond/README.md, the last copied into the
-    README); "fresh" = the rounds fixed before the rule was made or chosen.  A rule that stalls with
+    ``skip``, ``override`` giving some rules' files in place of GOALS's (the tables "Against the
+    goals" of docs/beyond/README.md, the last copied into the README); "fresh" = the rounds fixed before the rule was made or chosen.  A rule that stalls with
     backprop but a hair lower counts as ≥ 4x faster (backprop never gets there), so the speed-ups
     of rules ending at least 1% lower are counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
@@ -215,7 +219,7 @@ def goals(last=12, skip=()):
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, files in GOALS.items():
+    for name, files in {**GOALS, **(override or {})}.items():
         if name in skip:
             continue
         rows = {}   # task text: (round, seeds, row)
@@ -248,8 +252,8 @@ if __name__ == "__main__":
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
-    # decaying rule beside round 12's), rounds 13-16 and the XOR set-ups with the span rule; then the
-    # goals tables after rounds 11, 12 and 16
+    # decaying rule beside round 12's), rounds 13-17 and the XOR set-ups with the span rule; then the
+    # goals tables after rounds 11, 12, 16 and 17
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -260,7 +264,7 @@ if __name__ == "__main__":
         "confirm10_100.json", "confirm11_100.json+confirm11_gated100.json", "confirm12_100.json+confirm12_decay100.json",
         "confirm13_decay100.json+confirm13_decay_search100.json+confirm13_fanin100.json",
         "confirm14_100.json+confirm14_fanin100.json", "confirm15_100.json+confirm15_fanin100.json", "xor_span100.json",
-        "confirm16_100.json")]
+        "confirm16_100.json", "confirm17_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -288,4 +292,9 @@ if __name__ == "__main__":
         print("goals, rounds 1-16 (the rules judged since round 13, each on the rounds it was judged on: the "
               "decaying rule on 1-15, the search from it on 13-14, the fan-in rule on 13-16):")
         print()
-        goals(16, skip=ROUND_12_RULES)
+        goals(16, skip=ROUND_12_RULES, override=FANIN_FRESH_16)
+        print()
+        print("goals, rounds 1-17 (the decaying rule on 1-15, the search from it on 13-14; the span and the fan-in "
+              "rule on every round):")
+        print()
+        goals(17, skip=ROUND_12_RULES)
