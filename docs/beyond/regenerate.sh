@@ -109,6 +109,9 @@ CONFIRM17="teacher@17000:2,6,3:40 teacher@17001:3,9,7,4,4:60 teacher@17002:2,11,
 # round 18 was fixed (2026-12-07, 01:12 UTC) with round 17, kept for a rule picked after round 17 is judged:
 # `random_teacher_specs(10, 18000)` and four data sets in new shapes
 CONFIRM18="teacher@18000:4,2,2:40 teacher@18001:4,7,11,3:40 teacher@18002:10,9,3,1:100:shuffle teacher@18003:8,10,11,4:100 teacher@18004:7,6,3,2:60:shuffle teacher@18005:6,3,3:40:shuffle teacher@18006:4,12,3:60:shuffle teacher@18007:2,9,4:60:shuffle teacher@18008:5,9,12,1:40 teacher@18009:8,9,2:60 wine:13,9,9,3:150:shuffle iris:4,9,9,3:200 moons:2,7,7,1:400 xor:2,11,1:2000:shuffle"
+# round 19 was fixed (2026-12-07, 01:49 UTC) before round 18 had a result and before any scan of a clock on
+# the fan-in rule: `random_teacher_specs(10, 19000)` and four data sets in new shapes
+CONFIRM19="teacher@19000:4,7,4,4:40 teacher@19001:3,10,4,11,2:40 teacher@19002:2,2,10,6,4:40:shuffle teacher@19003:3,8,5,2,1:60:shuffle teacher@19004:10,10,7,2:40 teacher@19005:7,3,8,4:60:shuffle teacher@19006:6,8,4,4,4:60 teacher@19007:8,8,5,2:40:shuffle teacher@19008:3,12,11,4:40 teacher@19009:4,6,4:100 wine:13,10,10,3:150:shuffle iris:4,10,10,3:300 moons:2,8,8,1:400:shuffle xor:2,12,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
