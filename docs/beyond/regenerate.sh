@@ -389,3 +389,9 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM18 --json $OUT/confirm18
   --rule $OUT/rule_link_fanin.npz $OUT/rule_link_gain.npz | tee $OUT/confirm18_100.txt
 python -m localrule judge --seeds 100 --heldout $CONFIRM17 --json $OUT/confirm17_gain100.json \
   --rule $OUT/rule_link_gain.npz | tee $OUT/confirm17_gain100.txt
+# the clock on the gain rule: three settings on rounds 1-9 (~10 min), made after round 19 was
+# fixed; the pick (no clock at γ 0.25) judged on round 19 beside the fan-in rule, both fresh
+python docs/beyond/scan_clock_gain.py | tee $OUT/scan_clock_gain.txt
+variant $OUT/rule_link_gain.npz $OUT/rule_link_noclock.npz 0.25 anneal=0.0
+python -m localrule judge --seeds 100 --heldout $CONFIRM19 --json $OUT/confirm19_100.json \
+  --rule $OUT/rule_link_fanin.npz $OUT/rule_link_noclock.npz | tee $OUT/confirm19_100.txt
