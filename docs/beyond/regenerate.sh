@@ -44,6 +44,10 @@
 #                               memory (span_momentum; the pick of scan_span.py, after round 15 was fixed)
 #     rule_link_fanin.npz       the span rule with each neuron's step × (inputs + 1)^-0.5 at γ 0.4
 #                               (fan_in; the pick of scan_fanin.py, after round 16 was fixed)
+#     rule_link_gain.npz        the fan-in rule with a gain per weight and bias, μ 0.003 (gain; the
+#                               pick of scan_gain.py, after round 17 was judged)
+#     rule_link_noclock.npz     the gain rule without its clock at γ 0.25 (the pick of
+#                               scan_clock_gain.py, after round 19 was fixed)
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
@@ -56,7 +60,9 @@
 #   round 11 with the order-gated momentum rule (~12 min); round 12 and the decay (~1 h); rounds
 #   13 and 14, momentum on the decaying rule (~20 min) and the search from it (~15 min); momentum
 #   where its memory spans a cycle (~12 min), round 15 and every XOR set-up (~10 min); the fan-in
-#   scan (~15 min) and rounds 13-16 with its pick (~20 min).
+#   scan (~15 min) and rounds 13-16 with its pick (~20 min); round 17 and the fan-in rule on rounds
+#   1-12 (~50 min); the gain scan (~10 min), rounds 18 and 17 with its pick (~10 min); the clock
+#   scan (~10 min), round 19 and rounds 18-13 with its pick (~30 min).
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
@@ -395,3 +401,9 @@ python docs/beyond/scan_clock_gain.py | tee $OUT/scan_clock_gain.txt
 variant $OUT/rule_link_gain.npz $OUT/rule_link_noclock.npz 0.25 anneal=0.0
 python -m localrule judge --seeds 100 --heldout $CONFIRM19 --json $OUT/confirm19_100.json \
   --rule $OUT/rule_link_fanin.npz $OUT/rule_link_noclock.npz | tee $OUT/confirm19_100.txt
+# the no-clock rule on rounds 18-13 too, all fixed before it existed (~25 min)
+for r in 18 17 16 15 14 13; do
+  eval "TASKS=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_noclock100.json \
+    --rule $OUT/rule_link_noclock.npz | tee $OUT/confirm${r}_noclock100.txt
+done
