@@ -118,6 +118,9 @@ CONFIRM18="teacher@18000:4,2,2:40 teacher@18001:4,7,11,3:40 teacher@18002:10,9,3
 # round 19 was fixed (2026-12-07, 01:49 UTC) before round 18 had a result and before any scan of a clock on
 # the fan-in rule: `random_teacher_specs(10, 19000)` and four data sets in new shapes
 CONFIRM19="teacher@19000:4,7,4,4:40 teacher@19001:3,10,4,11,2:40 teacher@19002:2,2,10,6,4:40:shuffle teacher@19003:3,8,5,2,1:60:shuffle teacher@19004:10,10,7,2:40 teacher@19005:7,3,8,4:60:shuffle teacher@19006:6,8,4,4,4:60 teacher@19007:8,8,5,2:40:shuffle teacher@19008:3,12,11,4:40 teacher@19009:4,6,4:100 wine:13,10,10,3:150:shuffle iris:4,10,10,3:300 moons:2,8,8,1:400:shuffle xor:2,12,1:2000"
+# round 20 was fixed (2026-12-07, 03:12 UTC) at the end of the session that judged round 19, before any idea of
+# the next: `random_teacher_specs(10, 20000)` and four data sets in new shapes
+CONFIRM20="teacher@20000:9,7,10,11,1:60 teacher@20001:10,9,4:60:shuffle teacher@20002:8,3,5,3:40:shuffle teacher@20003:10,11,4:60 teacher@20004:2,2,12,8,4:60:shuffle teacher@20005:2,7,12,4:100:shuffle teacher@20006:3,11,3:40:shuffle teacher@20007:3,9,8,3:100 teacher@20008:5,12,4,2:100 teacher@20009:10,11,9,5,4:100:shuffle wine:13,12,12,3:200 iris:4,11,11,3:300:shuffle moons:2,10,10,1:400 xor:2,9,9,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
