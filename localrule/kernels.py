@@ -46,7 +46,10 @@ GAIN_LOG_MAX = np.log(16.0)
 ADAPT_EPS_MIN = 1e-150
 
 
-def adapt_state_size(n_weights: int, n_biases: int) -> int:
+@njit(cache=True)
+def adapt_state_size(n_weights, n_biases):
+    """The adaptive stage's state: the step count; v and m_θ per neuron, m_w and v per link; then a
+    log-gain and a running update per weight and bias (``gain_steps``)."""
     return 1 + 4 * n_biases + 4 * n_weights
 
 
@@ -585,7 +588,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     by layer_rate[l] (e.g. two-rate backprop: hidden layers at s·γ).  A non-empty ``adapt``
     applies the adaptive update stage (``adapt_updates``) with the caller's ``state``, which
     carries over from one call to the next (zeros at a run's start)."""
-    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != 1 + 4 * b.shape[0] + 4 * w.shape[0]):
+    if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != adapt_state_size(w.shape[0], b.shape[0])):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
     if adapt.shape[0] > 0 and adapt[ADAPT_DECAY] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
         raise ValueError("a decaying step needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")

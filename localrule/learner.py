@@ -211,14 +211,13 @@ ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k, d, N, a, μ] from a rule's ``meta["adapt"]``, refused unless each is a finite
-    number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶) (a
-    smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
+    """[p, β2, ε, β, q, τ, k, d, N, a, μ] from a rule's ``meta["adapt"]``, refused unless each is a
+    finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
+    (a smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
     d ("decay", optional: 0, none) in [0, 1], a ("fan_in", optional: 0, none) in [0, 2], μ ("gain",
-    optional: 0, none) in [0, 1]; and
-    "fixed_momentum" and "span_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part
-    of the array.  N, the run's budget in steps, is 0 here: ``Rule.adapt_for`` sets it."""
+    optional: 0, none) in [0, 1]; and "fixed_momentum" and "span_momentum" (optional: 0) 0 or 1,
+    read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here: ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
         raise ValueError(f"adapt must name {', '.join(ADAPT_KEYS)} (and optionally {', '.join(ADAPT_OPTIONAL)})")
     v = [a[k] for k in ADAPT_KEYS]

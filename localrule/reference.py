@@ -94,8 +94,9 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     fw = (vw[k] / (1 - beta2 ** t) + eps * eps) ** (-0.5 * p) if link else f[:, None]
                     uw, ub = uw * fw, ub * f
                 if gain:
-                    sw[k] = np.clip(sw[k] + gain * (uw / rate) * pw[k], -np.log(16), np.log(16))
-                    sb[k] = np.clip(sb[k] + gain * (ub / rate) * pb[k], -np.log(16), np.log(16))
+                    cap = np.log(16)
+                    sw[k] = np.clip(sw[k] + gain * (uw / rate) * pw[k], -cap, cap)
+                    sb[k] = np.clip(sb[k] + gain * (ub / rate) * pb[k], -cap, cap)
                     pw[k] = beta2 * pw[k] + (1 - beta2) * uw / rate
                     pb[k] = beta2 * pb[k] + (1 - beta2) * ub / rate
                     uw, ub = uw * np.exp(sw[k]), ub * np.exp(sb[k])

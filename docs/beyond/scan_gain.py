@@ -1,6 +1,6 @@
 """A gain per weight and bias learned as the run goes (``adapt`` key ``gain`` μ: delta-bar-delta
 as hypergradient descent on each update's log-gain, within ×1/16 to ×16), on the fan-in rule:
-one γ serves every task only roughly (bp's best γ spans 0.06 to 32), so let each link speed up
+one γ serves every task only roughly (bp's best γ spans 0.016 to 32), so let each link speed up
 where its updates keep one direction over a cycle and slow down where they turn.  Made after
 round 17 was judged and before round 18 had any result, on the 85 tasks of rounds 1-9, 16 scan
 seeds, against backprop's curve at its judged best γ.  The pick: the most tasks no worse, then

@@ -90,4 +90,3 @@ def print_pick(res, start: str) -> str:
     pick = max(score, key=score.get)
     print(f"\npicked: {pick}" + (f" ({start} itself: nothing beats it)" if pick == next(iter(res)) else ""))
     return pick
-

@@ -214,9 +214,10 @@ ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "ru
 def goals(last=12, skip=(), override=None):
     """The verdicts of every 100-seed judge, summed over rounds 1 to ``last`` per rule but those in
     ``skip``, ``override`` giving some rules' files in place of GOALS's (the tables "Against the
-    goals" of docs/beyond/README.md, the last copied into the README); "fresh" = the rounds fixed before the rule was made or chosen.  A rule that stalls with
-    backprop but a hair lower counts as ≥ 4x faster (backprop never gets there), so the speed-ups
-    of rules ending at least 1% lower are counted apart."""
+    goals" of docs/beyond/README.md, the last copied into the README); "fresh" = the rounds fixed
+    before the rule was made or chosen.  A rule that stalls with backprop but a hair lower counts
+    as ≥ 4x faster (backprop never gets there), so the speed-ups of rules ending at least 1% lower
+    are counted apart."""
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
