@@ -121,6 +121,9 @@ CONFIRM19="teacher@19000:4,7,4,4:40 teacher@19001:3,10,4,11,2:40 teacher@19002:2
 # round 20 was fixed (2026-12-07, 03:12 UTC) at the end of the session that judged round 19, before any idea of
 # the next: `random_teacher_specs(10, 20000)` and four data sets in new shapes
 CONFIRM20="teacher@20000:9,7,10,11,1:60 teacher@20001:10,9,4:60:shuffle teacher@20002:8,3,5,3:40:shuffle teacher@20003:10,11,4:60 teacher@20004:2,2,12,8,4:60:shuffle teacher@20005:2,7,12,4:100:shuffle teacher@20006:3,11,3:40:shuffle teacher@20007:3,9,8,3:100 teacher@20008:5,12,4,2:100 teacher@20009:10,11,9,5,4:100:shuffle wine:13,12,12,3:200 iris:4,11,11,3:300:shuffle moons:2,10,10,1:400 xor:2,9,9,1:2000:shuffle"
+# round 21 was fixed (2026-12-07, 04:00 UTC) before round 20 had a result, in the session that judges
+# round 20: `random_teacher_specs(10, 21000)` and four data sets in new shapes
+CONFIRM21="teacher@21000:9,7,4,3:60 teacher@21001:7,4,9,10,2:60 teacher@21002:6,3,10,1:60 teacher@21003:6,6,12,12,1:100 teacher@21004:5,2,2,11,2:60 teacher@21005:8,9,9,3:100 teacher@21006:4,9,11,12,4:100 teacher@21007:4,3,4:60 teacher@21008:9,8,10,12,1:40 teacher@21009:7,9,5,4,4:40:shuffle wine:13,11,11,3:200 iris:4,4,4,3:300:shuffle moons:2,5,1:500:shuffle xor:2,10,10,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -410,3 +413,13 @@ for r in 18 17 16 15 14 13; do
   python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_noclock100.json \
     --rule $OUT/rule_link_noclock.npz | tee $OUT/confirm${r}_noclock100.txt
 done
+# the normaliser's floor ε on the fan-in rule: six settings on rounds 1-9 (~20 min), made after
+# round 20 was fixed; none beats the fan-in rule, so nothing is picked
+python docs/beyond/scan_eps.py | tee $OUT/scan_eps.txt
+# momentum β 0.9 where its memory spans a cycle (on these rounds only XOR's 4 patterns), on the
+# fan-in rule: the span scan tied β 0.75 and 0.9 on rounds 1-9 (0.9 ending deeper on XOR) and
+# round 12's XOR 2-3-3-1 (shuffled) missed the speed-up at 0.75; judged on round 20 beside the
+# fan-in rule, fresh for both
+variant $OUT/rule_link_fanin.npz $OUT/rule_link_span09.npz - momentum=0.9
+python -m localrule judge --seeds 100 --heldout $CONFIRM20 --json $OUT/confirm20_100.json \
+  --rule $OUT/rule_link_fanin.npz $OUT/rule_link_span09.npz | tee $OUT/confirm20_100.txt
