@@ -611,8 +611,8 @@ def main(argv=None) -> int:
         print(f"localrule: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     except MemoryError:
-        print("localrule: error: not enough memory for this run (a smaller network, fewer --cycles or seeds, "
-              "or a larger --every)", file=sys.stderr)
+        print("localrule: error: not enough memory for this run (a smaller network, fewer cycles, seeds or "
+              "sampled steps)", file=sys.stderr)
         return 1
     except LateInterrupt as e:
         print("localrule: interrupted after the run had finished; its outputs were written", file=sys.stderr)

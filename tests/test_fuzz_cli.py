@@ -333,7 +333,7 @@ def test_bad_layer_strings(A, text):
 @pytest.mark.parametrize("argv", [
     ["backprop", "--layers", "2,5000,5000,5000,1", "--cycles", "1"],             # weights beyond MAX_WEIGHTS
     ["backprop", "--layers", "2,1000001,1"],                                     # a layer beyond MAX_NEURONS
-    ["backprop", "--layers", "2,1,1", "--cycles", "100000000", "--sample", "s.npz"],   # sample rows
+    ["backprop", "--layers", "2,1,1", "--cycles", "50000000", "--sample", "s.npz"],   # sample rows
     ["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--sample", "s.npz"],
     ["compare", "--seeds", "10000", "--cycles", "100000"],                       # the study's J curves
     ["transfer", "--seeds", "5000", "--cycles", "50000"],
