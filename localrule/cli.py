@@ -510,11 +510,23 @@ def cmd_tuples(args):
     return 0
 
 
-def _check_study(exps, n_modes, seeds):
-    """A study's runs all stay in memory: refuse one beyond the limits before sampling anything."""
+def _check_study(exps, n_modes, seeds, tuned=False):
+    """Refuse, before sampling anything, a study beyond the limits (its runs all stay in memory, and
+    backprop's tuning for the "best γ" columns runs beside them) or one whose --cycles record too
+    few steps for the learning networks."""
     from .layout import check_budget
+    from .learner import MIN_ROWS
+    from .tasks import load_task
+    from .tuning import DEFAULT_RATES
     for e in exps:
         check_budget(e.layers, e.cycles, runs=seeds, batches=n_modes * len(exps))
+        if tuned:
+            check_budget(e.layers, e.cycles, runs=5, batches=len(DEFAULT_RATES))
+        patterns = load_task(e.task).X.shape[0]
+        if e.cycles * patterns < MIN_ROWS:
+            raise UsageError(f"--cycles {e.cycles} records {e.cycles * patterns} steps of experiment {e.number} "
+                             f"({patterns} patterns); its learning networks need {MIN_ROWS}: "
+                             f"--cycles {-(-MIN_ROWS // patterns)} or more")
 
 
 def _modes(text):
@@ -531,7 +543,7 @@ def cmd_compare(args):
     exps = chosen_experiments(args)
     modes = _modes(args.modes)
     check_outputs([args.json])
-    _check_study(exps, len(modes), args.seeds)
+    _check_study(exps, len(modes), args.seeds, tuned=True)
     _, results, _ = run_study(exps, modes, args.seeds, form=args.form, own_start=args.own_start)
     best = best_gamma_medians(exps)
     text, table = stats_table(exps, modes, results, {k: v[1] for k, v in best.items()})
@@ -558,7 +570,7 @@ def cmd_transfer(args):
     check_outputs([args.json])
     extra = [t for t, on in ((XOR_DEEP, args.xor_deep), (MOONS, args.moons)) if on]
     targets = exps + [replace(t, cycles=args.cycles) if args.cycles else t for t in extra]
-    _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds)  # both forms' rules and backprop
+    _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds, tuned=True)  # both forms' rules and backprop
     rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
     best = best_gamma_medians(targets)  # the same rules against backprop at its best γ
     with finish_first():
