@@ -320,6 +320,13 @@ def _task_files(args):
     return [*([] if args.task is None else task_files(args.task)), args.test_csv]
 
 
+def _spec_files(texts):
+    """The files the tasks of refine's and judge's TASK:LAYERS specs read."""
+    from .refine import spec_task
+    from .tasks import task_files
+    return [f for t in texts for f in task_files(spec_task(t))]
+
+
 def cmd_backprop(args):
     from .files import check_outputs, finish_first, write_json
     from .runs import train
@@ -439,17 +446,19 @@ def cmd_tune(args):
 
 
 def cmd_refine(args):
-    from pathlib import Path
     from .learner import Rule
     from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
-                         STARTS, check_refine_out, default_adapt, imitation_rule, parse_spec, refine)
+                         STARTS, check_judge_budget, check_refine_out, default_adapt, imitation_rule, parse_spec,
+                         refine)
+    texts = [*(args.train or DEFAULT_TRAIN), *(args.heldout or DEFAULT_HELDOUT)]
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
-    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume)
+    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume,
+                     [args.rule, *_spec_files(texts)])
+    check_judge_budget(train_specs + held)
+    check_judge_budget(held, args.final_seeds)   # the final table
     if args.popsize < 2:
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
-    if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
-        raise UsageError(f"--rule {args.rule} is the rule file refine writes into --out; copy it elsewhere first")
     if args.rule and args.start:
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
@@ -473,7 +482,7 @@ def cmd_judge(args):
     from pathlib import Path
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    from .refine import DEFAULT_HELDOUT, check_judge_budget, judge, judge_table, parse_spec
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
@@ -483,8 +492,10 @@ def cmd_judge(args):
         if rule.mode != "local":
             raise UsageError(f"{path}: judge needs a local rule (a full-network rule fits one topology only)")
         rules.append((Path(path).stem, rule, args.rate or rule.own_rate or PAPER_RATE))
-    specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
-    check_outputs([args.json], args.rule)
+    texts = args.heldout or DEFAULT_HELDOUT
+    specs = [parse_spec(t) for t in texts]
+    check_outputs([args.json], [*args.rule, *_spec_files(texts)])
+    check_judge_budget(specs, args.seeds)
     rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):
