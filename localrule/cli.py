@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 
-from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, format_layers, is_digits,
-                     parse_count, parse_layers, to_float)
+from .layout import (MAX_CYCLES, MAX_EVERY, MAX_NEURONS, MAX_SEEDS, MAX_TUPLES, UsageError, comma_items, format_layers,
+                     is_digits, parse_count, parse_layers, to_float)
 
 DEFAULT_OUT = "runs/paper"
 MAX_DAGGER = 1000
@@ -83,10 +84,19 @@ def _text(what):
     return conv
 
 
+def _items(text, what):
+    """``layout.comma_items`` for an option's type: an empty item is refused."""
+    try:
+        return comma_items(text, what)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _files(text):
-    files = [p for p in (s.strip() for s in str(text).split(",")) if p]
-    if not files:
-        raise argparse.ArgumentTypeError("expected FILE[,FILE...]")
+    """FILE[,FILE...], each once (a file given twice would count its rows twice)."""
+    files = _items(text, "the file list")
+    if len({os.path.realpath(f) for f in files}) < len(files):
+        raise argparse.ArgumentTypeError(f"a file is given twice in {text[:60]!r}")
     return files
 
 
@@ -94,7 +104,7 @@ def _task_args(p, layers_default=None, rate_help="learning rate γ (default 0.23
     p.add_argument("--task", type=_text("--task"), help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED (128 patterns "
                                    "labelled by a random net of the given --layers), or a CSV file (header row); default and "
                                    "(train: the rule's own task)")
-    p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--targets", type=_count(MAX_NEURONS), help="CSV task: number of target columns (last ones; default 1)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), default=layers_default, help="layer sizes, e.g. 2,1,1 (2,0,1: no hidden layer)")
     p.add_argument("--rate", type=_positive(float), default=rate_default, help=rate_help)
@@ -136,12 +146,15 @@ def _budget(text):
 
 
 def _grid(text):
+    """Distinct positive numbers (a repeated one would only repeat its runs)."""
     try:
-        vals = [to_float(t) for t in str(text).split(",") if t.strip()]
+        vals = [to_float(t) for t in _items(text, "the grid")]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected numbers like 0.25,1,4, got {text[:40]!r}") from None
     if not vals or not all(v > 0 and math.isfinite(v) for v in vals):
         raise argparse.ArgumentTypeError(f"expected positive finite numbers like 0.25,1,4, got {text[:40]!r}")
+    if len(set(vals)) < len(vals):
+        raise argparse.ArgumentTypeError(f"a value is given twice in {text[:40]!r}")
     if len(vals) > MAX_GRID:
         raise argparse.ArgumentTypeError(f"a grid of {len(vals)} values is more than the limit of {MAX_GRID}")
     return tuple(vals)
@@ -156,8 +169,8 @@ def build_parser() -> Parser:
     p = sub.add_parser("backprop", help="train with error backpropagation, optionally sampling the learning")
     _task_args(p, "2,1,1")
     p.add_argument("--sample", type=_text("--sample"), help="record the learning process into this .npz sample file")
-    p.add_argument("--every", type=_count(MAX_EVERY), default=1,
-                   help="with --sample: record every K-th step (raised to the nearest stride coprime to the "
+    p.add_argument("--every", type=_count(MAX_EVERY),
+                   help="with --sample: record every K-th step (default 1) (raised to the nearest stride coprime to the "
                         "pattern count, so every pattern is recorded)")
 
     p = sub.add_parser("learn", help="train a learning network on sample files, save it as a rule")
@@ -169,7 +182,7 @@ def build_parser() -> Parser:
     p.add_argument("--cycles", type=_count(MAX_CYCLES), help="learner cycles (full: 200, local: 200 rule6, 20 link)")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--features", type=_text("--features"), help="full mode: comma list of w,theta,x,hidden,out,ev (default w,theta,x,out,ev)")
-    p.add_argument("--encoding", choices=("log", "raw"), default="log", help="local mode: how ℓ sees values")
+    p.add_argument("--encoding", choices=("log", "raw"), help="local mode: how ℓ sees values (default log)")
     _form_arg(p)
     p.add_argument("--max-tuples", type=_count(MAX_TUPLES),
                    help="local mode: tuples kept, a seeded subset (30000)")
@@ -204,7 +217,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("tune", help="backprop (or a rule) over a grid of γ and hidden-layer scales: the best setting")
     p.add_argument("--task", type=_text("--task"), default="and", help="and, or, xor, square, wine, iris, moons (samples/), teacher@SEED "
                    "(128 patterns labelled by a random net of the given --layers), or a CSV file (header row)")
-    p.add_argument("--targets", type=_count(MAX_NEURONS), default=1, help="CSV task: number of target columns (last ones)")
+    p.add_argument("--targets", type=_count(MAX_NEURONS), help="CSV task: number of target columns (last ones; default 1)")
     p.add_argument("--test-csv", type=_text("--test-csv"), help="CSV task: a separate testing set")
     p.add_argument("--layers", type=_text("--layers"), help="layer sizes, e.g. 2,8,8,1")
     p.add_argument("--cycles", type=_count(MAX_CYCLES), default=5000, help="passes over the training patterns")
@@ -314,32 +327,57 @@ def _layers(args):
     return parse_layers(args.layers)
 
 
-def _task_files(args):
-    """The task's input files (a CSV task and its test CSV), for the output-is-an-input check."""
+def _task_files(name, test_csv=None):
+    """The files a task reads (a CSV task, a shipped set's CSVs, a test CSV): no output may replace them."""
     from .tasks import task_files
-    return [*([] if args.task is None else task_files(args.task)), args.test_csv]
+    return [*task_files(name), test_csv]
+
+
+def _spec_files(texts):
+    """The files the tasks of refine's and judge's TASK:LAYERS specs read."""
+    from .refine import spec_task
+    return [f for t in texts for f in _task_files(spec_task(t))]
+
+
+def _load_task(args, name, sizes):
+    """backprop's, train's or tune's task; --targets and --test-csv describe a CSV file task only, and
+    are refused elsewhere rather than ignored."""
+    from .tasks import SAMPLE_SETS, TRUTH_TABLES, load_task, teacher_seed
+    if str(name).lower() in (*TRUTH_TABLES, "square", *SAMPLE_SETS) or teacher_seed(name) is not None:
+        if args.test_csv is not None:
+            raise UsageError(f"{name} is not a CSV file task: it takes no test CSV")
+        if args.targets is not None:
+            raise UsageError(f"{name} is not a CSV file task: it knows its targets (--targets is for a CSV file)")
+    return load_task(name, args.targets or 1, args.test_csv, sizes)
 
 
 def cmd_backprop(args):
     from .files import check_outputs, finish_first, write_json
     from .runs import train
     from .samples import STRIDE_NOTE, covering_stride, save_samples
-    from .tasks import load_task
-    check_outputs([args.json, args.sample], _task_files(args))
+    name = args.task or "and"
+    check_outputs([args.json, args.sample], _task_files(name, args.test_csv))
+    if args.every is not None and not args.sample:
+        raise UsageError("--every is the stride of --sample's recording; without --sample it has no effect")
     sizes = _layers(args)
-    task = load_task(args.task or "and", args.targets, args.test_csv, sizes)
-    every = covering_stride(args.every, task.X.shape[0])
+    task = _load_task(args, name, sizes)
+    every = covering_stride(args.every or 1, task.X.shape[0])
     res = train(task, sizes, args.rate, args.cycles, args.seed, sample_every=every if args.sample else 0,
                 order=args.order)
+    rows = int(res.samples["w"].shape[0]) if args.sample else None
     with finish_first():
-        if args.sample:
-            meta = {"layers": list(sizes), "task": task.name, "rate": args.rate, "seed": args.seed,
-                    "cycles": args.cycles, "every": every, "every_asked": args.every, "stride": STRIDE_NOTE,
-                    "order": args.order, "rows": int(res.samples["w"].shape[0])}
+        if rows:
+            meta = {"layers": list(sizes), "task": name, "rate": args.rate, "seed": args.seed,
+                    "cycles": args.cycles, "every": every, "every_asked": args.every or 1, "stride": STRIDE_NOTE,
+                    "order": args.order, "rows": rows}
             save_samples(args.sample, res.samples, meta)
         if args.json:
             write_json(args.json, res.to_json())
         print(res.summary())
+    if rows == 0:   # the run is a result; a sample file of no rows is not (learn and tuples refuse it)
+        print(f"localrule: error: the run diverged at cycle {res.diverged_at} before a step was recorded; "
+              f"{args.sample} not written", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -352,9 +390,7 @@ def cmd_learn(args):
                                ("target_scale", args.target_scale), ("dagger", args.dagger),
                                ("rollouts_per_round", args.rollouts), ("rows_per_run", args.rows_per_run))
              if v is not None}
-    if args.mode == "local" and (fixed or args.fixed):
-        raise UsageError("--fixed, --runs, --optimizer, --head, --target-scale, --dagger, --rollouts and "
-                         "--rows-per-run are full-mode options")
+    _only_in_its_mode(args)
     if args.mode == "full" and args.features is not None:
         given["features"] = tuple(f.strip() for f in args.features.split(","))
     if args.mode == "full" and (fixed or args.fixed):
@@ -370,7 +406,8 @@ def cmd_learn(args):
     else:
         if args.max_tuples:
             given["max_tuples"] = args.max_tuples
-        rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding, form=args.form, **given)
+        rule = learner.learn_local(args.samples, seed=args.seed, encoding=args.encoding or "log", form=args.form,
+                                   **given)
     J = rule.history
     with finish_first():
         rule.save(args.out)
@@ -389,19 +426,40 @@ def cmd_learn(args):
     return 0
 
 
+FULL_ONLY = ("features", "fixed", "runs", "optimizer", "head", "target_scale", "dagger", "rollouts", "rows_per_run")
+LOCAL_ONLY = ("encoding", "form", "max_tuples")
+
+
+def _only_in_its_mode(args):
+    """learn's options of the other mode would be ignored: refuse them instead."""
+    other = LOCAL_ONLY if args.mode == "full" else FULL_ONLY
+    given = ["--" + k.replace("_", "-") for k in other if getattr(args, k) not in (None, False)]
+    if given:
+        raise UsageError(f"{', '.join(given)}: {'local' if args.mode == 'full' else 'full'}-mode "
+                         f"option{'s' if len(given) > 1 else ''}, no effect with --mode {args.mode}")
+
+
 def cmd_train(args):
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .runs import train
-    from .tasks import load_task
+    from .samples import recorded_task
     from .tuning import PAPER_RATE
-    check_outputs([args.json], [args.rule, *_task_files(args)])
     rule = Rule.load(args.rule)
+    recorded = args.task is None and bool(rule.meta.get("task"))   # none recorded: and, as always
+    try:
+        name = recorded_task(rule.meta, args.rule) if recorded else args.task or "and"
+    except UsageError as e:
+        raise UsageError(f"{e}; --task chooses one") from None
+    check_outputs([args.json], [args.rule, *_task_files(name, args.test_csv)])
     if args.layers is None and rule.layers is not None:
         sizes = tuple(rule.layers)
     else:
         sizes = _layers(args)
-    task = load_task(args.task or rule.meta.get("task") or "and", args.targets, args.test_csv, sizes)
+    try:
+        task = _load_task(args, name, sizes)
+    except UsageError as e:
+        raise UsageError(f"{e} ({args.rule} names it as its task; --task chooses another)") if recorded else e
     rate = args.rate if args.rate is not None else rule.own_rate or PAPER_RATE
     res = train(task, sizes, rate, args.cycles, args.seed, rule=rule, order=args.order)
     with finish_first():
@@ -416,12 +474,11 @@ def cmd_tune(args):
     from .layout import check_budget
     from .learner import Rule
     from .study import progress
-    from .tasks import load_task
     from .tuning import DEFAULT_RATES, figure, tune
-    check_outputs([args.json, args.figure], [args.rule, *_task_files(args)])
+    check_outputs([args.json, args.figure], [args.rule, *_task_files(args.task, args.test_csv)])
     check_png(args.figure, "--figure")
     sizes = _layers(args)
-    task = load_task(args.task, args.targets, args.test_csv, sizes)
+    task = _load_task(args, args.task, sizes)
     rates = args.rates or DEFAULT_RATES
     check_budget(sizes, args.cycles, runs=args.seeds, batches=len(rates) * len(args.hidden_scales))
     rule = Rule.load(args.rule) if args.rule else None
@@ -439,17 +496,19 @@ def cmd_tune(args):
 
 
 def cmd_refine(args):
-    from pathlib import Path
     from .learner import Rule
     from .refine import (DEFAULT_GENERATIONS, DEFAULT_HELDOUT, DEFAULT_OBJECTIVE, DEFAULT_TEACHERS, DEFAULT_TRAIN,
-                         STARTS, check_refine_out, default_adapt, imitation_rule, parse_spec, refine)
+                         STARTS, check_judge_budget, check_refine_out, default_adapt, imitation_rule, parse_spec,
+                         refine)
+    texts = [*(args.train or DEFAULT_TRAIN), *(args.heldout or DEFAULT_HELDOUT)]
     train_specs = [parse_spec(t) for t in (args.train or DEFAULT_TRAIN)]
     held = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
-    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume)
+    check_refine_out(args.out, held if args.final_seeds and not args.no_figures else (), args.resume,
+                     [args.rule, *_spec_files(texts)])
+    check_judge_budget(train_specs + held)
+    check_judge_budget(held, args.final_seeds)   # the final table
     if args.popsize < 2:
         raise UsageError("--popsize must be at least 2 (CMA-ES ranks its members)")
-    if args.rule and Path(args.rule).resolve() == (Path(args.out) / "rule.npz").resolve():
-        raise UsageError(f"--rule {args.rule} is the rule file refine writes into --out; copy it elsewhere first")
     if args.rule and args.start:
         raise UsageError("--start chooses the starting point when no --rule is given; not both")
     rule = Rule.load(args.rule) if args.rule else imitation_rule()
@@ -473,7 +532,7 @@ def cmd_judge(args):
     from pathlib import Path
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, judge, judge_table, parse_spec
+    from .refine import DEFAULT_HELDOUT, check_judge_budget, judge, judge_table, parse_spec
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
@@ -483,8 +542,10 @@ def cmd_judge(args):
         if rule.mode != "local":
             raise UsageError(f"{path}: judge needs a local rule (a full-network rule fits one topology only)")
         rules.append((Path(path).stem, rule, args.rate or rule.own_rate or PAPER_RATE))
-    specs = [parse_spec(t) for t in (args.heldout or DEFAULT_HELDOUT)]
-    check_outputs([args.json], args.rule)
+    texts = args.heldout or DEFAULT_HELDOUT
+    specs = [parse_spec(t) for t in texts]
+    check_outputs([args.json], [*args.rule, *_spec_files(texts)])
+    check_judge_budget(specs, args.seeds)
     rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):
@@ -510,16 +571,28 @@ def cmd_tuples(args):
     return 0
 
 
-def _check_study(exps, n_modes, seeds):
-    """A study's runs all stay in memory: refuse one beyond the limits before sampling anything."""
+def _check_study(exps, n_modes, seeds, tuned=False):
+    """Refuse, before sampling anything, a study beyond the limits (its runs all stay in memory, and
+    backprop's tuning for the "best γ" columns runs beside them) or one whose --cycles record too
+    few steps for the learning networks."""
     from .layout import check_budget
+    from .learner import MIN_ROWS
+    from .tasks import load_task
+    from .tuning import DEFAULT_RATES
     for e in exps:
         check_budget(e.layers, e.cycles, runs=seeds, batches=n_modes * len(exps))
+        if tuned:
+            check_budget(e.layers, e.cycles, runs=5, batches=len(DEFAULT_RATES))
+        patterns = load_task(e.task).X.shape[0]
+        if e.cycles * patterns < MIN_ROWS:
+            raise UsageError(f"--cycles {e.cycles} records {e.cycles * patterns} steps of experiment {e.number} "
+                             f"({patterns} patterns); its learning networks need {MIN_ROWS}: "
+                             f"--cycles {-(-MIN_ROWS // patterns)} or more")
 
 
 def _modes(text):
     from .study import MODES
-    modes = [m.strip() for m in text.split(",") if m.strip()]
+    modes = comma_items(text, "--modes")
     if not modes or any(m not in MODES for m in modes) or len(set(modes)) != len(modes):
         raise UsageError(f"--modes must list some of {','.join(MODES)} once each, got {text[:60]!r}")
     return modes
@@ -531,7 +604,7 @@ def cmd_compare(args):
     exps = chosen_experiments(args)
     modes = _modes(args.modes)
     check_outputs([args.json])
-    _check_study(exps, len(modes), args.seeds)
+    _check_study(exps, len(modes), args.seeds, tuned=True)
     _, results, _ = run_study(exps, modes, args.seeds, form=args.form, own_start=args.own_start)
     best = best_gamma_medians(exps)
     text, table = stats_table(exps, modes, results, {k: v[1] for k, v in best.items()})
@@ -558,7 +631,7 @@ def cmd_transfer(args):
     check_outputs([args.json])
     extra = [t for t, on in ((XOR_DEEP, args.xor_deep), (MOONS, args.moons)) if on]
     targets = exps + [replace(t, cycles=args.cycles) if args.cycles else t for t in extra]
-    _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds)  # both forms' rules and backprop
+    _check_study(targets, 2 * (len(exps) + 1) + 1, args.seeds, tuned=True)  # both forms' rules and backprop
     rules, bp, cells = transfer_matrix(exps, targets, args.seeds)
     best = best_gamma_medians(targets)  # the same rules against backprop at its best γ
     with finish_first():
@@ -611,8 +684,8 @@ def main(argv=None) -> int:
         print(f"localrule: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
     except MemoryError:
-        print("localrule: error: not enough memory for this run (a smaller network, fewer --cycles or seeds, "
-              "or a larger --every)", file=sys.stderr)
+        print("localrule: error: not enough memory for this run (a smaller network, fewer cycles, seeds or "
+              "sampled steps)", file=sys.stderr)
         return 1
     except LateInterrupt as e:
         print("localrule: interrupted after the run had finished; its outputs were written", file=sys.stderr)

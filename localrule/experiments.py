@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 
-from .layout import UsageError, check_sizes, is_digits
+from .layout import UsageError, check_sizes, comma_items, is_digits
 from .tasks import SAMPLES_DIR
 
 
@@ -61,7 +61,7 @@ PRESET_FILES = {n: SAMPLES_DIR / f"exp{n}.toml" for n in EXPERIMENTS}
 
 
 def parse_experiments(text: str) -> list[Experiment]:
-    parts = [p.strip() for p in str(text).split(",") if p.strip()]
+    parts = comma_items(text, "--experiments")
     numbers = [int(p) for p in parts] if all(is_digits(p) and len(p) < 5 for p in parts) else []
     if not numbers or any(n not in EXPERIMENTS for n in numbers) or len(set(numbers)) != len(numbers):
         raise UsageError(f"--experiments must list numbers from {sorted(EXPERIMENTS)} once each, got {str(text)[:60]!r}")

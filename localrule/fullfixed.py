@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
-from .samples import covering_stride, row_width, split_rows
+from .samples import covering_stride, recorded_task, row_width, split_rows
 
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
@@ -232,6 +232,17 @@ class _Data:
         return np.vstack(self.X), np.vstack(self.T)
 
 
+def _recorded_task(meta, sizes):
+    """The first sample file's task, for more runs of its set-up (a CSV's targets: the net's outputs)."""
+    from .tasks import load_task
+    name = recorded_task(meta, "the first sample file")
+    try:
+        return load_task(name, sizes[-1], layers=sizes)
+    except UsageError as e:
+        raise UsageError(f"{e} (the first sample file's task; --runs and --dagger rerun it: record the "
+                         f"samples again with this version, which records the task as typed)") from None
+
+
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
                 dagger=0, rollouts_per_round=8, epochs=None, rate=None, seed=0, features=None,
                 rows_per_run=ROWS_PER_RUN, say=None, progress=None):
@@ -244,7 +255,6 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     """
     from .learner import FULL_FEATURES, FULL_FEATURES_HIDDEN, HOLDOUT, Rule, fit
     from .samples import sample_sets
-    from .tasks import load_task
     for name, v, ok in (("head", head, HEADS), ("optimizer", optimizer, OPTIMIZERS),
                         ("target scaling", target_scale, TARGET_SCALES)):
         if v not in ok:
@@ -264,7 +274,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}")
     base_rate, cycles = float(meta0["rate"]), int(meta0["cycles"])
     needs_task = runs > 1 or dagger > 0
-    task = load_task(meta0["task"]) if needs_task else None
+    task = _recorded_task(meta0, sizes) if needs_task else None
     data = _Data(sizes, base_rate, features, head)
     for meta, f in sets:
         data.add(f["w"], f["theta"], f["x"], f["ev"])

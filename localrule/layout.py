@@ -25,7 +25,7 @@ class UsageError(ValueError):
 #: would exhaust memory, or run for days, and fail late instead of being refused at once).
 MAX_NEURONS = 10**6          # per layer
 MAX_WEIGHTS = 5 * 10**7      # links of one network (400 MB per weight array)
-MAX_CYCLES = 10**8           # cycles of one run
+MAX_CYCLES = 5 * 10**7       # cycles of one run (its J curves, 2 values a cycle, fit in MAX_VALUES)
 MAX_SEEDS = 10**4            # fresh networks per experiment and mode
 MAX_EVERY = 10**12           # --every
 MAX_TUPLES = 10**7           # --max-tuples
@@ -79,7 +79,15 @@ def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, ro
               + sample_rows * row_width)
     if values > MAX_VALUES:
         raise UsageError(f"this run needs {values:,} stored values (J curves, weights, samples), more than "
-                         f"the limit of {MAX_VALUES:,} (fewer --cycles or seeds, or a larger --every)")
+                         f"the limit of {MAX_VALUES:,} (fewer cycles, seeds or sampled steps)")
+
+
+def comma_items(text, what: str) -> list[str]:
+    """The stripped items of a comma list; an empty one (``1,,2``, a stray comma) is refused, not skipped."""
+    items = [t.strip() for t in str(text).split(",")]
+    if "" in items:
+        raise UsageError(f"{what} has an empty item: {str(text)[:60]!r}")
+    return items
 
 
 def parse_layers(text: str) -> tuple[int, ...]:

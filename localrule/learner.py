@@ -247,10 +247,9 @@ def adapt_params(a) -> np.ndarray:
     return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0, opt["fan_in"], opt["gain"]], float)
 
 
-def _enough_rows(n: int) -> None:
+def _enough_rows(n: int, hint: str = "more samples") -> None:
     if n < MIN_ROWS:
-        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {n} "
-                         f"(more samples, or a larger --max-tuples)")
+        raise UsageError(f"the learning network needs at least {MIN_ROWS} usable rows, got {n} ({hint})")
 
 
 def r_squared(pred, true) -> float:
@@ -394,16 +393,17 @@ def learn_local(sample_paths, hidden=(8,), rate=None, cycles=None, seed=0, max_t
     pool, sources = tuples_from_files(sample_paths, max_tuples=max_tuples, seed=seed)
     V = np.stack([pool[k] for k in TUPLE_FIELDS], axis=1)
     t = pool["target"]
+    hint = "more samples" + (", or a larger --max-tuples" if t.shape[0] >= max_tuples else "")
     if form == "rule6":
         V, t = V[:, 1:], pool["fprime"] * pool["w"] * pool["delta"]
     if encoding == "log":
         keep = np.all(V != 0, axis=1)
-        _enough_rows(int(keep.sum()))
+        _enough_rows(int(keep.sum()), hint)
         X, T = np.log(np.abs(V[keep])), np.log(np.abs(t[keep]))[:, None]
         shift, scale = X.mean(0), cfg["width"] * X.std(0)
         out_shift, out_scale = T.mean(0), T.std(0) / cfg["spread"]
     else:
-        _enough_rows(V.shape[0])
+        _enough_rows(V.shape[0], hint)
         rms = np.sqrt(np.mean(V ** 2, axis=0))
         shift = np.array([V[:, 0].mean(), 0.0, 0.0, V[:, 3].mean()])
         scale = np.where([True, False, False, True], V.std(0), rms)

@@ -21,6 +21,7 @@ parallel batch over seeds) or on a Dask cluster (``scheduler``) with identical r
 from __future__ import annotations
 
 import math
+import re
 import pickle
 import sys
 import time
@@ -30,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from . import kernels
-from .files import check_output_folder, distinct_names, write_bytes, write_json
-from .layout import MAX_CYCLES, UsageError, format_layers, is_digits, parse_count, parse_layers
+from .files import check_output_folder, check_outputs, distinct_names, write_bytes, write_json
+from .layout import MAX_CYCLES, UsageError, check_budget, format_layers, is_digits, parse_count, parse_layers
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
 from .tasks import Task, check_fits, load_task
@@ -108,15 +109,36 @@ def generation_tasks(gen: int, specs, baselines, pool, pool_base) -> tuple[list,
     return list(specs) + [pool[i] for i in picks], list(baselines) + [pool_base[i] for i in picks]
 
 
+#: A spec's LAYERS part: digits, commas, hyphens (never a cycle count, an order, nor a file name).
+_LAYERS_PART = re.compile(r"[0-9 ]*[,-][0-9 ,-]*")
+
+
+def split_spec(text: str) -> tuple[str, str, list[str]]:
+    """(TASK, LAYERS, [CYCLES and ORDER]) of TASK:LAYERS[:CYCLES][:ORDER]: LAYERS is the last part that
+    looks like layers, so that a CSV path may hold ':' itself."""
+    parts = str(text).split(":")
+    at = max((k for k, p in enumerate(parts) if k and _LAYERS_PART.fullmatch(p)), default=None)
+    if at is None or len(parts) - at > 3:
+        shown = repr(text[:60]) + ("…" if len(text) > 60 else "")
+        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle] (LAYERS like 2,8,1), got {shown}")
+    return ":".join(parts[:at]), parts[at], parts[at + 1:]
+
+
+def spec_task(text: str) -> str:
+    """The TASK of a TASK:LAYERS[:CYCLES][:ORDER] spec, as typed."""
+    return split_spec(text)[0]
+
+
 def parse_spec(text: str) -> Spec:
     """TASK:LAYERS[:CYCLES][:ORDER] (CYCLES 300 and ORDER fixed unless given, each at most once)."""
-    parts = text.split(":")
+    name, layers_text, rest = split_spec(text)
     shown = repr(text[:60]) + ("…" if len(text) > 60 else "")
-    if len(parts) < 2 or len(parts) > 4:
-        raise UsageError(f"expected TASK:LAYERS[:CYCLES][:shuffle], got {shown}")
-    layers = parse_layers(parts[1])
+    try:
+        layers = parse_layers(layers_text)
+    except UsageError as e:
+        raise UsageError(f"{shown}: {str(e).replace('--layers', 'LAYERS')}") from None
     cycles = order = None
-    for p in parts[2:]:
+    for p in rest:
         kind = "order" if p in ("shuffle", "fixed") else "cycles" if is_digits(p) else None
         if kind is None:
             raise UsageError(f"{shown}: {p[:40]!r} is neither a positive cycle count nor shuffle/fixed")
@@ -130,7 +152,6 @@ def parse_spec(text: str) -> Spec:
             except UsageError as e:
                 raise UsageError(f"{shown}: {e}") from None
     cycles, order = cycles or 300, order or "fixed"
-    name = parts[0]
     targets = layers[-1] if name.lower().endswith(".csv") else 1
     task = load_task(name, targets, layers=layers)
     check_fits(task, layers)
@@ -423,13 +444,21 @@ OUT_FILES = ("checkpoint.pkl", "rule.npz", "history.json", "heldout.json", "obje
              "update_vs_delta.png", "update_vs_fprime.png", "update_vs_w.png", "update_vs_scale.png")
 
 
-def check_refine_out(out, heldout_specs=(), resume=False) -> Path:
+def check_refine_out(out, heldout_specs=(), resume=False, inputs=()) -> Path:
     """Refuse, before any work, an --out refine cannot write into (``files.check_output_folder``),
-    and --resume where it holds no checkpoint to resume from."""
-    out = check_output_folder(out, "--out folder", [*OUT_FILES, *figure_names(heldout_specs)])
+    one where a file it writes is one of its ``inputs`` or a previous run's result (kept unless
+    --resume continues that run), and --resume where it holds no checkpoint to resume from."""
+    names = [*OUT_FILES, *figure_names(heldout_specs)]
+    out = check_output_folder(out, "--out folder", names)
+    if out.is_dir():
+        check_outputs([out / n for n in names], inputs)
     if resume and not (out / "checkpoint.pkl").is_file():
         raise UsageError(f"--resume: {out / 'checkpoint.pkl'} does not exist (nothing to resume); "
                          "drop --resume to start afresh")
+    previous = [n for n in names if (out / n).exists()]
+    if previous and not resume:
+        raise UsageError(f"--out {out} holds a previous run's results ({', '.join(previous[:3])}"
+                         f"{', …' if len(previous) > 3 else ''}); --resume continues it, or choose a new --out")
     return out
 
 
@@ -605,7 +634,23 @@ def update_figures(rule: Rule, rate: float, out, pool=None) -> list:
 
 # --- honest measurement on held-out tasks --------------------------------------------------------
 
-def judge(rules, specs, seeds: int = 20, hidden_scales=(0.5, 2.0, 4.0), figures_dir=None, say=say) -> list[list[dict]]:
+#: Two-rate backprop's hidden-layer scales that ``judge`` tunes besides one rate.
+JUDGE_SCALES = (0.5, 2.0, 4.0)
+
+
+def check_judge_budget(specs, seeds: int = 0) -> None:
+    """Refuse, before any work, tasks whose runs would exceed the size limits (``check_budget``):
+    tuning backprop keeps every setting's runs; judging one task on ``seeds`` seeds keeps about 12
+    curves of its cycles per seed (bp@0.23, bp@best γ and at 4x the cycles, two-rate and flattened
+    bp, the rule judged, the figure's copies).  ``seeds`` 0: the tuning alone (refine's baselines)."""
+    for s in specs:
+        scales = 1 + len(JUDGE_SCALES) if len(s.layers) > 2 else 1
+        check_budget(s.layers, s.cycles, runs=5, batches=len(BASELINE_RATES) * scales)
+        if seeds:
+            check_budget(s.layers, 12 * s.cycles, runs=seeds)
+
+
+def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir=None, say=say) -> list[list[dict]]:
     """Rules, each a (name, Rule, γ), against bp@0.23, bp@best γ and two-rate bp on fresh seeds
     (``HELDOUT_SEED0`` on): one list of rows per rule, the baselines run once for all.
 

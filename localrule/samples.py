@@ -60,6 +60,15 @@ def save_samples(path, fields: dict, meta: dict):
     return save_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, meta, fields)
 
 
+def recorded_task(meta: dict, source) -> str:
+    """The task a sample or rule file names, as typed when it was recorded (older files: the task's
+    display name, which may not load again); refused in one line when it is not a name at all."""
+    name = meta.get("task")
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError(f"{source}: its recorded task {str(name)[:40]!r} is not a task name")
+    return name
+
+
 def load_samples(path) -> tuple[dict, dict]:
     """(meta, fields) of a sample file; meta has at least layers, task, rate, seed, cycles."""
     return load_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, lambda m: field_widths(check_sizes(m["layers"])))

@@ -13,7 +13,7 @@ import pytest
 
 import conftest
 from localrule import learner, runs, samples, tasks
-from localrule.layout import UsageError
+from localrule.layout import UsageError, parse_layers
 from localrule.cli import build_parser, main
 from conftest import J_mean, assert_one_line_error, snapshot
 
@@ -470,3 +470,175 @@ def test_train_uses_the_rules_own_rate_unless_rate_is_given(assets, cli, tmp_pat
     got = strict_json(out)
     ref = runs.train(tasks.load_task("xor"), (2, 3, 1), expected, 7, 0, rule=learner.Rule.load(path))
     assert got["rate"] == expected and np.array_equal(np.array(got["J"], float), ref.J)
+
+
+# ---------------------------------------------------------------------------------------------
+# tasks recorded as typed; options refused where they would have no effect
+
+
+@pytest.mark.parametrize("task, layers", [("teacher@5", "3,4,1"), ("{good.csv}", "2,3,1"), ("moons", "2,3,1"),
+                                          ("xor", "2,2,1")])
+def test_train_reloads_the_task_as_typed_when_recorded(tmp_path, cli, assets, task, layers):
+    """backprop --sample, learn --mode full and train without --task: the rule's task loads again."""
+    task = _expand([task], assets, [])[0]
+    s, r, r2 = tmp_path / "s.npz", tmp_path / "r.npz", tmp_path / "r2.npz"
+    assert cli("backprop", "--task", task, "--layers", layers, "--cycles", 20, "--sample", s)[0] == 0
+    assert samples.load_samples(s)[0]["task"] == task
+    assert cli("learn", "--mode", "full", "--samples", s, "--out", r, "--cycles", 3)[0] == 0
+    assert cli("learn", "--mode", "full", "--runs", 2, "--samples", s, "--out", r2, "--cycles", 2)[0] == 0
+    for rule in (r, r2):
+        rc, so, se = cli("train", "--rule", rule, "--cycles", 3, "--json", tmp_path / "t.json")
+        assert rc == 0, se
+        assert strict_json(tmp_path / "t.json")["task"] == tasks.load_task(task, layers=parse_layers(layers)).name
+
+
+@pytest.mark.parametrize("recorded", ["teacher5", "ok", "moons_train", [1, 2], "", 3])
+def test_a_recorded_task_that_does_not_load_asks_for_task(tmp_path, cli, assets, recorded):
+    """Older files recorded a display name (teacher5 for teacher@5): one line naming --task."""
+    raw = dict(np.load(assets["full_rule"]))
+    meta = json.loads(str(raw["meta"]))
+    raw["meta"] = np.array(json.dumps({**meta, "task": recorded}))
+    np.savez(tmp_path / "old.npz", **raw)
+    rc, so, se = cli("train", "--rule", tmp_path / "old.npz", "--cycles", 3)
+    if recorded == "":    # no name recorded: the default task, as before
+        assert rc == 0, se
+        return
+    assert_one_line_error(rc, se)
+    assert "--task" in se
+
+
+@pytest.mark.parametrize("task", ["and", "or", "xor", "square", "wine", "teacher@1"])
+@pytest.mark.parametrize("option", [("--test-csv", "{good.csv}"), ("--test-csv", "{d}/missing.csv"),
+                                    ("--targets", "2"), ("--targets", "1")])
+@pytest.mark.parametrize("verb", ["backprop", "tune", "train"])
+def test_csv_options_are_refused_for_other_tasks(tmp_path, cli, assets, task, option, verb):
+    """--test-csv and --targets describe a CSV file task; elsewhere they were silently ignored."""
+    layers = {"square": "2,2,2", "wine": "13,2,3"}.get(task, "2,2,1")
+    rule = ["--rule", assets["local_rule"]] if verb == "train" else []
+    rc, so, se = cli(verb, "--task", task, "--layers", layers, "--cycles", 2, *rule, *_expand(list(option), assets, []))
+    assert_one_line_error(rc, se)
+    assert option[0] in se or "takes no test CSV" in se
+
+
+NO_EFFECT = {
+    "learn local --features": ["learn", "--mode", "local", "--samples", "{s231}", "--features", "w", "--out", "r.npz"],
+    "learn local --runs": ["learn", "--mode", "local", "--samples", "{s231}", "--runs", "2", "--out", "r.npz"],
+    "learn full --form": ["learn", "--mode", "full", "--samples", "{s211}", "--form", "link", "--out", "r.npz"],
+    "learn full --encoding": ["learn", "--mode", "full", "--samples", "{s211}", "--encoding", "log", "--out", "r.npz"],
+    "learn full --max-tuples": ["learn", "--mode", "full", "--samples", "{s211}", "--max-tuples", "5", "--out", "r.npz"],
+    "backprop --every": ["backprop", "--layers", "2,1,1", "--cycles", "2", "--every", "5"],
+    "rates empty item": ["tune", "--layers", "2,1,1", "--cycles", "2", "--rates", "1,,2"],
+    "rates trailing comma": ["tune", "--layers", "2,1,1", "--cycles", "2", "--rates", "1,2,"],
+    "rates repeated": ["tune", "--layers", "2,1,1", "--cycles", "2", "--rates", "1,1,1"],
+    "rates repeated spelled apart": ["tune", "--layers", "2,1,1", "--cycles", "2", "--rates", "0.5,5e-1"],
+    "hidden scales repeated": ["tune", "--layers", "2,2,1", "--cycles", "2", "--hidden-scales", "2,2"],
+    "experiments empty item": ["compare", "--experiments", "1,,2"],
+    "reproduce experiments empty item": ["reproduce", "--experiments", ",1", "--out", "p"],
+    "modes empty item": ["compare", "--modes", ",backprop"],
+    "samples empty item": ["tuples", "--samples", "{s231},,{s211}", "--out", "t.npz"],
+    "samples repeated": ["learn", "--mode", "local", "--samples", "{s231},{s231}", "--out", "r.npz"],
+    "samples repeated spelled apart": ["tuples", "--samples", "{s231},{d}/./s231.npz", "--out", "t.npz"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(NO_EFFECT))
+def test_options_without_effect_empty_items_and_repeats_are_refused(tmp_path, cli, assets, case):
+    before = snapshot(tmp_path)
+    rc, so, se = cli(*_expand(NO_EFFECT[case], assets, []))
+    assert_one_line_error(rc, se)
+    assert so == "" and snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("spec", ["xor:", "xor", "xor:3", ":", "xor::", "xor:2,,1", "xor:2,1:foo", "xor:,:5",
+                                  "xor:2,1:5:5", "xor:2,0:5", "a:b.csv:2"])
+def test_a_bad_task_spec_never_blames_an_option_not_given(spec):
+    from localrule.refine import parse_spec
+    with pytest.raises(UsageError) as e:
+        parse_spec(spec)
+    assert "--layers" not in str(e.value) and spec[:20] in str(e.value)
+
+
+@pytest.mark.parametrize("name", ["a:b.csv", "x:2,1:y.csv", "c:300.csv"])
+def test_a_csv_path_may_hold_colons(tmp_path, assets, name):
+    from localrule.refine import parse_spec, spec_task
+    path = tmp_path / name
+    path.write_bytes(assets["good.csv"].read_bytes())
+    spec = parse_spec(f"{path}:2,3,1:7:shuffle")
+    assert spec_task(spec.text) == str(path) and (spec.layers, spec.cycles, spec.order) == ((2, 3, 1), 7, "shuffle")
+    assert np.array_equal(spec.task.X, tasks.load_task(str(path)).X)
+
+
+# ---------------------------------------------------------------------------------------------
+# limits checked before any work
+
+
+def _no_work(monkeypatch):
+    """Make the engine's batched runs and the studies' sampling fail loudly: a refusal must come first."""
+    from localrule import refine, study
+
+    def work(*a, **k):
+        raise AssertionError("work started before the refusal")
+    for mod, name in ((refine, "tune"), (refine, "train_seeds"), (study, "sample_run"), (runs, "train_seeds")):
+        monkeypatch.setattr(mod, name, work)
+
+
+@pytest.mark.parametrize("argv", [
+    ["judge", "--rule", "{local_rule}", "--heldout", "xor:2,1:2500", "--seeds", "10000"],
+    ["judge", "--rule", "{local_rule}", "--heldout", "and:2,1:300", "xor:2,8,1:20000", "--seeds", "1000"],
+    ["judge", "--rule", "{local_rule}", "--heldout", "xor:2,8,1:1000000", "--seeds", "1"],   # the tuning grid
+    ["refine", "--heldout", "xor:2,1:2500", "--final-seeds", "10000", "--out", "o"],
+    ["refine", "--train", "and:2,1:5000000", "--out", "o"],
+    ["compare", "--seeds", "1", "--cycles", "2000000"],                                    # the best-γ tuning
+    ["transfer", "--seeds", "1", "--cycles", "2000000"],
+])
+def test_the_whole_commands_budget_is_checked_first(tmp_path, cli, assets, monkeypatch, argv):
+    _no_work(monkeypatch)
+    rc, so, se = cli(*_expand(argv, assets, []))
+    assert_one_line_error(rc, se)
+    assert "limit" in se and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["compare", "--experiments", "1", "--seeds", "1", "--cycles", "1"],
+    ["compare", "--experiments", "2,4", "--seeds", "1", "--cycles", "2"],
+    ["reproduce", "--experiments", "2", "--seeds", "1", "--cycles", "2", "--no-figures", "--out", "X"],
+    ["transfer", "--experiments", "3", "--seeds", "1", "--cycles", "1"],
+])
+def test_too_few_cycles_for_a_study_are_refused_first(tmp_path, cli, monkeypatch, argv):
+    _no_work(monkeypatch)
+    rc, so, se = cli(*argv)
+    assert_one_line_error(rc, se)
+    assert "--cycles 3 or more" in se and "--max-tuples" not in se
+
+
+def test_too_few_rows_for_a_full_learner_do_not_suggest_max_tuples(tmp_path, cli):
+    assert cli("backprop", "--layers", "2,1,1", "--cycles", 2, "--sample", tmp_path / "s.npz")[0] == 0
+    rc, so, se = cli("learn", "--mode", "full", "--samples", tmp_path / "s.npz", "--out", tmp_path / "r.npz")
+    assert_one_line_error(rc, se)
+    assert "usable rows" in se and "--max-tuples" not in se
+
+
+def test_the_cycle_limit_fits_the_budget():
+    """The parser's --cycles limit is one the stored-values budget allows, and the budget's message
+    names no option (not every verb has --seeds or --every)."""
+    from localrule import layout
+    layout.check_budget((2, 1, 1), layout.MAX_CYCLES)
+    with pytest.raises(UsageError) as e:
+        layout.check_budget((2, 1, 1), layout.MAX_CYCLES, runs=2)
+    assert "--" not in str(e.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# refine keeps a previous run's results
+
+
+@pytest.mark.parametrize("name", ["checkpoint.pkl", "rule.npz", "history.json", "heldout.json", "objective.png",
+                                  "heldout_xor_2-8-8-1.png"])
+def test_refine_keeps_a_previous_runs_results(tmp_path, cli, name):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / name).write_text("a previous run's\n")
+    rc, so, se = cli("refine", "--out", out, "--generations", "0", "--teachers", "0")
+    assert_one_line_error(rc, se)
+    assert "--resume" in se and (out / name).read_text() == "a previous run's\n"
+    assert [p.name for p in out.iterdir()] == [name]

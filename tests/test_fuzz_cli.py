@@ -30,7 +30,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import conftest
-from localrule import layout, learner, samples
+from conftest import assert_one_line_error
+from localrule import layout, learner, refine, samples
 from localrule.cli import main
 
 FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True,
@@ -333,7 +334,7 @@ def test_bad_layer_strings(A, text):
 @pytest.mark.parametrize("argv", [
     ["backprop", "--layers", "2,5000,5000,5000,1", "--cycles", "1"],             # weights beyond MAX_WEIGHTS
     ["backprop", "--layers", "2,1000001,1"],                                     # a layer beyond MAX_NEURONS
-    ["backprop", "--layers", "2,1,1", "--cycles", "100000000", "--sample", "s.npz"],   # sample rows
+    ["backprop", "--layers", "2,1,1", "--cycles", "50000000", "--sample", "s.npz"],   # sample rows
     ["backprop", "--task", "square", "--layers", "2,50,2", "--cycles", "200000", "--sample", "s.npz"],
     ["compare", "--seeds", "10000", "--cycles", "100000"],                       # the study's J curves
     ["transfer", "--seeds", "5000", "--cycles", "50000"],
@@ -505,7 +506,28 @@ def io_pairs(A):
         (lambda o: ["backprop", "--task", A["good.csv"], "--layers", "2,1,1", "--sample", o], A["good.csv"]),
         (lambda o: ["backprop", "--task", "and", "--test-csv", A["good.csv"], "--layers", "2,1,1", "--json", o],
          A["good.csv"]),
+        (lambda o: ["tune", "--task", A["good.csv"], "--layers", "2,1,1", "--json", o], A["good.csv"]),
+        (lambda o: ["judge", "--rule", A["local"], "--heldout", f"{A['good.csv']}:2,1:5", "--json", o], A["good.csv"]),
+        (lambda o: ["train", "--rule", rule_naming(A, A["good.csv"]), "--layers", "2,2,1", "--json", o],
+         A["good.csv"]),   # the CSV a rule names as its task, read when no --task is given
     ]
+
+
+def rule_naming(A, task) -> Path:
+    """A full rule whose metadata names ``task`` as its task."""
+    return bad_file(A, ".npz", with_meta(A["full"], lambda m: m.update(task=str(task))))
+
+
+@pytest.mark.parametrize("option", ["--train", "--heldout"])
+def test_refine_outputs_never_replace_its_task_files(A, tmp_path, option):
+    """A CSV task of refine's specs in its --out folder, under a name refine writes there."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in refine.OUT_FILES:
+        (out / name).write_bytes(A["good.csv"].read_bytes())
+        err = refused(["refine", option, f"{out / name}:2,1:5", "--out", out, "--generations", "0"], out)
+        assert "also an input" in err
+        (out / name).unlink()
 
 
 def test_output_equal_to_an_input_is_refused(A, tmp_path):
@@ -639,6 +661,13 @@ def test_infinite_error_is_a_diverged_result(A, tmp_path):
     rc, out, err = run_cli(["backprop", "--task", csv, "--layers", "1,1,1", "--rate", "1e-300", "--cycles", "5",
                             "--json", tmp_path / "r.json"])
     assert rc == 0 and err == "" and "diverged at cycle 0" in out
+    # asked to sample it too: the result is still reported, but no sample file of 0 rows is written
+    (tmp_path / "r.json").unlink()
+    rc, out, err = run_cli(["backprop", "--task", csv, "--layers", "1,1,1", "--rate", "1e-300", "--cycles", "5",
+                            "--json", tmp_path / "r.json", "--sample", tmp_path / "s.npz"])
+    assert_one_line_error(rc, err, code=1)
+    assert "diverged at cycle 0" in out and "not written" in err
+    assert (tmp_path / "r.json").exists() and not (tmp_path / "s.npz").exists()
 
     def no_constants(c):
         raise ValueError(c)

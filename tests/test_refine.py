@@ -302,10 +302,14 @@ def test_rmsprop_start_with_no_generations_writes_the_teacher_rule(tmp_path, sma
     assert default.meta["refined"]["objective_variant"] == refine.DEFAULT_OBJECTIVE == "robust"
     assert default.meta["refined"]["rate"] == 0.2 and default.meta["refined"]["adapt_search"] == "scale+anneal"
     assert main(["refine", "--start", "rmsprop-flat", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
+                 "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 2
+    plain = tmp_path / "plain2"   # a folder holding results is refused (--resume aside): a new one each
+    assert main(["refine", "--start", "rmsprop-flat", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
     unclocked = Rule.load(plain / "rule.npz")
     assert unclocked.meta["adapt"] == refine.RMSPROP_FLAT and unclocked.meta["refined"]["adapt_search"] == "scale"
     assert unclocked.meta["refined"]["rate"] in refine.START_RATES
+    plain = tmp_path / "plain3"
     assert main(["refine", "--start", "imitation", "--generations", "0", "--train", "and:2,1,1:10", "--heldout",
                  "or:2,2,1:10", "--out", str(plain), "--final-seeds", "0", "--no-figures", "--teachers", "0"]) == 0
     assert Rule.load(plain / "rule.npz").adapt.shape == (kernels.ADAPT_SIZE,)   # searched (--adapt scale), from the identity

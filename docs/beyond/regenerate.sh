@@ -66,6 +66,8 @@
 set -e
 OUT=docs/beyond
 mkdir -p $OUT
+# refine's --out folders below, made afresh (refine refuses one holding a previous run's results)
+rm -rf runs/beyond
 SEEDS=20
 # confirmation tasks: chosen after the ablation, used for no choice (new teachers, a CSV with a test set);
 # round 2 was fixed before the wider-mix run, after round 1 had shown its weak spot
