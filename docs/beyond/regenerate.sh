@@ -425,3 +425,11 @@ python docs/beyond/scan_eps.py | tee $OUT/scan_eps.txt
 variant $OUT/rule_link_fanin.npz $OUT/rule_link_span09.npz - momentum=0.9
 python -m localrule judge --seeds 100 --heldout $CONFIRM20 --json $OUT/confirm20_100.json \
   --rule $OUT/rule_link_fanin.npz $OUT/rule_link_span09.npz | tee $OUT/confirm20_100.txt
+# the same rule on every XOR set-up of rounds 1-19 (the only tasks where it differs from the fan-in
+# rule, judged there already), after round 20
+XORS=$(for t in $HELDOUT $CONFIRM6 $CONFIRM7 $CONFIRM8 $CONFIRM9 $CONFIRM10 $CONFIRM11 $CONFIRM12 $CONFIRM13 $CONFIRM14 \
+         $CONFIRM15 $CONFIRM16 $CONFIRM17 $CONFIRM18 $CONFIRM19; do
+  case $t in xor:*) echo $t;; esac; done)
+python -m localrule judge --seeds 100 --heldout $XORS --json $OUT/xor_span09_100.json \
+  --rule $OUT/rule_link_span09.npz | tee $OUT/xor_span09_100.txt
+
