@@ -485,6 +485,93 @@ def test_bad_arrays(A, use, how):
     refused(NPZ_USES[use](bad_file(A, ".npz", data)), A["dir"], ".")
 
 
+def _is_count(v):
+    return type(v) is int and v >= 0
+
+
+def _is_number(v):
+    return type(v) in (int, float) and abs(v) < float("inf")
+
+
+#: Metadata values a reader trusts, and what each must be (the test's own statement of the format).
+TYPED_META = {
+    "rule": {"task": lambda v: v is None or type(v) is str, "rate": _is_number, "cycles": _is_count,
+             "seed": _is_count, "rows": _is_count, "frozen": lambda v: type(v) is list and all(type(x) is str for x in v),
+             "sources": lambda v: type(v) is list and all(type(x) is str for x in v),
+             "hidden": lambda v: type(v) is list and all(_is_count(x) for x in v), "runs": lambda v: _is_count(v) and v > 0,
+             "own_rate": lambda v: _is_number(v) and v > 0, "refined": lambda v: type(v) is dict and
+             _is_number(v.get("rate")) and v["rate"] > 0, "head": lambda v: False},   # a local rule has none
+    "samples": {"task": lambda v: type(v) is str, "rate": _is_number, "seed": _is_count, "cycles": _is_count,
+                "every": _is_count, "rows": _is_count},
+    "tuples": {"sources": lambda v: type(v) is list and all(type(x) is str for x in v), "rows": _is_count},
+}
+TYPED_META["samples-full"] = TYPED_META["samples"]
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(data=st.data())
+def test_meta_values_of_the_wrong_kind_are_refused(A, use, data):
+    """A wrong kind of value (a task that is a list, a rate that is text) is refused on loading,
+    before anything trusts it: not a traceback later, not silently used or ignored."""
+    key = data.draw(st.sampled_from(sorted(TYPED_META[use])))
+    value = data.draw(json_values | st.sampled_from([float("nan"), float("inf"), -1, "delta", [1, 2]]))
+    assume(not TYPED_META[use][key](value))
+    f = bad_file(A, ".npz", with_meta(A[SOURCE[use]], lambda m: m.update({key: value})))
+    err = refused(NPZ_USES[use](f), A["dir"], ".")
+    assert key in err
+
+
+def _zip_with_header_only(path, name, shape) -> bytes:
+    """The file at ``path`` with array ``name`` replaced by a bare .npy header declaring ``shape``
+    (a few bytes that would decompress, or allocate, to any size)."""
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.namelist():
+            if item != f"{name}.npy":
+                out.writestr(item, src.read(item))
+                continue
+            head = io.BytesIO()
+            np.lib.format.write_array_header_2_0(head, {"descr": "<f8", "fortran_order": False, "shape": shape})
+            out.writestr(item, head.getvalue())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(data=st.data())
+def test_huge_declared_arrays_are_refused_from_their_headers(A, use, data, monkeypatch):
+    """An array whose header declares more values than the limit (or another shape) is refused
+    before any array but the metadata record is read."""
+    with np.load(A[SOURCE[use]]) as z:
+        shapes = {k: z[k].shape for k in z.files if k != "meta"}
+    name = data.draw(st.sampled_from(sorted(shapes)))
+    big = data.draw(st.integers(layout.MAX_VALUES + 1, 10**15))
+    shape = (big,) if len(shapes[name]) == 1 else (big // shapes[name][1] + 1, shapes[name][1])
+    f = bad_file(A, ".npz", _zip_with_header_only(A[SOURCE[use]], name, shape))
+    read = []
+    real = np.lib.format.read_array
+    monkeypatch.setattr(np.lib.format, "read_array", lambda fp, **k: read.append(fp.name) or real(fp, **k))
+    err = refused(NPZ_USES[use](f), A["dir"], ".")
+    assert set(read) == {"meta.npy"} and ("limit" in err or "shape" in err), (read, err)
+
+
+@FUZZ
+@given(use=st.sampled_from(["samples", "samples-full", "tuples"]), k=st.integers(0, 10**6), data=st.data())
+def test_sample_and_tuple_files_with_non_finite_or_absurd_values_are_refused(A, use, k, data):
+    """nan, inf or a value no run records (|v| > 1e30 in a sample file) is refused naming the array,
+    not turned into nan tuples, a nan R² or numpy warnings."""
+    src = A[SOURCE[use]]
+    with np.load(src) as z:
+        name = data.draw(st.sampled_from(sorted(n for n in z.files if n != "meta")))
+    bound = samples.SAMPLE_BOUND ** (4 if use == "tuples" else 1)
+    value = data.draw(st.sampled_from([np.nan, np.inf, -np.inf, 1e308, -1e308]) |
+                      st.floats(bound * 1.01, 1e308).map(lambda v: v * data.draw(st.sampled_from([1, -1]))))
+    err = refused(NPZ_USES[use](bad_file(A, ".npz", with_array(src, name, k, value))), A["dir"], ".")
+    assert repr(name) in err
+
+
 # ---------------------------------------------------------------------------------------------
 # paths, and an output that is one of the inputs
 
