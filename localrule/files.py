@@ -28,20 +28,29 @@ os.umask(_UMASK)
 
 def check_writable(path) -> Path:
     """Fail early (before any work) when ``path`` cannot become an output file."""
+    try:
+        return _check_writable(path)
+    except OSError as e:   # a folder name beyond the system's limit, say: stat itself fails
+        raise UsageError(f"output path {short(path)}: {e.strerror or e}") from None
+
+
+def _check_writable(path) -> Path:
     if "\0" in str(path) or not str(path).strip():
         raise UsageError(f"output path {str(path)[:60]!r} is not a valid file name")
     p = Path(path)
     if len(p.name.encode(errors="surrogateescape")) > 200:  # leaves room for the temporary name's affixes
         raise UsageError(f"output file name {p.name[:40]}… is too long")
     if p.is_dir():
-        raise UsageError(f"output path {p} is a directory")
+        raise UsageError(f"output path {short(p)} is a directory")
     if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
-        raise UsageError(f"output path {p} exists and is not a regular file")
+        raise UsageError(f"output path {short(p)} exists and is not a regular file")
     parent = p.parent if str(p.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise UsageError(f"output folder {short(parent)} is a file, not a folder")
     if not parent.is_dir():
-        raise UsageError(f"output folder {parent} does not exist")
+        raise UsageError(f"output folder {short(parent)} does not exist")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"output folder {parent} is not writable")
+        raise UsageError(f"output folder {short(parent)} is not writable")
     return p
 
 
@@ -344,8 +353,8 @@ def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), po
     ``UsageError`` naming the file.
     """
     p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{short(p)}: {'not a regular file' if p.exists() else 'no such file'}")
+    if not os.path.isfile(p):   # os.path, not Path: False for a name too long, not an OSError
+        raise UsageError(f"{short(p)}: {'not a regular file' if os.path.exists(p) else 'no such file'}")
     try:
         with _open_npz(p) as z:
             meta, expected = _checked_meta(p, z, kind, version, widths, types)

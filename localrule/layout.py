@@ -47,9 +47,10 @@ def is_digits(text) -> bool:
 
 
 def to_float(text) -> float:
-    """``float(text)`` for ASCII text only (``float('٣')`` is 3.0); ValueError otherwise."""
+    """``float(text)`` for ASCII text without digit separators only (``float('٣')`` is 3.0,
+    ``float('0_0')`` 0.0); ValueError otherwise.  Options and CSV cells alike."""
     t = str(text)
-    if not t.isascii():
+    if not t.isascii() or "_" in t:
         raise ValueError(f"not an ASCII number: {t[:40]!r}")
     return float(t)
 

@@ -392,6 +392,76 @@ def test_bad_csv_shapes(A, data, as_test):
     refused(argv + ["--json", A["keep.json"]], A["dir"], ".")
 
 
+@FUZZ
+@given(sep=st.sampled_from([";", "\t", "|", " "]), rows=st.integers(1, 5), cols=st.integers(2, 5),
+       targets=st.integers(1, 3))
+def test_a_csv_of_one_column_says_it_needs_two(A, sep, rows, cols, targets):
+    """A CSV separated by something else than commas is one column: say so, not "--targets must be 1..0"."""
+    lines = [sep.join(f"c{k}" for k in range(cols))] + [sep.join("01"[(r + k) % 2] for k in range(cols))
+                                                         for r in range(rows)]
+    f = bad_file(A, ".csv", ("\n".join(lines) + "\n").encode())
+    err = refused(["backprop", "--task", f, "--targets", targets, "--layers", "2,1,1", "--cycles", "2"], A["dir"], ".")
+    assert "at least 2 comma-separated columns" in err
+
+
+@FUZZ
+@given(values=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=2, max_size=12),
+       data=st.data())
+def test_csv_cells_in_any_ascii_spelling_read_exactly(tmp_path_factory, values, data):
+    """Padded, quoted, exponent, CRLF and BOM spellings of numbers all read as the same floats."""
+    from localrule import tasks
+    cells = [data.draw(st.sampled_from([repr(v), f"{v:.17e}", f" {v!r} ", f'"{v!r}"', f"{v:+.17g}"])) for v in values]
+    cols = 2
+    rows = [cells[k:k + cols] for k in range(0, len(cells) - len(cells) % cols, cols)]
+    end = data.draw(st.sampled_from(["\n", "\r\n"]))
+    bom = data.draw(st.sampled_from(["", "\ufeff"]))
+    p = tmp_path_factory.mktemp("csv") / "t.csv"
+    p.write_bytes((bom + end.join(["a,t", *(",".join(r) for r in rows)]) + end).encode())
+    X, Y = tasks.read_csv(p, 1)
+    want = np.array([[float(c.strip().strip('"')) for c in r] for r in rows])
+    assert np.array_equal(np.hstack([X, Y]), want) and X.flags.c_contiguous and Y.flags.c_contiguous
+
+
+def test_csv_memory_is_a_small_multiple_of_the_file(tmp_path):
+    """Tiny rows cost ~4x the file (8 bytes a cell of >= 2 bytes), not ~80x (Python floats and lists)."""
+    import tracemalloc
+    from localrule import tasks
+    p = tmp_path / "tiny.csv"
+    p.write_text("a,b\n" + "0,1\n" * 200_000)
+    tracemalloc.start()
+    try:
+        X, Y = tasks.read_csv(p, 1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert X.shape == (200_000, 1) and Y[-1, 0] == 1.0
+    assert peak < 6 * p.stat().st_size, peak / p.stat().st_size
+
+
+LONG_NAMES = {  # a verb echoing a name it was given in its error
+    "--task csv": lambda A, long: ["backprop", "--task", f"{long}.csv", "--layers", "2,1,1"],
+    "--task name": lambda A, long: ["backprop", "--task", long, "--layers", "2,1,1"],
+    "--test-csv": lambda A, long: ["backprop", "--task", A["good.csv"], "--test-csv", f"{long}.csv",
+                                   "--layers", "2,1,1"],
+    "--rule": lambda A, long: ["train", "--rule", f"{long}.npz", "--layers", "2,1,1"],
+    "--samples": lambda A, long: ["tuples", "--samples", f"{long}.npz", "--out", "t.npz"],
+    "--json": lambda A, long: ["backprop", "--layers", "2,1,1", "--json", f"{long}/x.json"],
+}
+
+
+@pytest.mark.parametrize("where", sorted(LONG_NAMES))
+@pytest.mark.parametrize("length", [300, 5000, 100_000])
+def test_long_names_are_shortened_in_errors(A, where, length):
+    long = "".join("abcdefghij"[k % 10] for k in range(length))
+    err = refused(LONG_NAMES[where](A, long), A["dir"], ".")
+    assert len(err) < 500, len(err)
+
+
+def test_an_output_under_a_file_says_it_is_a_file(A):
+    err = refused(["backprop", "--layers", "2,1,1", "--json", f"{A['good.csv']}/x.json"], A["dir"], ".")
+    assert "is a file, not a folder" in err
+
+
 # ---------------------------------------------------------------------------------------------
 # .npz corruption and metadata fields
 
@@ -915,6 +985,8 @@ FOREIGN_PLACES = {
     "--minutes": lambda u, A: ["refine", "--rule", A["local"], "--minutes", u, "--out", "r"],
     "--experiments": lambda u, A: ["compare", "--experiments", u, "--seeds", "1", "--cycles", "2"],
     "--seed": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--seed", u],
+    "CSV cell": lambda u, A: ["backprop", "--task", bad_file(A, ".csv", f"a,b,t\n0,{u},1\n1,1,0\n".encode()),
+                              "--layers", "2,1,1", "--cycles", "2"],
 }
 
 
@@ -923,6 +995,15 @@ FOREIGN_PLACES = {
 @given(u=conftest.foreign_digits())
 def test_digits_of_other_scripts_are_refused(A, place, u):
     refused(FOREIGN_PLACES[place](u, A), A["dir"], ".")
+
+
+@pytest.mark.parametrize("place", sorted(FOREIGN_PLACES))
+@FUZZ
+@given(n=st.integers(10, 99999), data=st.data())
+def test_digit_separators_are_refused(A, place, n, data):
+    """'1_0' is 10.0 to float(): neither an option nor a CSV cell takes it (the same syntax)."""
+    k = data.draw(st.integers(1, len(str(n)) - 1))
+    refused(FOREIGN_PLACES[place](f"{str(n)[:k]}_{str(n)[k:]}", A), A["dir"], ".")
 
 
 @st.composite
