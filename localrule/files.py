@@ -329,7 +329,6 @@ TEXTS = (lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v), "
 COUNT = (lambda v: type(v) is int and v >= 0, "a whole number >= 0")
 COUNTS = (lambda v: isinstance(v, list) and all(type(s) is int and s >= 0 for s in v), "a list of whole numbers")
 NUMBER = (lambda v: _number(v) and math.isfinite(v), "a finite number")
-RATE = (lambda v: _number(v) and 0 < v < math.inf, "a finite number > 0")
 REAL = (_number, "a number")   # nan allowed: an R² of constant targets
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernels
-from .files import COUNT, COUNTS, NUMBER, RATE, REAL, TEXT, TEXTS, load_npz, save_npz
+from .files import COUNT, COUNTS, NUMBER, REAL, TEXT, TEXTS, load_npz, save_npz
 from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .runs import run_in_chunks
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
@@ -43,8 +43,7 @@ LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
 RULE_META = {"task": (lambda v: v is None or isinstance(v, str), "text"), "sources": TEXTS, "encoding": TEXT,
              "form": TEXT, "frozen": TEXTS, "hidden": COUNTS, "rate": NUMBER, "cycles": COUNT, "seed": COUNT,
              "rows": COUNT, "r2_train": REAL, "runs": (lambda v: type(v) is int and v >= 1, "a whole number >= 1"),
-             "dagger": COUNT, "head": TEXT, "optimizer": TEXT, "own_rate": RATE,
-             "refined": (lambda v: isinstance(v, dict) and RATE[0](v.get("rate")), "a record with a rate > 0")}
+             "dagger": COUNT, "head": TEXT, "optimizer": TEXT}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle

@@ -569,8 +569,7 @@ TYPED_META = {
              "seed": _is_count, "rows": _is_count, "frozen": lambda v: type(v) is list and all(type(x) is str for x in v),
              "sources": lambda v: type(v) is list and all(type(x) is str for x in v),
              "hidden": lambda v: type(v) is list and all(_is_count(x) for x in v), "runs": lambda v: _is_count(v) and v > 0,
-             "own_rate": lambda v: _is_number(v) and v > 0, "refined": lambda v: type(v) is dict and
-             _is_number(v.get("rate")) and v["rate"] > 0, "head": lambda v: False},   # a local rule has none
+             "head": lambda v: False},   # a local rule has none
     "samples": {"task": lambda v: type(v) is str, "rate": _is_number, "seed": _is_count, "cycles": _is_count,
                 "every": _is_count, "rows": _is_count},
     "tuples": {"sources": lambda v: type(v) is list and all(type(x) is str for x in v), "rows": _is_count},
