@@ -14,11 +14,12 @@ import shutil
 import signal
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError
+from .layout import MAX_VALUES, UsageError, short
 
 
 _UMASK = os.umask(0o022)
@@ -27,20 +28,29 @@ os.umask(_UMASK)
 
 def check_writable(path) -> Path:
     """Fail early (before any work) when ``path`` cannot become an output file."""
+    try:
+        return _check_writable(path)
+    except OSError as e:   # a folder name beyond the system's limit, say: stat itself fails
+        raise UsageError(f"output path {short(path)}: {e.strerror or e}") from None
+
+
+def _check_writable(path) -> Path:
     if "\0" in str(path) or not str(path).strip():
         raise UsageError(f"output path {str(path)[:60]!r} is not a valid file name")
     p = Path(path)
     if len(p.name.encode(errors="surrogateescape")) > 200:  # leaves room for the temporary name's affixes
         raise UsageError(f"output file name {p.name[:40]}… is too long")
     if p.is_dir():
-        raise UsageError(f"output path {p} is a directory")
+        raise UsageError(f"output path {short(p)} is a directory")
     if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
-        raise UsageError(f"output path {p} exists and is not a regular file")
+        raise UsageError(f"output path {short(p)} exists and is not a regular file")
     parent = p.parent if str(p.parent) else Path(".")
+    if parent.exists() and not parent.is_dir():
+        raise UsageError(f"output folder {short(parent)} is a file, not a folder")
     if not parent.is_dir():
-        raise UsageError(f"output folder {parent} does not exist")
+        raise UsageError(f"output folder {short(parent)} does not exist")
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"output folder {parent} is not writable")
+        raise UsageError(f"output folder {short(parent)} is not writable")
     return p
 
 
@@ -255,73 +265,152 @@ def save_npz(path, kind: str, version: int, meta: dict, arrays: dict) -> Path:
     return _atomic(path, lambda f: np.savez_compressed(f, **payload))
 
 
+#: The longest metadata record read (characters); ours are a few hundred.
+MAX_META_CHARS = 10**6
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _header(z: zipfile.ZipFile, name: str):
+    """(shape, dtype) of array ``name`` from its .npy header alone: nothing is decompressed beyond
+    it, so a small file declaring a huge array is refused before that array is allocated."""
+    with z.open(f"{name}.npy") as f:
+        shape, fortran, dtype = _HEADER_READERS[np.lib.format.read_magic(f)](f)
+    if fortran or dtype.hasobject:
+        raise ValueError(f"array {name!r} is not a plain C-ordered array")
+    return shape, dtype
+
+
+def _read(z: zipfile.ZipFile, name: str) -> np.ndarray:
+    with z.open(f"{name}.npy") as f:
+        return np.lib.format.read_array(f, allow_pickle=False)
+
+
+def _read_meta(z: zipfile.ZipFile):
+    """The metadata record (None when there is no readable one), its size checked before it is read."""
+    if "meta.npy" not in z.namelist():
+        return None
+    shape, dtype = _header(z, "meta")
+    if dtype.kind != "U" or shape != () or dtype.itemsize > 4 * MAX_META_CHARS:
+        return None
+    try:
+        return json.loads(str(_read(z, "meta")))
+    except (ValueError, RecursionError):
+        return None
+
+
+@contextlib.contextmanager
+def _open_npz(p: Path):
+    """The zip archive of an .npz file; a bare .npy array (np.save) is named as such."""
+    with open(p, "rb") as fh:  # our own handle, closed on every error
+        if fh.read(6) == b"\x93NUMPY":
+            raise UsageError(f"{short(p)}: a bare array (np.save), not a localrule .npz file")
+        fh.seek(0)
+        with zipfile.ZipFile(fh) as z:
+            yield z
+
+
 def peek_format(path) -> str | None:
     """The ``format`` named in a file's metadata record (None when it has none)."""
     try:
-        with open(path, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
-            z = np.load(fh, allow_pickle=False)
-            meta = json.loads(str(z["meta"])) if isinstance(z, np.lib.npyio.NpzFile) and "meta" in z.files else None
+        with _open_npz(Path(path)) as z:
+            meta = _read_meta(z)
     except Exception:
         return None
     return meta.get("format") if isinstance(meta, dict) else None
 
 
-def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), positive=()) -> tuple[dict, dict]:
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+#: What a metadata value must be, for ``check_meta_types``: (test, what it must be).
+TEXT = (lambda v: isinstance(v, str), "text")
+TEXTS = (lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v), "a list of text")
+COUNT = (lambda v: type(v) is int and v >= 0, "a whole number >= 0")
+COUNTS = (lambda v: isinstance(v, list) and all(type(s) is int and s >= 0 for s in v), "a list of whole numbers")
+NUMBER = (lambda v: _number(v) and math.isfinite(v), "a finite number")
+REAL = (_number, "a number")   # nan allowed: an R² of constant targets
+
+
+def check_meta_types(meta: dict, types: dict) -> None:
+    """Refuse a metadata value of the wrong kind (``types``: key -> (test, what it must be)) before
+    anything trusts it; a key that is absent passes."""
+    for key, (ok, what) in types.items():
+        if key in meta and not ok(meta[key]):
+            raise ValueError(f"{key} must be {what}, got {short(repr(meta[key]), 40)}")
+
+
+def load_npz(path, kind: str, version: int, widths, ndim: int = 2, finite=(), positive=(),
+             types=None, bound: float = math.inf) -> tuple[dict, dict]:
     """Read a file of format ``kind``; ``widths(meta)`` gives each array's expected column count.
-    The arrays named in ``finite`` must hold finite values only, those in ``positive`` finite
-    values > 0 (scales that are divided by).
+    The metadata record is read and checked first (``types``: ``check_meta_types``), then every
+    array's header against its expected shape and the size limit, and only then the arrays.  The
+    arrays named in ``finite`` must hold finite values of size at most ``bound`` only, those in
+    ``positive`` finite values > 0 (scales that are divided by).  Other arrays are never read.
 
     Any problem (missing, not an npz, another format or version, wrong shapes or values) is one
     ``UsageError`` naming the file.
     """
     p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{p}: {'not a regular file' if p.exists() else 'no such file'}")
+    if not os.path.isfile(p):   # os.path, not Path: False for a name too long, not an OSError
+        raise UsageError(f"{short(p)}: {'not a regular file' if os.path.exists(p) else 'no such file'}")
     try:
-        with open(p, "rb") as fh:  # our own handle: numpy leaks its own on a broken zip
-            z = np.load(fh, allow_pickle=False)
-            data = {k: z[k] for k in z.files} if isinstance(z, np.lib.npyio.NpzFile) else None
-    except Exception as e:  # any reader failure: zip, npy header, pickled objects, truncation
-        raise UsageError(f"{p}: not a readable .npz file ({e.__class__.__name__})") from None
-    if data is None:
-        raise UsageError(f"{p}: a bare array (np.save), not a localrule .npz file")
-    try:
-        record = data.pop("meta")
-        meta = json.loads(str(record)) if record.dtype.kind == "U" and record.ndim == 0 else None
-    except (KeyError, ValueError):
-        meta = None
+        with _open_npz(p) as z:
+            meta, expected = _checked_meta(p, z, kind, version, widths, types)
+            _check_headers(p, z, expected, ndim)
+            data = {name: _read(z, name) for name in expected}
+    except UsageError:
+        raise
+    except Exception as e:  # any reader failure: zip, npy header, truncation
+        raise UsageError(f"{short(p)}: not a readable .npz file ({e.__class__.__name__})") from None
+    for name in (*finite, *positive):
+        if not np.all(np.isfinite(data[name])):
+            raise UsageError(f"{short(p)}: array {name!r} holds a value that is not finite (nan or inf)")
+        if not np.all(np.abs(data[name]) <= bound):
+            raise UsageError(f"{short(p)}: array {name!r} holds a value beyond ±{bound:g}, "
+                             f"more than any run records")
+    for name in positive:
+        if not np.all(data[name] > 0):
+            raise UsageError(f"{short(p)}: array {name!r} holds a value <= 0 (it is a scale, so must be positive)")
+    return meta, data
+
+
+def _checked_meta(p: Path, z, kind: str, version: int, widths, types) -> tuple[dict, dict]:
+    """The metadata record of format ``kind`` and ``version``, and the arrays' widths it implies."""
+    meta = _read_meta(z)
     if not isinstance(meta, dict):
-        raise UsageError(f"{p}: not a localrule file (no metadata record)")
+        raise UsageError(f"{short(p)}: not a localrule file (no metadata record)")
     if meta.get("format") != kind:
         found = meta.get("format")
-        raise UsageError(f"{p}: expected a {kind} file, found {str(found)[:40] if found else 'an unknown format'}")
+        raise UsageError(f"{short(p)}: expected a {kind} file, found {short(found, 40) if found else 'an unknown format'}")
     v = meta.get("version")
     if type(v) is not int or v != version:
         shown = repr(v)[:40] if type(v) is not int else str(v)
-        raise UsageError(f"{p}: {kind} format version {shown} is not supported (need the number {version})")
+        raise UsageError(f"{short(p)}: {kind} format version {shown} is not supported (need the number {version})")
     try:
-        expected = widths(meta)
+        check_meta_types(meta, types or {})
+        return meta, widths(meta)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
-        raise UsageError(f"{p}: metadata record is incomplete or inconsistent ({str(e)[:120]})") from None
-    rows = None
+        raise UsageError(f"{short(p)}: metadata record is incomplete or inconsistent ({short(e, 120)})") from None
+
+
+def _check_headers(p: Path, z, expected: dict, ndim: int) -> None:
+    """Each expected array present, floating point, of its expected shape, and all of them
+    together within ``MAX_VALUES``: from their headers, before any is read."""
+    rows, total = None, 0
     for name, width in expected.items():
-        a = data.get(name)
-        if a is None:
-            raise UsageError(f"{p}: array {name!r} is missing")
-        if a.dtype.kind != "f":
-            raise UsageError(f"{p}: array {name!r} is not floating point")
-        if rows is None and ndim == 2 and a.ndim == 2:
-            rows = a.shape[0]
-        expect = (rows, width) if ndim == 2 else (width,)
-        if a.ndim != ndim or (width is not None and a.shape[-1] != width) or (ndim == 2 and a.shape[0] != rows):
-            shown = "(rows, " + str(width) + ")" if ndim == 2 else str(expect)
-            raise UsageError(f"{p}: array {name!r} has shape {a.shape}, expected {shown}")
+        if f"{name}.npy" not in z.namelist():
+            raise UsageError(f"{short(p)}: array {name!r} is missing")
+        shape, dtype = _header(z, name)
+        if dtype.kind != "f":
+            raise UsageError(f"{short(p)}: array {name!r} is not floating point")
+        if rows is None and ndim == 2 and len(shape) == 2:
+            rows = shape[0]
+        if len(shape) != ndim or (width is not None and shape[-1] != width) or (ndim == 2 and shape[0] != rows):
+            shown = f"(rows, {width})" if ndim == 2 else str((width,))
+            raise UsageError(f"{short(p)}: array {name!r} has shape {shape}, expected {shown}")
+        total += math.prod(shape)
+        if total > MAX_VALUES:
+            raise UsageError(f"{short(p)}: its arrays hold more than the limit of {MAX_VALUES:,} values")
     if rows == 0:
-        raise UsageError(f"{p}: holds no rows")
-    for name in (*finite, *positive):
-        if not np.all(np.isfinite(data[name])):
-            raise UsageError(f"{p}: array {name!r} holds a value that is not finite (nan or inf)")
-    for name in positive:
-        if not np.all(data[name] > 0):
-            raise UsageError(f"{p}: array {name!r} holds a value <= 0 (it is a scale, so must be positive)")
-    return meta, data
+        raise UsageError(f"{short(p)}: holds no rows")

@@ -32,6 +32,13 @@ MAX_TUPLES = 10**7           # --max-tuples
 MAX_VALUES = 2 * 10**8       # floats in the J(t) curves or sample rows of one command (1.6 GB)
 
 
+def short(text, n: int = 200) -> str:
+    """``text`` cut to about ``n`` characters, its start and end kept (a path typed by a user, or a
+    task name, can be any length; an error line should stay one short line)."""
+    t = str(text)
+    return t if len(t) <= n else f"{t[:n // 2]}…{t[-(n // 2):]}"
+
+
 def is_digits(text) -> bool:
     """ASCII digits only: ``str.isdigit`` (and ``int``, ``float``) also take other scripts' digits
     ('٣', '３') and ``isdigit`` superscripts ('²'), which ``int`` then refuses."""
@@ -40,9 +47,10 @@ def is_digits(text) -> bool:
 
 
 def to_float(text) -> float:
-    """``float(text)`` for ASCII text only (``float('٣')`` is 3.0); ValueError otherwise."""
+    """``float(text)`` for ASCII text without digit separators only (``float('٣')`` is 3.0,
+    ``float('0_0')`` 0.0); ValueError otherwise.  Options and CSV cells alike."""
     t = str(text)
-    if not t.isascii():
+    if not t.isascii() or "_" in t:
         raise ValueError(f"not an ASCII number: {t[:40]!r}")
     return float(t)
 

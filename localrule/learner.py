@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import kernels
-from .files import load_npz, save_npz
+from .files import COUNT, COUNTS, NUMBER, REAL, TEXT, TEXTS, load_npz, save_npz
 from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .runs import run_in_chunks
 from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
@@ -38,6 +38,12 @@ TARGET_SPREAD = 0.1
 #: spread by 0.05 per σ.  With 0.1 and 1σ, updates of saturated late-training units came out
 #: ~8% too small and the square task ended 1.4x backprop's J (README, "Two modes side by side").
 LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
+#: What a rule file's metadata values must be (``files.check_meta_types``): each is trusted later
+#: (a task name is loaded, a rate trains, counts are printed and compared).
+RULE_META = {"task": (lambda v: v is None or isinstance(v, str), "text"), "sources": TEXTS, "encoding": TEXT,
+             "form": TEXT, "frozen": TEXTS, "hidden": COUNTS, "rate": NUMBER, "cycles": COUNT, "seed": COUNT,
+             "rows": COUNT, "r2_train": REAL, "runs": (lambda v: type(v) is int and v >= 1, "a whole number >= 1"),
+             "dagger": COUNT, "head": TEXT, "optimizer": TEXT}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
@@ -189,14 +195,16 @@ class Rule:
                 if ls[0] != n_weights(base) + n_biases(base) + base[0] + seen + base[-1]:
                     raise ValueError(f"{ls[0]} inputs do not fit a {format_layers(base)} net's state")
             elif m["mode"] != "local":
-                raise ValueError(f"unknown mode {m['mode']!r}")
+                raise ValueError(f"unknown mode {str(m['mode'])[:40]!r}")
+            elif "head" in m:   # a full-fixed rule's key: it would be labelled and run as one
+                raise ValueError("a local rule has no head (only a full-fixed rule has)")
             if m.get("adapt") is not None:
                 adapt_params(m["adapt"])
             nw = sum(ls[k] * ls[k + 1] for k in range(len(ls) - 1))
             return {"lw": nw, "lb": sum(ls[1:]), "in_shift": ls[0], "in_scale": ls[0],
                     "out_shift": ls[-1], "out_scale": ls[-1], "history": None, "history_test": None}
         meta, a = load_npz(path, RULE_FORMAT, RULE_VERSION, widths, ndim=1, finite=("lw", "lb", "in_shift", "out_shift"),
-                           positive=("in_scale", "out_scale"))
+                           positive=("in_scale", "out_scale"), types=RULE_META)
         layers = None if meta.get("layers") is None else tuple(meta["layers"])
         return cls(meta["mode"], tuple(meta["features"]), tuple(meta["lsizes"]), a["lw"], a["lb"],
                    a["in_shift"], a["in_scale"], a["out_shift"], a["out_scale"], layers,

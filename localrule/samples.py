@@ -12,12 +12,19 @@ import math
 
 import numpy as np
 
-from .files import load_npz, peek_format, save_npz
+from .files import COUNT, NUMBER, TEXT, TEXTS, load_npz, peek_format, save_npz
 from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
 TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
 TUPLE_FIELDS = ("x", "w", "delta", "fprime")
+#: The largest size of a value a sample file may hold: a run stops when a weight passes
+#: ``kernels.DIVERGENCE_BOUND`` (10⁴), so no recorded run comes near it, and products of four such
+#: values (a link tuple's contribution) and their squares (R²) stay far from overflowing.
+SAMPLE_BOUND = 1e30
+SAMPLE_META = {"task": TEXT, "rate": NUMBER, "seed": COUNT, "cycles": COUNT, "every": COUNT, "rows": COUNT,
+               "order": TEXT}
+TUPLE_META = {"sources": TEXTS, "rows": COUNT}
 
 
 def covering_stride(every: int, patterns: int) -> int:
@@ -71,7 +78,8 @@ def recorded_task(meta: dict, source) -> str:
 
 def load_samples(path) -> tuple[dict, dict]:
     """(meta, fields) of a sample file; meta has at least layers, task, rate, seed, cycles."""
-    return load_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, lambda m: field_widths(check_sizes(m["layers"])))
+    return load_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, lambda m: field_widths(check_sizes(m["layers"])),
+                    finite=tuple(field_widths((1, 1))), types=SAMPLE_META, bound=SAMPLE_BOUND)
 
 
 def activations(sizes, fields) -> np.ndarray:
@@ -146,4 +154,7 @@ def save_tuples(path, pool: dict, sources: list):
 
 
 def load_tuples(path):
-    return load_npz(path, TUPLES_FORMAT, TUPLES_VERSION, lambda m: {k: 1 for k in (*TUPLE_FIELDS, "target")})
+    """(meta, arrays) of a tuple file; its values bounded like a sample file's products of four."""
+    names = (*TUPLE_FIELDS, "target")
+    return load_npz(path, TUPLES_FORMAT, TUPLES_VERSION, lambda m: {k: 1 for k in names}, finite=names,
+                    types=TUPLE_META, bound=SAMPLE_BOUND ** 4)

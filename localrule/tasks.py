@@ -10,13 +10,15 @@ the same points ship as CSV in ``samples/`` for other tools (a test keeps them i
 from __future__ import annotations
 
 import csv
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, is_digits
+from .layout import (UsageError, check_budget, check_sizes, format_layers, init_params, is_digits, short,
+                     to_float)
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 INNER = (0.25, 0.75)
@@ -130,39 +132,76 @@ def write_csv(path, X, Y, header):
     os.replace(tmp, path)
 
 
-#: A task's CSV is read whole into memory (as Python lists first, ~10x its size).
+#: A task's CSV is parsed straight into float arrays sized by its line count: 8 bytes a cell, and
+#: a cell takes at least 2 bytes of the file (with its comma or newline), so at most ~4x its size.
 MAX_CSV_BYTES = 100 * 2**20
+
+
+def _max_rows(path) -> int:
+    """An upper bound on the rows of a file (its line breaks + 1), read in chunks: what to allocate."""
+    n = 1
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(2**20), b""):
+            n += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+    return n
+
+
+def _filled(row) -> bool:
+    return any(c.strip() for c in row)
+
+
+def _cell(text: str, shown: str, line: int, col: int) -> float:
+    """A cell as the command line reads a number (``to_float``), finite."""
+    try:
+        v = to_float(text)
+    except ValueError:
+        raise UsageError(f"CSV {shown} line {line} column {col}: {short(text, 40)!r} is not a number") from None
+    if not math.isfinite(v):
+        raise UsageError(f"CSV {shown} line {line} column {col}: {short(text, 40)!r} is not finite")
+    return v
+
+
+def _parse_csv(rows, shown: str, n_targets: int, max_rows: int):
+    """(inputs, targets) of the rows of a ``csv.reader``: a header, then rows of numbers."""
+    width = len(next((r for r in rows if _filled(r)), []))
+    if width == 0:
+        raise UsageError(f"CSV {shown} needs a header row and at least one data row")
+    if width == 1:
+        raise UsageError(f"CSV {shown} has 1 column; a task needs at least 2 comma-separated columns "
+                         f"(inputs, then targets)")
+    if width and not 1 <= n_targets < width:
+        raise UsageError(f"CSV {shown} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
+    X, Y, n = np.empty((max_rows, width - n_targets)), np.empty((max_rows, n_targets)), 0
+    for r in rows:
+        if not _filled(r):
+            continue
+        if len(r) != width:
+            raise UsageError(f"CSV {shown} line {rows.line_num} has {len(r)} columns, the header has {width}")
+        v = [_cell(c, shown, rows.line_num, k) for k, c in enumerate(r, start=1)]
+        X[n], Y[n] = v[:-n_targets], v[-n_targets:]
+        n += 1
+    if n == 0:
+        raise UsageError(f"CSV {shown} needs a header row and at least one data row")
+    X.resize((n, X.shape[1]), refcheck=False)   # in place: no second copy
+    Y.resize((n, n_targets), refcheck=False)
+    return X, Y
 
 
 def read_csv(path, n_targets: int):
     """A CSV with a header row; the last ``n_targets`` columns are the targets."""
+    shown = short(path)
     if os.path.exists(path) and not os.path.isfile(path):  # a folder, /dev/zero, a FIFO: never ends
-        raise UsageError(f"CSV {path} is not a regular file")
+        raise UsageError(f"CSV {shown} is not a regular file")
     if os.path.isfile(path) and os.path.getsize(path) > MAX_CSV_BYTES:
-        raise UsageError(f"CSV {path} is {os.path.getsize(path):,} bytes, more than the limit of {MAX_CSV_BYTES:,}")
+        raise UsageError(f"CSV {shown} is {os.path.getsize(path):,} bytes, more than the limit of {MAX_CSV_BYTES:,}")
     try:
         with open(path, newline="") as f:
-            rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+            return _parse_csv(csv.reader(f), shown, n_targets, _max_rows(path))
     except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"cannot read CSV {path}: {getattr(e, 'strerror', None) or e}") from None
+        raise UsageError(f"cannot read CSV {shown}: {getattr(e, 'strerror', None) or e}") from None
     except csv.Error as e:  # e.g. a cell beyond csv.field_size_limit(), or a NUL byte
-        raise UsageError(f"CSV {path} is not a table of numbers ({e}; the limit is "
+        raise UsageError(f"CSV {shown} is not a table of numbers ({e}; the limit is "
                          f"{csv.field_size_limit():,} characters a cell)") from None
-    if len(rows) < 2:
-        raise UsageError(f"CSV {path} needs a header row and at least one data row")
-    width = len(rows[0])
-    if not 1 <= n_targets < width:
-        raise UsageError(f"CSV {path} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
-    for k, r in enumerate(rows[1:], start=2):
-        if len(r) != width:
-            raise UsageError(f"CSV {path} line {k} has {len(r)} columns, the header has {width}")
-    try:
-        data = np.array([[float(c) for c in r] for r in rows[1:]])
-    except ValueError as e:
-        raise UsageError(f"CSV {path} has a value that is not a number ({e})") from None
-    if not np.all(np.isfinite(data)):
-        raise UsageError(f"CSV {path} has a value that is not finite")
-    return np.ascontiguousarray(data[:, :-n_targets]), np.ascontiguousarray(data[:, -n_targets:])
 
 
 def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=None) -> Task:
@@ -187,13 +226,13 @@ def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=N
         return Task("square", *square_points(SQUARE_SIZES["train"], SQUARE_SEEDS["train"]),
                     *square_points(SQUARE_SIZES["test"], SQUARE_SEEDS["test"]))
     if not (key.endswith(".csv") or os.path.sep in key or os.path.exists(name)):
-        raise UsageError(f"unknown task {name!r}: choose one of {', '.join(TASK_NAMES)} or a CSV file")
+        raise UsageError(f"unknown task {short(name, 60)!r}: choose one of {', '.join(TASK_NAMES)} or a CSV file")
     X, Y = read_csv(name, targets)
     Xt = Yt = None
     if test_csv:
         Xt, Yt = read_csv(test_csv, targets)
         if Xt.shape[1] != X.shape[1]:
-            raise UsageError(f"test CSV {test_csv} has {Xt.shape[1]} inputs, training CSV has {X.shape[1]}")
+            raise UsageError(f"test CSV {short(test_csv)} has {Xt.shape[1]} inputs, training CSV has {X.shape[1]}")
     return Task(Path(name).stem, X, Y, Xt, Yt)
 
 

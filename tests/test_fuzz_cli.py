@@ -393,6 +393,76 @@ def test_bad_csv_shapes(A, data, as_test):
     refused(argv + ["--json", A["keep.json"]], A["dir"], ".")
 
 
+@FUZZ
+@given(sep=st.sampled_from([";", "\t", "|", " "]), rows=st.integers(1, 5), cols=st.integers(2, 5),
+       targets=st.integers(1, 3))
+def test_a_csv_of_one_column_says_it_needs_two(A, sep, rows, cols, targets):
+    """A CSV separated by something else than commas is one column: say so, not "--targets must be 1..0"."""
+    lines = [sep.join(f"c{k}" for k in range(cols))] + [sep.join("01"[(r + k) % 2] for k in range(cols))
+                                                         for r in range(rows)]
+    f = bad_file(A, ".csv", ("\n".join(lines) + "\n").encode())
+    err = refused(["backprop", "--task", f, "--targets", targets, "--layers", "2,1,1", "--cycles", "2"], A["dir"], ".")
+    assert "at least 2 comma-separated columns" in err
+
+
+@FUZZ
+@given(values=st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=2, max_size=12),
+       data=st.data())
+def test_csv_cells_in_any_ascii_spelling_read_exactly(tmp_path_factory, values, data):
+    """Padded, quoted, exponent, CRLF and BOM spellings of numbers all read as the same floats."""
+    from localrule import tasks
+    cells = [data.draw(st.sampled_from([repr(v), f"{v:.17e}", f" {v!r} ", f'"{v!r}"', f"{v:+.17g}"])) for v in values]
+    cols = 2
+    rows = [cells[k:k + cols] for k in range(0, len(cells) - len(cells) % cols, cols)]
+    end = data.draw(st.sampled_from(["\n", "\r\n"]))
+    bom = data.draw(st.sampled_from(["", "\ufeff"]))
+    p = tmp_path_factory.mktemp("csv") / "t.csv"
+    p.write_bytes((bom + end.join(["a,t", *(",".join(r) for r in rows)]) + end).encode())
+    X, Y = tasks.read_csv(p, 1)
+    want = np.array([[float(c.strip().strip('"')) for c in r] for r in rows])
+    assert np.array_equal(np.hstack([X, Y]), want) and X.flags.c_contiguous and Y.flags.c_contiguous
+
+
+def test_csv_memory_is_a_small_multiple_of_the_file(tmp_path):
+    """Tiny rows cost ~4x the file (8 bytes a cell of >= 2 bytes), not ~80x (Python floats and lists)."""
+    import tracemalloc
+    from localrule import tasks
+    p = tmp_path / "tiny.csv"
+    p.write_text("a,b\n" + "0,1\n" * 200_000)
+    tracemalloc.start()
+    try:
+        X, Y = tasks.read_csv(p, 1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert X.shape == (200_000, 1) and Y[-1, 0] == 1.0
+    assert peak < 6 * p.stat().st_size, peak / p.stat().st_size
+
+
+LONG_NAMES = {  # a verb echoing a name it was given in its error
+    "--task csv": lambda A, long: ["backprop", "--task", f"{long}.csv", "--layers", "2,1,1"],
+    "--task name": lambda A, long: ["backprop", "--task", long, "--layers", "2,1,1"],
+    "--test-csv": lambda A, long: ["backprop", "--task", A["good.csv"], "--test-csv", f"{long}.csv",
+                                   "--layers", "2,1,1"],
+    "--rule": lambda A, long: ["train", "--rule", f"{long}.npz", "--layers", "2,1,1"],
+    "--samples": lambda A, long: ["tuples", "--samples", f"{long}.npz", "--out", "t.npz"],
+    "--json": lambda A, long: ["backprop", "--layers", "2,1,1", "--json", f"{long}/x.json"],
+}
+
+
+@pytest.mark.parametrize("where", sorted(LONG_NAMES))
+@pytest.mark.parametrize("length", [300, 5000, 100_000])
+def test_long_names_are_shortened_in_errors(A, where, length):
+    long = "".join("abcdefghij"[k % 10] for k in range(length))
+    err = refused(LONG_NAMES[where](A, long), A["dir"], ".")
+    assert len(err) < 500, len(err)
+
+
+def test_an_output_under_a_file_says_it_is_a_file(A):
+    err = refused(["backprop", "--layers", "2,1,1", "--json", f"{A['good.csv']}/x.json"], A["dir"], ".")
+    assert "is a file, not a folder" in err
+
+
 # ---------------------------------------------------------------------------------------------
 # .npz corruption and metadata fields
 
@@ -484,6 +554,92 @@ def test_bad_arrays(A, use, how):
     else:
         data = npz_bytes(arrays)
     refused(NPZ_USES[use](bad_file(A, ".npz", data)), A["dir"], ".")
+
+
+def _is_count(v):
+    return type(v) is int and v >= 0
+
+
+def _is_number(v):
+    return type(v) in (int, float) and abs(v) < float("inf")
+
+
+#: Metadata values a reader trusts, and what each must be (the test's own statement of the format).
+TYPED_META = {
+    "rule": {"task": lambda v: v is None or type(v) is str, "rate": _is_number, "cycles": _is_count,
+             "seed": _is_count, "rows": _is_count, "frozen": lambda v: type(v) is list and all(type(x) is str for x in v),
+             "sources": lambda v: type(v) is list and all(type(x) is str for x in v),
+             "hidden": lambda v: type(v) is list and all(_is_count(x) for x in v), "runs": lambda v: _is_count(v) and v > 0,
+             "head": lambda v: False},   # a local rule has none
+    "samples": {"task": lambda v: type(v) is str, "rate": _is_number, "seed": _is_count, "cycles": _is_count,
+                "every": _is_count, "rows": _is_count},
+    "tuples": {"sources": lambda v: type(v) is list and all(type(x) is str for x in v), "rows": _is_count},
+}
+TYPED_META["samples-full"] = TYPED_META["samples"]
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(data=st.data())
+def test_meta_values_of_the_wrong_kind_are_refused(A, use, data):
+    """A wrong kind of value (a task that is a list, a rate that is text) is refused on loading,
+    before anything trusts it: not a traceback later, not silently used or ignored."""
+    key = data.draw(st.sampled_from(sorted(TYPED_META[use])))
+    value = data.draw(json_values | st.sampled_from([float("nan"), float("inf"), -1, "delta", [1, 2]]))
+    assume(not TYPED_META[use][key](value))
+    f = bad_file(A, ".npz", with_meta(A[SOURCE[use]], lambda m: m.update({key: value})))
+    err = refused(NPZ_USES[use](f), A["dir"], ".")
+    assert key in err
+
+
+def _zip_with_header_only(path, name, shape) -> bytes:
+    """The file at ``path`` with array ``name`` replaced by a bare .npy header declaring ``shape``
+    (a few bytes that would decompress, or allocate, to any size)."""
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.namelist():
+            if item != f"{name}.npy":
+                out.writestr(item, src.read(item))
+                continue
+            head = io.BytesIO()
+            np.lib.format.write_array_header_2_0(head, {"descr": "<f8", "fortran_order": False, "shape": shape})
+            out.writestr(item, head.getvalue())
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("use", sorted(NPZ_USES))
+@FUZZ
+@given(data=st.data())
+def test_huge_declared_arrays_are_refused_from_their_headers(A, use, data, monkeypatch):
+    """An array whose header declares more values than the limit (or another shape) is refused
+    before any array but the metadata record is read."""
+    with np.load(A[SOURCE[use]]) as z:
+        shapes = {k: z[k].shape for k in z.files if k != "meta"}
+    name = data.draw(st.sampled_from(sorted(shapes)))
+    big = data.draw(st.integers(layout.MAX_VALUES + 1, 10**15))
+    shape = (big,) if len(shapes[name]) == 1 else (big // shapes[name][1] + 1, shapes[name][1])
+    f = bad_file(A, ".npz", _zip_with_header_only(A[SOURCE[use]], name, shape))
+    read = []
+    real = np.lib.format.read_array
+    monkeypatch.setattr(np.lib.format, "read_array", lambda fp, **k: read.append(fp.name) or real(fp, **k))
+    err = refused(NPZ_USES[use](f), A["dir"], ".")
+    assert set(read) == {"meta.npy"} and ("limit" in err or "shape" in err), (read, err)
+
+
+@FUZZ
+@given(use=st.sampled_from(["samples", "samples-full", "tuples"]), k=st.integers(0, 10**6), data=st.data())
+def test_sample_and_tuple_files_with_non_finite_or_absurd_values_are_refused(A, use, k, data):
+    """nan, inf or a value no run records (|v| > 1e30 in a sample file) is refused naming the array,
+    not turned into nan tuples, a nan R² or numpy warnings."""
+    src = A[SOURCE[use]]
+    with np.load(src) as z:
+        name = data.draw(st.sampled_from(sorted(n for n in z.files if n != "meta")))
+    bound = samples.SAMPLE_BOUND ** (4 if use == "tuples" else 1)
+    value = data.draw(st.sampled_from([np.nan, np.inf, -np.inf, 1e308, -1e308]) |
+                      st.floats(bound * 1.01, 1e308).map(lambda v: v * data.draw(st.sampled_from([1, -1]))))
+    err = refused(NPZ_USES[use](bad_file(A, ".npz", with_array(src, name, k, value))), A["dir"], ".")
+    assert repr(name) in err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -857,6 +1013,8 @@ FOREIGN_PLACES = {
     "--minutes": lambda u, A: ["refine", "--rule", A["local"], "--minutes", u, "--out", "r"],
     "--experiments": lambda u, A: ["compare", "--experiments", u, "--seeds", "1", "--cycles", "2"],
     "--seed": lambda u, A: ["backprop", "--layers", "2,1,1", "--cycles", "2", "--seed", u],
+    "CSV cell": lambda u, A: ["backprop", "--task", bad_file(A, ".csv", f"a,b,t\n0,{u},1\n1,1,0\n".encode()),
+                              "--layers", "2,1,1", "--cycles", "2"],
 }
 
 
@@ -865,6 +1023,15 @@ FOREIGN_PLACES = {
 @given(u=conftest.foreign_digits())
 def test_digits_of_other_scripts_are_refused(A, place, u):
     refused(FOREIGN_PLACES[place](u, A), A["dir"], ".")
+
+
+@pytest.mark.parametrize("place", sorted(FOREIGN_PLACES))
+@FUZZ
+@given(n=st.integers(10, 99999), data=st.data())
+def test_digit_separators_are_refused(A, place, n, data):
+    """'1_0' is 10.0 to float(): neither an option nor a CSV cell takes it (the same syntax)."""
+    k = data.draw(st.integers(1, len(str(n)) - 1))
+    refused(FOREIGN_PLACES[place](f"{str(n)[:k]}_{str(n)[k:]}", A), A["dir"], ".")
 
 
 @st.composite
