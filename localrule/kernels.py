@@ -31,6 +31,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: jump); for d > 0, over the run's last fraction d of its N steps, multiplied by a factor falling
 #: linearly to 0 (the run knows its budget as it knows its γ: backprop's best γ is tuned for it too);
 #: then every link's update is a running mean of its own (decay β: the link's previous update).
+#: With h ≠ 1 the hidden neurons' updates are multiplied by h, the output neurons' kept: an output
+#: neuron knows it is one (its δ is the error), so this stays local; two-rate backprop's scale.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -38,7 +40,8 @@ ADAPT_P, ADAPT_BETA2, ADAPT_EPS, ADAPT_MOMENTUM, ADAPT_FLAT, ADAPT_ANNEAL, ADAPT
 ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × patterns)
 ADAPT_FANIN = 9                   # a (a rule's)
 ADAPT_GAIN = 10                   # μ (a rule's)
-ADAPT_SIZE = 11
+ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
+ADAPT_SIZE = 12
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -531,6 +534,10 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
     mu = adapt[ADAPT_GAIN]
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
+    h = adapt[ADAPT_HIDDEN]
+    if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are
+        for l in range(sizes.shape[0] - 2):
+            scale_layer(sizes, boff, woff, l, h, dw, db)
     fa = adapt[ADAPT_FANIN]
     if fa != 0.0:  # the link's step shrinks with the neuron's inputs: its input moves ~ γ·fan-in^(1-a)
         for l in range(sizes.shape[0] - 1):

@@ -63,7 +63,7 @@ def gradient(sizes, w, b, x, y):
 
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
-                   decay=0.0, fan_in=0.0, gain=0.0):
+                   decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
@@ -71,7 +71,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     with ``anneal`` τ > 0 every update of step t times (1 + t/τ)^(-1/2); with ``decay`` d > 0, of
     the run's N steps, times min(1, (N - t + 1)/(d·N)); with ``fan_in`` a, a neuron's updates times
     (its inputs + 1)^(-a); with ``gain`` μ, each update u (÷ γ, after the normalisation) times e^s,
-    s += μ·u·h clipped to ±log 16, h the running mean (β2) of the earlier u."""
+    s += μ·u·h clipped to ±log 16, h the running mean (β2) of the earlier u; with ``hidden`` the
+    hidden layers' updates times it."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -100,6 +101,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     pw[k] = beta2 * pw[k] + (1 - beta2) * uw / rate
                     pb[k] = beta2 * pb[k] + (1 - beta2) * ub / rate
                     uw, ub = uw * np.exp(sw[k]), ub * np.exp(sb[k])
+                if k < len(Ws) - 1:
+                    uw, ub = uw * hidden, ub * hidden
                 if fan_in:
                     f = (len(xin) + 1.0) ** -fan_in
                     uw, ub = uw * f, ub * f

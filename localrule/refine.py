@@ -270,10 +270,10 @@ class Space:
             tau = min(1e11, (tau or ANNEAL0) * math.exp(za.pop(0)))
         if "decay" in use:
             d = min(1.0, abs(d + za.pop(0)))
-        # a rule without a clock, link scales, a momentum gate, a fan-in step, a gain or a decay writes the
-        # bytes it always did; what is not searched is kept
-        kept = ("link", "fixed_momentum", "span_momentum", "fan_in", "gain")
-        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in kept if a[k]},
+        # a rule without a clock, link scales, a momentum gate, a fan-in step, a gain, a hidden-layer
+        # step or a decay writes the bytes it always did; what is not searched is kept
+        kept = ("link", "fixed_momentum", "span_momentum", "fan_in", "gain", "hidden")
+        extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in kept if a[k] != ADAPT_OPTIONAL[k]},
                  **({"decay": d} if d else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
         return rule, rate

@@ -11,11 +11,11 @@ from localrule.layout import init_params
 
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
-                    fan_in=0.0, gain=0.0) -> learner.Rule:
+                    fan_in=0.0, gain=0.0, hidden=1.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
                           "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
-                          **({"gain": gain} if gain else {})}
+                          **({"gain": gain} if gain else {}), **({"hidden": hidden} if hidden != 1.0 else {})}
     return rule
 
 
@@ -26,20 +26,23 @@ def zero_local_rule(adapt) -> learner.Rule:
                         meta={"form": "rule6", "encoding": "log", "adapt": adapt})
 
 
-@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay,fan_in,gain", [
+@pytest.mark.parametrize("p,momentum,flat,anneal,link,decay,fan_in,gain,hidden", [(*c, 1.0) for c in [
     (1.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 0, 0.0, 0.0, 0.0), (0.0, 0.5, 1.0, 0.0, 0, 0.0, 0.0, 0.0),
     (0.0, 0.0, 0.3, 0.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 0.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 0, 0.0, 0.0, 0.0),
     (0.0, 0.6, 1.0, 3.0, 0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 7.0, 1, 0.0, 0.0, 0.0), (0.5, 0.7, 1.0, 0.0, 1, 0.0, 0.0, 0.0),
     (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0, 0, 0.3, 0.0, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 1.0, 0.0, 0.0),
     (0.0, 0.0, 1.0, 0.0, 0, 0.0, 1.0, 0.0), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.0),
-    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.05), (0.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 1.0)])
-def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay, fan_in, gain):
+    (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.05), (0.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 1.0)]]
+    + [(0.0, 0.0, 1.0, 0.0, 0, 0.0, 0.0, 0.0, 0.3), (1.0, 0.6, 0.0, 7.0, 1, 0.3, 0.5, 0.0, 0.5),
+       (1.0, 0.0, 1.0, 0.0, 1, 0.0, 0.0, 0.3, 3.0)])
+def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, decay, fan_in, gain, hidden):
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, p, 0.9, 1e-3, momentum, flat, anneal,
-                                          bool(link), decay, fan_in, gain)
+                                          bool(link), decay, fan_in, gain, hidden)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(p, momentum=momentum, flat=flat, anneal=anneal,
-                                                                   link=link, decay=decay, fan_in=fan_in, gain=gain))
+                                                                   link=link, decay=decay, fan_in=fan_in, gain=gain,
+                                                                   hidden=hidden))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -59,7 +62,8 @@ def test_identity_stage_changes_nothing_bit_for_bit():
 def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatch, order, link):
     """Every part of the state (with link scales beside momentum, their slots must not overlap)."""
     task, sizes = tasks.load_task("square"), (2, 4, 2)
-    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link, decay=0.4, gain=0.1)
+    rule = adaptive_oracle(0.8, momentum=0.6, flat=0.5, anneal=30.0 * link, link=link, decay=0.4, gain=0.1,
+                           hidden=0.7)
     whole = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
     monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of the smallest size
     chunked = runs.train(task, sizes, 0.05, 24, 5, rule=rule, order=order)
@@ -104,6 +108,12 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": False},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "gain": "fast"},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": 0.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": -0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": 17.0},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": float("inf")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "hidden": "half"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
@@ -127,7 +137,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5])
     assert ok.shape == (kernels.ADAPT_SIZE,)
     no_budget = ok.copy()
     no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
@@ -147,7 +157,8 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
-    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt, [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt,
+                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
@@ -301,4 +312,20 @@ def test_span_momentum_keeps_momentum_only_where_its_memory_spans_a_cycle(tmp_pa
     edge = round(1 / (1 - beta))
     assert spanned.adapt_for("fixed", 10, edge)[kernels.ADAPT_MOMENTUM] == beta
     assert spanned.adapt_for("fixed", 10, edge + 1)[kernels.ADAPT_MOMENTUM] == 0.0
+
+
+@pytest.mark.parametrize("sizes", [(2, 3, 1), (2, 3, 2, 1), (2, 1)])
+def test_hidden_scales_the_hidden_neurons_steps_as_two_rate_backprop_does(sizes):
+    """``hidden`` h multiplies the hidden layers' updates and leaves the output layer's: with no
+    other ingredient (p = β = 0) it is two-rate backprop at hidden scale h, bit for bit (h 0.5 and 2
+    are exact in either order); a net without hidden layers is untouched."""
+    task = tasks.load_task("xor")
+    for h in (0.5, 2.0):
+        r = runs.train(task, sizes, 0.3, 15, 2, rule=adaptive_oracle(0.0, hidden=h))
+        two = runs.train(task, sizes, 0.3, 15, 2, rule=learner.Rule.oracle("rule6"),
+                         layer_rate=runs.hidden_scaled(sizes, h))
+        plain = runs.train(task, sizes, 0.3, 15, 2, rule=learner.Rule.oracle("rule6"))
+        np.testing.assert_array_equal(r.w, two.w)
+        np.testing.assert_array_equal(r.J, two.J)
+        assert np.array_equal(r.w, plain.w) == (len(sizes) == 2)
 

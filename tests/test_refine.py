@@ -209,11 +209,12 @@ def test_adapt_ingredients_parse_and_flat_decodes_from_the_start(small_rule):
     decoded = refine.Space(gated, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal").decode(z)[0]
     assert decoded.meta["adapt"]["fixed_momentum"] == 1   # the gate is kept too
     kept = replace(small_rule, meta={**small_rule.meta, "adapt": {**refine.RMSPROP_FLAT_CLOCK, "momentum": 0.75,
-                                                                  "span_momentum": 1, "fan_in": 0.5, "gain": 0.02}})
+                                                                  "span_momentum": 1, "fan_in": 0.5, "gain": 0.02,
+                                                                  "hidden": 0.5}})
     decoded = refine.Space(kept, theta, np.ones_like(theta), True, 0.0, adapt="scale+anneal").decode(z)[0]
     assert decoded.meta["adapt"]["span_momentum"] == 1 and decoded.meta["adapt"]["fan_in"] == 0.5   # not searched
-    assert decoded.meta["adapt"]["gain"] == 0.02
-    assert "fixed_momentum" not in clock.decode(z)[0].meta["adapt"]
+    assert decoded.meta["adapt"]["gain"] == 0.02 and decoded.meta["adapt"]["hidden"] == 0.5
+    assert not {"fixed_momentum", "hidden"} & set(clock.decode(z)[0].meta["adapt"])   # defaults are not written
 
 
 def test_the_decay_is_searched_from_the_start_and_by_default_where_the_start_decays(small_rule):
