@@ -432,4 +432,11 @@ XORS=$(for t in $HELDOUT $CONFIRM6 $CONFIRM7 $CONFIRM8 $CONFIRM9 $CONFIRM10 $CON
   case $t in xor:*) echo $t;; esac; done)
 python -m localrule judge --seeds 100 --heldout $XORS --json $OUT/xor_span09_100.json \
   --rule $OUT/rule_link_span09.npz | tee $OUT/xor_span09_100.txt
+# a step for hidden neurons apart from the output's (adapt key hidden), on the β 0.9 rule: two
+# settings on rounds 1-9 (~8 min), made after round 21 was fixed; the pick (h 0.7 at γ 0.57)
+# judged on round 21 beside the β 0.9 rule, fresh for both
+python docs/beyond/scan_hidden.py | tee $OUT/scan_hidden.txt
+variant $OUT/rule_link_span09.npz $OUT/rule_link_hidden.npz 0.57 hidden=0.7
+python -m localrule judge --seeds 100 --heldout $CONFIRM21 --json $OUT/confirm21_100.json \
+  --rule $OUT/rule_link_span09.npz $OUT/rule_link_hidden.npz | tee $OUT/confirm21_100.txt
 
