@@ -195,7 +195,9 @@ GOALS = {
     "rule_link_noclock": (*(f"confirm{r}_noclock100.json" for r in range(13, 19)), "confirm19_100.json"),   # fresh only
 }
 #: The β 0.9 rule: the fan-in rule's rows but XOR's (judged again in xor_span09_100.json), and round 20.
-GOALS["rule_link_span09"] = (*GOALS["rule_link_fanin"][:-1], "xor_span09_100.json", "confirm20_100.json")
+GOALS["rule_link_span09"] = (*GOALS["rule_link_fanin"][:-1], "xor_span09_100.json", "confirm20_100.json",
+                             "confirm21_100.json")
+GOALS["rule_link_hidden"] = ("confirm21_100.json",)   # fresh only
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -206,9 +208,9 @@ FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in ran
 STAND_IN = {"rule_link_decay_span": "rule_link_decay", "rule_link_span09": "rule_link_fanin"}
 #: The rules made after round 12 (none judged on rounds 1-11 or all of 12 when those tables were written).
 LATER_RULES = ("rule_decay_search", "rule_link_decay_span", "rule_link_fanin", "rule_link_gain", "rule_link_noclock",
-               "rule_link_span09")
+               "rule_link_span09", "rule_link_hidden")
 #: The rules made after round 16.
-ROUND_17_RULES = ("rule_link_gain", "rule_link_noclock", "rule_link_span09")
+ROUND_17_RULES = ("rule_link_gain", "rule_link_noclock", "rule_link_span09", "rule_link_hidden")
 #: The rules last judged on round 12.
 ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "rule_flat0_anneal_search",
                   "rule_link_anneal", "rule_link_search", "rule_link_gated")
@@ -224,7 +226,8 @@ def goals(last=12, skip=(), override=None):
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
-                  "rule_link_noclock": 13, "rule_link_span09": 20}
+                  "rule_link_noclock": 13, "rule_link_span09": 20,
+                  "rule_link_hidden": 21}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -261,8 +264,8 @@ if __name__ == "__main__":
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
-    # decaying rule beside round 12's), rounds 13-20 and the XOR set-ups with the span rule and the β
-    # 0.9 rule; then the goals tables after rounds 11, 12, 16, 19 and 20
+    # decaying rule beside round 12's), rounds 13-21 and the XOR set-ups with the span rule and the β
+    # 0.9 rule; then the goals tables after rounds 11, 12, 16, 19, 20 and 21
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -274,7 +277,7 @@ if __name__ == "__main__":
         "confirm13_decay100.json+confirm13_decay_search100.json+confirm13_fanin100.json",
         "confirm14_100.json+confirm14_fanin100.json", "confirm15_100.json+confirm15_fanin100.json", "xor_span100.json",
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
-        "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json")]
+        "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -307,9 +310,14 @@ if __name__ == "__main__":
         print("goals, rounds 1-19 (the decaying rule on 1-15, the search from it on 13-14, the span rule on 1-17, "
               "the fan-in rule on every round, the gain rule on 17-18, the no-clock rule on 13-19):")
         print()
-        goals(19, skip=(*ROUND_12_RULES, "rule_link_span09"))
+        goals(19, skip=(*ROUND_12_RULES, "rule_link_span09", "rule_link_hidden"))
         print()
         print("goals, rounds 1-20 (as after round 19, the fan-in rule with round 20; the β 0.9 rule: the fan-in "
               "rule's rows with XOR judged again, and round 20):")
         print()
-        goals(20, skip=ROUND_12_RULES)
+        goals(20, skip=(*ROUND_12_RULES, "rule_link_hidden"))
+        print()
+        print("goals, rounds 1-21 (as after round 20, the β 0.9 rule with round 21; the hidden-step rule on "
+              "round 21):")
+        print()
+        goals(21, skip=(*ROUND_12_RULES, "rule_link_fanin"))
