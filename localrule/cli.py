@@ -578,11 +578,11 @@ def _check_study(exps, n_modes, seeds, tuned=False):
     from .layout import check_budget
     from .learner import MIN_ROWS
     from .tasks import load_task
-    from .tuning import DEFAULT_RATES
+    from .tuning import DEFAULT_RATES, TUNE_SEEDS
     for e in exps:
         check_budget(e.layers, e.cycles, runs=seeds, batches=n_modes * len(exps))
         if tuned:
-            check_budget(e.layers, e.cycles, runs=5, batches=len(DEFAULT_RATES))
+            check_budget(e.layers, e.cycles, runs=TUNE_SEEDS, batches=len(DEFAULT_RATES))
         patterns = load_task(e.task).X.shape[0]
         if e.cycles * patterns < MIN_ROWS:
             raise UsageError(f"--cycles {e.cycles} records {e.cycles * patterns} steps of experiment {e.number} "

@@ -36,7 +36,7 @@ from .layout import MAX_CYCLES, UsageError, check_budget, format_layers, is_digi
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
 from .tasks import Task, check_fits, load_task
-from .tuning import PAPER_RATE, median_curve, tune
+from .tuning import PAPER_RATE, TUNE_SEEDS, median_curve, tune
 
 FLOOR = 1e-5
 TEST_FLOOR = 1e-3
@@ -645,7 +645,7 @@ def check_judge_budget(specs, seeds: int = 0) -> None:
     bp, the rule judged, the figure's copies).  ``seeds`` 0: the tuning alone (refine's baselines)."""
     for s in specs:
         scales = 1 + len(JUDGE_SCALES) if len(s.layers) > 2 else 1
-        check_budget(s.layers, s.cycles, runs=5, batches=len(BASELINE_RATES) * scales)
+        check_budget(s.layers, s.cycles, runs=TUNE_SEEDS, batches=len(BASELINE_RATES) * scales)
         if seeds:
             check_budget(s.layers, 12 * s.cycles, runs=seeds)
 
@@ -674,7 +674,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
     flat_bp = flat_backprop(rules)
     for spec, fname in zip(specs, fnames):
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
-                 if len(spec.layers) > 2 else (1.0,), seeds=5, order=spec.order, widen=True)
+                 if len(spec.layers) > 2 else (1.0,), seeds=TUNE_SEEDS, order=spec.order, widen=True)
         one, two = t.best_one_rate(), t.best
 
         def run(r, rr, c=spec.cycles, lr=None):
@@ -699,7 +699,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
         s_two = {**stat(two_rate), "rate": two.rate, "hidden_scale": two.hidden_scale}
         s_flat = None
         if flat_bp is not None:
-            f_rate = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=5, order=spec.order,
+            f_rate = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, seeds=TUNE_SEEDS, order=spec.order,
                           rule=flat_bp, widen=True).best.rate
             s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"],
                       "decay": flat_bp.meta["adapt"].get("decay", 0.0)}

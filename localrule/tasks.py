@@ -169,7 +169,7 @@ def _parse_csv(rows, shown: str, n_targets: int, max_rows: int):
     if width == 1:
         raise UsageError(f"CSV {shown} has 1 column; a task needs at least 2 comma-separated columns "
                          f"(inputs, then targets)")
-    if width and not 1 <= n_targets < width:
+    if not 1 <= n_targets < width:
         raise UsageError(f"CSV {shown} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
     X, Y, n = np.empty((max_rows, width - n_targets)), np.empty((max_rows, n_targets)), 0
     for r in rows:

@@ -110,9 +110,11 @@ class Tuning:
 
 #: ``tune(widen=True)`` goes past a grid's edge by factors of 2, at most this many times each way.
 WIDEN_STEPS = 8
+#: Seeds per setting when backprop's best γ is read off for a baseline (the budget checks count them).
+TUNE_SEEDS = 5
 
 
-def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), seeds=5, order="fixed",
+def tune(task, layers, cycles: int, rates=DEFAULT_RATES, hidden_scales=(1.0,), seeds=TUNE_SEEDS, order="fixed",
          rule=None, seed0: int = TUNE_SEED0, say=None, check=None, widen=False) -> Tuning:
     """Every (γ, hidden scale) on ``seeds`` seeds (a count, or a list of seeds); ``check`` as in
     ``runs.train_seeds`` (raise from it to stop).  With ``widen``, a best one-rate γ on the grid's
@@ -177,6 +179,6 @@ def figure(tunings: list[Tuning], path, title=None):
                        "learning rate γ", "final J (median, IQR)", series)
 
 
-def best_backprop(task, layers, cycles: int, seeds=5, order="fixed") -> Setting:
+def best_backprop(task, layers, cycles: int, seeds=TUNE_SEEDS, order="fixed") -> Setting:
     """Backprop at its best γ on the default grid (tuning seeds), for "vs bp@best γ" columns."""
     return tune(task, layers, cycles, DEFAULT_RATES, seeds=seeds, order=order).best

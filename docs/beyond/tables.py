@@ -194,9 +194,8 @@ GOALS = {
     "rule_link_gain": ("confirm17_gain100.json", "confirm18_100.json"),   # fresh only
     "rule_link_noclock": (*(f"confirm{r}_noclock100.json" for r in range(13, 19)), "confirm19_100.json"),   # fresh only
 }
-#: The β 0.9 rule: the fan-in rule's rows but XOR's (judged again in xor_span09_100.json), and round 20.
-GOALS["rule_link_span09"] = (*GOALS["rule_link_fanin"][:-1], "xor_span09_100.json", "confirm20_100.json",
-                             "confirm21_100.json")
+#: The β 0.9 rule: the fan-in rule's rows (its own in confirm20_100.json) but XOR's, judged again, and round 21.
+GOALS["rule_link_span09"] = (*GOALS["rule_link_fanin"], "xor_span09_100.json", "confirm21_100.json")
 GOALS["rule_link_hidden"] = ("confirm21_100.json",)   # fresh only
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
