@@ -45,9 +45,11 @@ def _check_writable(path) -> Path:
     if p.exists() and not p.is_file():  # renaming over /dev/null or a FIFO would replace it
         raise UsageError(f"output path {short(p)} exists and is not a regular file")
     parent = p.parent if str(p.parent) else Path(".")
-    if parent.exists() and not parent.is_dir():
-        raise UsageError(f"output folder {short(parent)} is a file, not a folder")
-    if not parent.is_dir():
+    found = _nearest_existing(parent)
+    if not found.is_dir():   # somefile.txt/a/b.npz: somefile.txt is the one to name, not a/
+        raise UsageError(f"output folder {short(found)} is a file, not a folder"
+                         + ("" if found == parent else f" (needed for {short(p)})"))
+    if found != parent:
         raise UsageError(f"output folder {short(parent)} does not exist")
     if not os.access(parent, os.W_OK):
         raise UsageError(f"output folder {short(parent)} is not writable")
@@ -126,11 +128,16 @@ def finish_first():
         raise LateInterrupt(got[0])
 
 
+def _nearest_existing(p: Path) -> Path:
+    """``p`` or the nearest of its parents that exists: under a file, none of the rest can."""
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
 def _writable_ancestor(p: Path) -> None:
     """The nearest existing folder above ``p`` (where ``p`` would be made) must be a writable folder."""
-    ancestor = p.absolute().parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
+    ancestor = _nearest_existing(p.absolute().parent)
     if not ancestor.is_dir():
         raise UsageError(f"{ancestor} is a file, not a folder (needed for {p})")
     if not os.access(ancestor, os.W_OK | os.X_OK):

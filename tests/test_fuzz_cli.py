@@ -458,9 +458,37 @@ def test_long_names_are_shortened_in_errors(A, where, length):
     assert len(err) < 500, len(err)
 
 
-def test_an_output_under_a_file_says_it_is_a_file(A):
-    err = refused(["backprop", "--layers", "2,1,1", "--json", f"{A['good.csv']}/x.json"], A["dir"], ".")
-    assert "is a file, not a folder" in err
+OUTPUTS = {  # every verb's output options; {out} is a path under a file
+    "backprop --json": ["backprop", "--layers", "2,1,1", "--cycles", "2", "--json", "{out}.json"],
+    "backprop --sample": ["backprop", "--layers", "2,1,1", "--cycles", "2", "--sample", "{out}.npz"],
+    "learn --out": ["learn", "--mode", "local", "--samples", "{s231}", "--cycles", "2", "--out", "{out}.npz"],
+    "learn --json": ["learn", "--mode", "local", "--samples", "{s231}", "--cycles", "2", "--out", "r.npz",
+                     "--json", "{out}.json"],
+    "train --json": ["train", "--rule", "{local}", "--layers", "2,3,1", "--cycles", "2", "--json", "{out}.json"],
+    "tune --json": ["tune", "--layers", "2,1,1", "--cycles", "2", "--json", "{out}.json"],
+    "tune --figure": ["tune", "--layers", "2,1,1", "--cycles", "2", "--figure", "{out}.png"],
+    "refine --out": ["refine", "--generations", "1", "--out", "{out}"],
+    "judge --json": ["judge", "--rule", "{local}", "--seeds", "1", "--json", "{out}.json"],
+    "judge --figures": ["judge", "--rule", "{local}", "--seeds", "1", "--figures", "{out}"],
+    "tuples --out": ["tuples", "--samples", "{s231}", "--out", "{out}.npz"],
+    "compare --json": ["compare", "--seeds", "1", "--json", "{out}.json"],
+    "transfer --json": ["transfer", "--seeds", "1", "--json", "{out}.json"],
+    "reproduce --out": ["reproduce", "--seeds", "1", "--out", "{out}"],
+}
+
+
+@pytest.mark.parametrize("relative", [False, True])
+@pytest.mark.parametrize("depth", [1, 2, 3])
+@pytest.mark.parametrize("case", sorted(OUTPUTS))
+def test_an_output_under_a_file_names_the_file(A, case, depth, relative):
+    """However deep under a file an output is, the message names the file (not "does not exist")."""
+    plain = Path("here.txt") if relative else A["plain"]
+    plain.write_text("a file\n")
+    out = str(plain.joinpath(*["a", "b"][:depth - 1], "x"))
+    argv = [a.replace("{out}", out).replace("{s231}", str(A["s231"])).replace("{local}", str(A["local"]))
+            for a in OUTPUTS[case]]
+    err = refused(argv, A["dir"], ".")
+    assert f"{plain.name} is a file, not a folder" in err, err
 
 
 # ---------------------------------------------------------------------------------------------

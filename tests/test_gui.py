@@ -805,6 +805,14 @@ def test_command_line_bad_options_are_one_line(argv, words, capsys):
     _one_line_refusal(["--task", "and", *argv], capsys, words)
 
 
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_a_screenshot_under_a_file_names_the_file(tmp_path, capsys, depth):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("a file\n")
+    shot = plain.joinpath(*["a", "b"][:depth - 1], "x.png")
+    _one_line_refusal(["--task", "and", "--screenshot", shot], capsys, "plain.txt is a file, not a folder")
+
+
 def test_bp_rate_zero_in_any_spelling_is_off():
     """--bp-rate 0 means what the side panel's "off" does: no extra backprop network, whether
     written 0, 0.0, 00, 0e0 or -0; a γ the panel's box shows passes unchanged."""
