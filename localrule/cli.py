@@ -603,6 +603,8 @@ def cmd_compare(args):
     from .study import best_gamma_medians, chosen_experiments, run_study, stats_table
     exps = chosen_experiments(args)
     modes = _modes(args.modes)
+    if args.form is not None and "local" not in modes:   # the local rule's form: refused, not ignored
+        raise UsageError(f"--form: local-mode option, no effect with --modes {','.join(modes)}")
     check_outputs([args.json])
     _check_study(exps, len(modes), args.seeds, tuned=True)
     _, results, _ = run_study(exps, modes, args.seeds, form=args.form, own_start=args.own_start)

@@ -550,6 +550,23 @@ def test_options_without_effect_empty_items_and_repeats_are_refused(tmp_path, cl
     assert so == "" and snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize("form", ["rule6", "link"])
+@pytest.mark.parametrize("modes", ["backprop", "full", "full-fixed", "full,backprop", "backprop,full,full-fixed",
+                                   "local", "backprop,local", "full-fixed,local,full"])
+def test_compare_form_is_refused_without_the_local_mode(tmp_path, cli, monkeypatch, modes, form):
+    """--form shapes the local rule only: with no local mode to run it did nothing, now it is refused."""
+    from localrule import study
+
+    def reached(*a, **k):
+        raise UsageError("the study would run")
+    monkeypatch.setattr(study, "run_study", reached)
+    rc, so, se = cli("compare", "--modes", modes, "--form", form, "--seeds", 1, "--json", tmp_path / "c.json")
+    assert_one_line_error(rc, se)
+    assert ("would run" in se) == ("local" in modes.split(",")), se
+    assert "local" in modes.split(",") or ("--form" in se and "no effect" in se and modes in se)
+    assert so == "" and not (tmp_path / "c.json").exists()
+
+
 @pytest.mark.parametrize("spec", ["xor:", "xor", "xor:3", ":", "xor::", "xor:2,,1", "xor:2,1:foo", "xor:,:5",
                                   "xor:2,1:5:5", "xor:2,0:5", "a:b.csv:2"])
 def test_a_bad_task_spec_never_blames_an_option_not_given(spec):
