@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -103,4 +104,4 @@ def hold_out(task: Task, percent: float, seed: int = 0) -> Task:
                          f"{'no test row' if n_test < 1 else 'no training row'}")
     order = np.random.default_rng(seed).permutation(n)
     test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-    return Task(task.name, task.X[train], task.Y[train], task.X[test], task.Y[test])
+    return replace(task, X=task.X[train], Y=task.Y[train], X_test=task.X[test], Y_test=task.Y[test])

@@ -8,7 +8,6 @@ recording and learner fit in the worker; reading it top to bottom is reading the
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 from PyQt6.QtWidgets import QFileDialog
@@ -16,7 +15,7 @@ from PyQt6.QtWidgets import QFileDialog
 from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
-from localrule.tasks import SAMPLE_SETS, check_fits, load_task, teacher_seed
+from localrule.tasks import check_fits, load_task, teacher_seed
 
 from . import tuner
 from .inputs import check_layers, hold_out, parse_hidden
@@ -139,11 +138,8 @@ class Wiring:
             self._restore_task_combo()
 
     def _restore_task_combo(self):
-        key = self.cfg.task.name if self.cfg else "square"
-        key = {Path(v[0]).stem: k for k, v in SAMPLE_SETS.items()}.get(key, key)   # moons_train -> moons
-        if key.startswith("teacher") and key[7:].isdigit():                      # teacher21 -> teacher@21
-            key = f"teacher@{key[7:]}"
-        i = self.panel.task.findData(key) if not self.csv_path else self.panel.task.findData("csv")
+        key = (self.cfg.task.spec if self.cfg else None) or "square"
+        i = self.panel.task.findData("csv") if self.csv_path else self.panel.task_index(key.lower())
         self._quiet = True
         self.panel.task.setCurrentIndex(max(i, 0))
         self._quiet = False

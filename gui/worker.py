@@ -538,7 +538,7 @@ class TrainWorker(QThread):
 
         from localrule.runs import train
         n_pat = task.X.shape[0]
-        from localrule.samples import STRIDE_NOTE, covering_stride
+        from localrule.samples import covering_stride, sample_meta
         every = covering_stride(max(1, -(-cycles * n_pat // MAX_SAMPLE_ROWS)), n_pat)
         unit = every // gcd(every, n_pat)          # cycles per whole number of sampling periods
         init = init_params(sizes, seed)
@@ -562,8 +562,7 @@ class TrainWorker(QThread):
                 break
         self._check_stop()
         fields = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]}
-        meta = {"layers": list(sizes), "task": task.name, "rate": rate, "seed": seed, "cycles": cycles,
-                "every": every, "stride": STRIDE_NOTE, "rows": int(fields["w"].shape[0])}
+        meta = sample_meta(task, sizes, rate, seed, cycles, every, int(fields["w"].shape[0]))
         J = np.concatenate(J)
         Jt = np.concatenate(Jt) if Jt else None
         self.learn_progress.emit({"stage": "recorded", "done": cycles, "total": cycles, "J": J, "Jt": Jt})

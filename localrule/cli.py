@@ -354,7 +354,7 @@ def _load_task(args, name, sizes):
 def cmd_backprop(args):
     from .files import check_outputs, finish_first, write_json
     from .runs import train
-    from .samples import STRIDE_NOTE, covering_stride, save_samples
+    from .samples import covering_stride, sample_meta, save_samples
     name = args.task or "and"
     check_outputs([args.json, args.sample], _task_files(name, args.test_csv))
     if args.every is not None and not args.sample:
@@ -367,10 +367,8 @@ def cmd_backprop(args):
     rows = int(res.samples["w"].shape[0]) if args.sample else None
     with finish_first():
         if rows:
-            meta = {"layers": list(sizes), "task": name, "rate": args.rate, "seed": args.seed,
-                    "cycles": args.cycles, "every": every, "every_asked": args.every or 1, "stride": STRIDE_NOTE,
-                    "order": args.order, "rows": rows}
-            save_samples(args.sample, res.samples, meta)
+            save_samples(args.sample, res.samples, sample_meta(task, sizes, args.rate, args.seed, args.cycles, every,
+                                                               rows, args.order, every_asked=args.every or 1))
         if args.json:
             write_json(args.json, res.to_json())
         print(res.summary())

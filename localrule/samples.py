@@ -63,6 +63,14 @@ def split_rows(sizes, S) -> dict:
     return out
 
 
+def sample_meta(task, sizes, rate, seed, cycles, every, rows, order="fixed", **more) -> dict:
+    """A sample file's record of its run, the CLI's and the app's alike: the task as ``load_task``
+    was given it (``Task.spec``: teacher@5, moons, a CSV path), so that ``train --rule`` and
+    ``learn --runs`` load it again; its display name only for a task made otherwise."""
+    return {"layers": list(sizes), "task": task.spec or task.name, "rate": rate, "seed": seed, "cycles": cycles,
+            "every": every, "stride": STRIDE_NOTE, "order": order, "rows": rows, **more}
+
+
 def save_samples(path, fields: dict, meta: dict):
     return save_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, meta, fields)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,9 @@ class Task:
     Y: np.ndarray
     X_test: np.ndarray | None = None
     Y_test: np.ndarray | None = None
+    #: What ``load_task`` was given, as typed (teacher@5, moons, a CSV path): what a file records so
+    #: that the task loads again; ``name`` is for display only (teacher5, moons_train).
+    spec: str | None = None
 
     @property
     def n_in(self) -> int:
@@ -206,7 +209,12 @@ def read_csv(path, n_targets: int):
 
 def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=None) -> Task:
     """A built-in task or shipped data set by name (which knows its targets), a random teacher of
-    the net's ``layers`` (``teacher@SEED``), or a CSV file path (with ``targets`` target columns)."""
+    the net's ``layers`` (``teacher@SEED``), or a CSV file path (with ``targets`` target columns);
+    its ``spec`` is ``name`` as given."""
+    return replace(_load(name, targets, test_csv, layers), spec=str(name))
+
+
+def _load(name: str, targets: int, test_csv: str | None, layers) -> Task:
     key = str(name).lower()
     seed = teacher_seed(key)
     if seed is not None:
@@ -219,7 +227,7 @@ def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=N
         if test_csv:
             raise UsageError(f"{key} is a shipped data set: it takes no test CSV (moons has its own)")
         train, test, n = SAMPLE_SETS[key]
-        return load_task(str(SAMPLES_DIR / train), n, None if test is None else str(SAMPLES_DIR / test))
+        return _load(str(SAMPLES_DIR / train), n, None if test is None else str(SAMPLES_DIR / test), None)
     if key in TRUTH_TABLES:
         return Task(key, _BITS.copy(), TRUTH_TABLES[key].copy())
     if key == "square":

@@ -540,6 +540,43 @@ def test_recording_in_chunks_equals_one_run(qapp):
         np.testing.assert_array_equal(fields[k], v)
 
 
+@pytest.mark.parametrize("choice", ["square", "xor", "moons", "wine", "teacher@1", "csv", "csv held out"])
+def test_the_app_records_the_task_as_the_cli_does(win, qtbot, tmp_path, choice):
+    """A sample file saved from the app names its task as ``backprop --sample`` does (teacher@1, moons,
+    the CSV's path; not teacher1 or moons_train), so that ``learn`` and ``train --rule`` load it again."""
+    from gui.worker import TrainWorker
+    from localrule.cli import main
+    from localrule.samples import load_samples
+    if choice.startswith("csv"):
+        spec = str(tmp_path / "t.csv")
+        (tmp_path / "t.csv").write_text("a,b,t\n" + "".join(f"{i / 20},{(i * 7 % 20) / 20},{i % 2}\n" for i in range(20)))
+        win.choose_csv(spec)
+        win.panel.test_share.setValue(25 if "held" in choice else 0)
+    else:
+        spec = choice
+        win.panel.task.setCurrentIndex(win.panel.task.findData(choice))
+        win.on_task_chosen()
+    task, sizes = win.cfg.task, tuple(win.cfg.sizes)
+    got = []
+    worker = TrainWorker()
+    worker.recorded.connect(got.append)
+    worker._record(task, sizes, 0.23, 20, 0)
+    meta, fields = got[0]
+    cli_file = tmp_path / "cli.npz"
+    assert main(["backprop", "--task", spec, "--layers", ",".join(map(str, sizes)), "--cycles", "20",
+                 "--sample", str(cli_file)]) == 0
+    cli_meta = load_samples(cli_file)[0]
+    cli_meta.pop("every_asked")
+    assert meta["task"] == cli_meta["task"] == spec
+    assert "held" in choice or meta == {k: v for k, v in cli_meta.items() if k not in ("format", "version")}
+    save_samples(tmp_path / "app.npz", fields, meta)
+    rule, out = tmp_path / "rule.npz", tmp_path / "t.json"
+    assert main(["learn", "--mode", "full", "--samples", str(tmp_path / "app.npz"), "--cycles", "2",
+                 "--out", str(rule)]) == 0
+    assert main(["train", "--rule", str(rule), "--cycles", "2", "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["task"] == task.name
+
+
 def test_relayout_from_crowded_to_small_removes_every_label(win, qtbot):
     set_layers(win, "2,30,2")
     set_layers(win, "2,3,2")                                 # crowded -> small: no stale or missing labels
