@@ -22,7 +22,7 @@ from .experiments import EXPERIMENTS, Experiment, parse_experiments
 from .layout import UsageError, format_layers
 from .learner import FORMS, Rule, learn_full, learn_local
 from .runs import Result, train, train_seeds
-from .samples import STRIDE_NOTE, covering_stride, link_tuples
+from .samples import covering_stride, link_tuples, sample_meta
 from .tasks import SAMPLES_DIR, load_task
 
 SAMPLE_SEED, HOLDOUT_SEED, FRESH_SEED0 = 0, 1, 1000
@@ -60,9 +60,8 @@ def sample_run(exp: Experiment, seed: int = SAMPLE_SEED):
     asked = max(1, exp.cycles * task.X.shape[0] // SAMPLE_ROWS)
     every = covering_stride(asked, task.X.shape[0])
     res = train(task, exp.layers, exp.rate, exp.cycles, seed, sample_every=every)
-    meta = {"layers": list(exp.layers), "task": exp.task, "rate": exp.rate, "seed": seed,
-            "cycles": exp.cycles, "every": every, "every_asked": asked, "stride": STRIDE_NOTE}
-    return meta, res.samples
+    return sample_meta(task, exp.layers, exp.rate, seed, exp.cycles, every, int(res.samples["w"].shape[0]),
+                       every_asked=asked), res.samples
 
 
 def learn_local_rule(sets, form=None) -> Rule:
@@ -83,8 +82,7 @@ def learn_fixed_rule(exp: Experiment, say=progress, **changes) -> Rule:
     recipe = {**FIXED_RECIPE, **FIXED_CHANGES.get(exp.number, {}), **changes}
     task = load_task(exp.task)
     (first,), every = sample_runs(task, exp.layers, exp.rate, exp.cycles, [SAMPLE_SEED], recipe["rows_per_run"])
-    meta = {"layers": list(exp.layers), "task": exp.task, "rate": exp.rate, "seed": SAMPLE_SEED,
-            "cycles": exp.cycles, "every": every}
+    meta = sample_meta(task, exp.layers, exp.rate, SAMPLE_SEED, exp.cycles, every, int(first["w"].shape[0]))
     return learn_fixed([(meta, first)], features=exp.features, seed=SAMPLE_SEED,
                        say=lambda m: say(f"exp {exp.number} full-fixed: {m}"), **recipe)
 
