@@ -9,11 +9,13 @@ which is all the local rule ever sees.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
 from .files import COUNT, NUMBER, TEXT, TEXTS, load_npz, peek_format, save_npz
-from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets
+from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets, short
+from .tasks import builtin_spec
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
 TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
@@ -76,12 +78,20 @@ def save_samples(path, fields: dict, meta: dict):
 
 
 def recorded_task(meta: dict, source) -> str:
-    """The task a sample or rule file names, as typed when it was recorded (older files: the task's
-    display name, which may not load again); refused in one line when it is not a name at all."""
+    """The task a sample or rule file names, as typed when it was recorded; refused in one line when
+    it is not a name at all.  Older files recorded the task's display name: a built-in task's is read
+    as its spec (moons_train as moons, teacher5 as teacher@5), unless a file of that name is here
+    too (then it could be either); any other display name is left for ``load_task`` to refuse."""
     name = meta.get("task")
     if not isinstance(name, str) or not name.strip():
         raise UsageError(f"{source}: its recorded task {str(name)[:40]!r} is not a task name")
-    return name
+    spec = builtin_spec(name)
+    if spec is None or spec == name.lower():
+        return name
+    if os.path.exists(name):
+        raise UsageError(f"{source}: its recorded task {short(name, 40)!r} is a file here and also the display "
+                         f"name older files recorded for the built-in task {spec}")
+    return spec
 
 
 def load_samples(path) -> tuple[dict, dict]:

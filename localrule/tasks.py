@@ -97,6 +97,17 @@ def teacher_task(layers, seed: int, patterns: int = TEACHER_PATTERNS) -> Task:
     return Task(f"teacher{seed}", np.ascontiguousarray(X), Y)
 
 
+def builtin_spec(name) -> str | None:
+    """The spec of the built-in task whose display name (``Task.name``) is ``name``: what older files
+    recorded (moons_train for moons, teacher5 for teacher@5); None where no built-in task has it."""
+    key = str(name).lower()
+    seed = key.removeprefix("teacher")
+    if key != seed and is_digits(seed) and len(seed) <= 9 and seed == str(int(seed)):
+        return f"teacher@{seed}"
+    shown = {Path(train).stem: k for k, (train, _, _) in SAMPLE_SETS.items()}
+    return shown.get(key, key if key in TRUTH_TABLES or key == "square" else None)
+
+
 def task_files(name) -> list[str]:
     """The files a task name reads (none for a built-in task): what no output may replace."""
     key = str(name).lower()

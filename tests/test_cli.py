@@ -492,20 +492,60 @@ def test_train_reloads_the_task_as_typed_when_recorded(tmp_path, cli, assets, ta
         assert strict_json(tmp_path / "t.json")["task"] == tasks.load_task(task, layers=parse_layers(layers)).name
 
 
-@pytest.mark.parametrize("recorded", ["teacher5", "ok", "moons_train", [1, 2], "", 3, "  "])
-def test_a_recorded_task_that_does_not_load_asks_for_task(tmp_path, cli, assets, recorded):
-    """Older files recorded a display name (teacher5 for teacher@5): one line naming --task.  A
-    recorded task that is not text at all makes the file itself malformed: refused on load."""
-    raw = dict(np.load(assets["full_rule"]))
+def _with_task(source, recorded, path):
+    """A copy of the .npz file ``source`` whose metadata records ``recorded`` as its task."""
+    raw = dict(np.load(source))
     meta = json.loads(str(raw["meta"]))
     raw["meta"] = np.array(json.dumps({**meta, "task": recorded}))
-    np.savez(tmp_path / "old.npz", **raw)
+    np.savez(path, **raw)
+    return path
+
+
+@pytest.mark.parametrize("recorded", ["ok", "mydata", "moons_test", "wine_train", "square_train", "teacher05",
+                                      "teacher1234567890", "teacher-1", [1, 2], "", 3, "  "])
+def test_a_recorded_task_that_does_not_load_asks_for_task(tmp_path, cli, assets, recorded):
+    """Older files recorded a display name: where it is no built-in task's (a CSV file's stem), one
+    line naming --task.  A recorded task that is not text at all makes the file itself malformed:
+    refused on load."""
+    _with_task(assets["full_rule"], recorded, tmp_path / "old.npz")
     rc, so, se = cli("train", "--rule", tmp_path / "old.npz", "--cycles", 3)
     if recorded == "":    # no name recorded: the default task, as before
         assert rc == 0, se
         return
     assert_one_line_error(rc, se)
     assert ("--task" if isinstance(recorded, str) else "task must be text") in se
+
+
+@pytest.mark.parametrize("shown, spec, layers", [
+    ("and", "and", "2,2,1"), ("XOR", "xor", "2,2,1"), ("square", "square", "2,2,2"), ("wine", "wine", "13,2,3"),
+    ("iris", "iris", "4,2,3"), ("moons_train", "moons", "2,2,1"), ("Moons_Train", "moons", "2,2,1"),
+    ("teacher0", "teacher@0", "2,2,1"), ("teacher5", "teacher@5", "3,2,2"),
+    ("teacher123456789", "teacher@123456789", "2,2,1")])
+def test_an_older_files_display_name_of_a_built_in_task_loads_that_task(tmp_path, cli, assets, shown, spec, layers):
+    """A rule recording a built-in task's display name (teacher5, moons_train) trains that task."""
+    rule = _with_task(assets["local_rule"], shown, tmp_path / "old.npz")
+    rc, so, se = cli("train", "--rule", rule, "--layers", layers, "--cycles", 3, "--json", tmp_path / "t.json")
+    assert rc == 0, se
+    want = tasks.load_task(spec, layers=parse_layers(layers))
+    assert strict_json(tmp_path / "t.json")["task"] == want.name
+
+
+@pytest.mark.parametrize("shown", ["moons_train", "teacher5", "xor"])
+def test_learn_runs_reruns_an_older_sample_files_built_in_task(tmp_path, cli, assets, shown):
+    """learn --runs reruns the first sample file's task: from a built-in display name too."""
+    s = _with_task(assets["s211"], shown, tmp_path / "old.npz")
+    rc, so, se = cli("learn", "--mode", "full", "--runs", 2, "--samples", s, "--cycles", 2, "--out", tmp_path / "r.npz")
+    assert rc == 0, se
+
+
+@pytest.mark.parametrize("shown", ["moons_train", "teacher5", "Teacher0"])
+def test_a_display_name_that_is_also_a_file_here_is_refused(tmp_path, cli, assets, shown):
+    """Either the file or the built-in task: which one the old file meant cannot be told."""
+    (tmp_path / shown).write_bytes(assets["good.csv"].read_bytes())
+    rule = _with_task(assets["full_rule"], shown, tmp_path / "old.npz")
+    rc, so, se = cli("train", "--rule", rule, "--cycles", 3, "--json", tmp_path / "t.json")
+    assert_one_line_error(rc, se)
+    assert "is a file here" in se and "--task" in se and not (tmp_path / "t.json").exists()
 
 
 @pytest.mark.parametrize("task", ["and", "or", "xor", "square", "wine", "teacher@1"])
