@@ -339,16 +339,16 @@ def _spec_files(texts):
     return [f for t in texts for f in _task_files(spec_task(t))]
 
 
-def _load_task(args, name, sizes):
+def _load_task(args, name, sizes, targets=1):
     """backprop's, train's or tune's task; --targets and --test-csv describe a CSV file task only, and
-    are refused elsewhere rather than ignored."""
+    are refused elsewhere rather than ignored.  ``targets``: a CSV's target columns without --targets."""
     from .tasks import SAMPLE_SETS, TRUTH_TABLES, load_task, teacher_seed
     if str(name).lower() in (*TRUTH_TABLES, "square", *SAMPLE_SETS) or teacher_seed(name) is not None:
         if args.test_csv is not None:
             raise UsageError(f"{name} is not a CSV file task: it takes no test CSV")
         if args.targets is not None:
             raise UsageError(f"{name} is not a CSV file task: it knows its targets (--targets is for a CSV file)")
-    return load_task(name, args.targets or 1, args.test_csv, sizes)
+    return load_task(name, args.targets or targets, args.test_csv, sizes)
 
 
 def cmd_backprop(args):
@@ -455,7 +455,7 @@ def cmd_train(args):
     else:
         sizes = _layers(args)
     try:
-        task = _load_task(args, name, sizes)
+        task = _load_task(args, name, sizes, sizes[-1] if recorded else 1)   # a recorded CSV: the net's outputs
     except UsageError as e:
         raise UsageError(f"{e} ({args.rule} names it as its task; --task chooses another)") if recorded else e
     rate = args.rate if args.rate is not None else rule.own_rate or PAPER_RATE

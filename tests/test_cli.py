@@ -492,6 +492,24 @@ def test_train_reloads_the_task_as_typed_when_recorded(tmp_path, cli, assets, ta
         assert strict_json(tmp_path / "t.json")["task"] == tasks.load_task(task, layers=parse_layers(layers)).name
 
 
+@pytest.mark.parametrize("targets", [1, 2, 3])
+def test_train_reloads_a_recorded_csv_with_the_nets_targets(tmp_path, cli, targets):
+    """A recorded CSV task has the rule's net's outputs as its targets (as learn --runs reruns it):
+    --targets, not recorded, would otherwise fall back to 1 and the net not fit."""
+    csv_path = tmp_path / "t.csv"
+    cols = [f"t{k}" for k in range(targets)]
+    csv_path.write_text(",".join(["a", "b", *cols]) + "\n" + "".join(
+        ",".join([str(i % 2), str(i // 2 % 2), *(str((i + k) % 2) for k in range(targets))]) + "\n" for i in range(8)))
+    layers = f"2,3,{targets}"
+    s, r = tmp_path / "s.npz", tmp_path / "r.npz"
+    assert cli("backprop", "--task", csv_path, "--targets", targets, "--layers", layers, "--cycles", 20,
+               "--sample", s)[0] == 0
+    assert cli("learn", "--mode", "full", "--samples", s, "--out", r, "--cycles", 2)[0] == 0
+    rc, so, se = cli("train", "--rule", r, "--cycles", 3, "--json", tmp_path / "t.json")
+    assert rc == 0, se
+    assert strict_json(tmp_path / "t.json")["layers"] == [2, 3, targets]
+
+
 def _with_task(source, recorded, path):
     """A copy of the .npz file ``source`` whose metadata records ``recorded`` as its task."""
     raw = dict(np.load(source))
