@@ -10,6 +10,7 @@ the same points ship as CSV in ``samples/`` for other tools (a test keeps them i
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 from dataclasses import dataclass, replace
@@ -147,8 +148,14 @@ def write_csv(path, X, Y, header):
 
 
 #: A task's CSV is parsed straight into float arrays sized by its line count: 8 bytes a cell, and
-#: a cell takes at least 2 bytes of the file (with its comma or newline), so at most ~4x its size.
+#: a cell takes at least 2 bytes of the file (with its comma or newline), so at most ~4x its size;
+#: numpy reads it a block of about ``CSV_BLOCK`` characters at a time, so the blocks add little.
 MAX_CSV_BYTES = 100 * 2**20
+CSV_BLOCK = 2**14
+#: The characters of a plain block: decimal numbers, commas, blanks, line breaks.  numpy parses their
+#: numbers with the function ``float`` uses (bit for bit); any other character (quotes, words,
+#: NUL, non-ASCII, digit separators, other blanks) is left to the csv reader's rules and messages.
+_PLAIN = b"0123456789+-.eE, \t\r\n"
 
 
 def _max_rows(path) -> int:
@@ -175,9 +182,48 @@ def _cell(text: str, shown: str, line: int, col: int) -> float:
     return v
 
 
-def _parse_csv(rows, shown: str, n_targets: int, max_rows: int):
-    """(inputs, targets) of the rows of a ``csv.reader``: a header, then rows of numbers."""
-    width = len(next((r for r in rows if _filled(r)), []))
+def _plain_block(text: str, width: int) -> np.ndarray | None:
+    """The rows of ``text`` (whole lines) as one array by numpy, or None unless every line is blank or
+    ``width`` plain finite numbers: what the csv reader would read, the same floats."""
+    if not text.isascii() or len(text) > csv.field_size_limit():   # a long line: the reader's cell limit
+        return None
+    raw = text.encode()
+    if raw.translate(None, _PLAIN):
+        return None
+    if not raw.strip():
+        return np.empty((0, width))
+    try:
+        block = np.loadtxt(io.StringIO(text), delimiter=",", comments=None, ndmin=2)
+    except ValueError:   # a blank or malformed cell, a ragged row, a lone \r
+        return None
+    return block if block.shape[1] == width and np.isfinite(block).all() else None
+
+
+def _plain_rows(f, X, Y) -> int | None:
+    """Read the rest of ``f`` into ``X`` and ``Y`` a block at a time (``_plain_block``): the rows read,
+    or None at the first block that is not plain (the csv reader then reads the file again)."""
+    n, t = 0, Y.shape[1]
+    try:
+        while text := f.read(CSV_BLOCK):
+            block = _plain_block(text + f.readline(), X.shape[1] + t)
+            if block is None:
+                return None
+            X[n:n + len(block)], Y[n:n + len(block)] = block[:, :-t], block[:, -t:]
+            n += len(block)
+    except UnicodeDecodeError:   # the reader says where, in its own words
+        return None
+    return n
+
+
+def _header_width(rows) -> int:
+    return len(next((r for r in rows if _filled(r)), []))
+
+
+def _parse_csv(f, shown: str, n_targets: int, max_rows: int, fast: bool = True):
+    """(inputs, targets) of an open CSV file: a header, then rows of numbers.  Plain rows are read by
+    numpy (``_plain_rows``); a file with any other row is read again, row by row, by the csv reader,
+    whose quoting rules and messages (line and column) decide it."""
+    width = _header_width(csv.reader(f))
     if width == 0:
         raise UsageError(f"CSV {shown} needs a header row and at least one data row")
     if width == 1:
@@ -185,15 +231,21 @@ def _parse_csv(rows, shown: str, n_targets: int, max_rows: int):
                          f"(inputs, then targets)")
     if not 1 <= n_targets < width:
         raise UsageError(f"CSV {shown} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
-    X, Y, n = np.empty((max_rows, width - n_targets)), np.empty((max_rows, n_targets)), 0
-    for r in rows:
-        if not _filled(r):
-            continue
-        if len(r) != width:
-            raise UsageError(f"CSV {shown} line {rows.line_num} has {len(r)} columns, the header has {width}")
-        v = [_cell(c, shown, rows.line_num, k) for k, c in enumerate(r, start=1)]
-        X[n], Y[n] = v[:-n_targets], v[-n_targets:]
-        n += 1
+    X, Y = np.empty((max_rows, width - n_targets)), np.empty((max_rows, n_targets))
+    n = _plain_rows(f, X, Y) if fast else None
+    if n is None:
+        f.seek(0)
+        rows = csv.reader(f)
+        _header_width(rows)
+        n = 0
+        for r in rows:
+            if not _filled(r):
+                continue
+            if len(r) != width:
+                raise UsageError(f"CSV {shown} line {rows.line_num} has {len(r)} columns, the header has {width}")
+            v = [_cell(c, shown, rows.line_num, k) for k, c in enumerate(r, start=1)]
+            X[n], Y[n] = v[:-n_targets], v[-n_targets:]
+            n += 1
     if n == 0:
         raise UsageError(f"CSV {shown} needs a header row and at least one data row")
     X.resize((n, X.shape[1]), refcheck=False)   # in place: no second copy
@@ -201,8 +253,9 @@ def _parse_csv(rows, shown: str, n_targets: int, max_rows: int):
     return X, Y
 
 
-def read_csv(path, n_targets: int):
-    """A CSV with a header row; the last ``n_targets`` columns are the targets."""
+def read_csv(path, n_targets: int, fast: bool = True):
+    """A CSV with a header row; the last ``n_targets`` columns are the targets.  ``fast=False``: the
+    csv reader alone, row by row (what tests and the benchmark compare numpy's reading with)."""
     shown = short(path)
     if os.path.exists(path) and not os.path.isfile(path):  # a folder, /dev/zero, a FIFO: never ends
         raise UsageError(f"CSV {shown} is not a regular file")
@@ -210,7 +263,7 @@ def read_csv(path, n_targets: int):
         raise UsageError(f"CSV {shown} is {os.path.getsize(path):,} bytes, more than the limit of {MAX_CSV_BYTES:,}")
     try:
         with open(path, newline="") as f:
-            return _parse_csv(csv.reader(f), shown, n_targets, _max_rows(path))
+            return _parse_csv(f, shown, n_targets, _max_rows(path), fast)
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read CSV {shown}: {getattr(e, 'strerror', None) or e}") from None
     except csv.Error as e:  # e.g. a cell beyond csv.field_size_limit(), or a NUL byte
