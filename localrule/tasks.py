@@ -147,8 +147,9 @@ def write_csv(path, X, Y, header):
     os.replace(tmp, path)
 
 
-#: A task's CSV is parsed straight into float arrays sized by its line count: 8 bytes a cell, and
-#: a cell takes at least 2 bytes of the file (with its comma or newline), so at most ~4x its size;
+#: A task's CSV is parsed straight into float arrays sized by its line count and its size: 8 bytes
+#: a cell, and a cell takes at least 2 bytes of the file (with its comma or newline), so at most
+#: ~4x its size, blank lines or not;
 #: numpy reads it a block of about ``CSV_BLOCK`` characters at a time, so the blocks add little.
 MAX_CSV_BYTES = 100 * 2**20
 CSV_BLOCK = 2**14
@@ -231,6 +232,8 @@ def _parse_csv(f, shown: str, n_targets: int, max_rows: int, fast: bool = True):
                          f"(inputs, then targets)")
     if not 1 <= n_targets < width:
         raise UsageError(f"CSV {shown} has {width} columns; --targets must be 1..{width - 1}, got {n_targets}")
+    # a row takes >= 2 bytes a cell (a cell is never empty): blank lines allocate nothing
+    max_rows = min(max_rows, (os.fstat(f.fileno()).st_size + 1) // (2 * width))
     X, Y = np.empty((max_rows, width - n_targets)), np.empty((max_rows, n_targets))
     n = _plain_rows(f, X, Y) if fast else None
     if n is None:
