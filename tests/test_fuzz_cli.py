@@ -423,22 +423,27 @@ def test_csv_cells_in_any_ascii_spelling_read_exactly(tmp_path_factory, values, 
     assert np.array_equal(np.hstack([X, Y]), want) and X.flags.c_contiguous and Y.flags.c_contiguous
 
 
+def _read_csv_peak(path, fast):
+    """(inputs, targets, peak bytes allocated) of reading a one-target CSV."""
+    import tracemalloc
+    from localrule import tasks
+    tracemalloc.start()
+    try:
+        X, Y = tasks.read_csv(path, 1, fast=fast)
+        return X, Y, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("fast", [True, False])
 @pytest.mark.parametrize("row, bound", [("0,1\n", 4.5), ("0,1,1\r\n", 4.5), ("0.5,-1e-3,7\n", 2.5),
                                         ("0,1\n\n", 4.5), ("0,1,1\n" + "\n" * 9, 4.5), ("0,0\r\n\r\r\n", 4.5)])
 def test_csv_memory_is_a_small_multiple_of_the_file(tmp_path, row, bound, fast):
     """Tiny rows cost ~4x the file (8 bytes a cell of >= 2 bytes), not ~80x (Python floats and lists);
     numpy's blocks add a small constant, the csv reader's rows next to nothing."""
-    import tracemalloc
-    from localrule import tasks
     p = tmp_path / "tiny.csv"
     p.write_text("a,b,c\n"[:2 * row.split("\n")[0].count(",") + 1] + "\n" + row * 200_000, newline="")
-    tracemalloc.start()
-    try:
-        X, Y = tasks.read_csv(p, 1, fast=fast)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    X, Y, peak = _read_csv_peak(p, fast)
     assert X.shape[0] == 200_000 and Y[-1, 0] == float(row.split(",")[-1])
     assert peak < bound * p.stat().st_size, peak / p.stat().st_size
 
@@ -448,17 +453,10 @@ def test_csv_memory_is_a_small_multiple_of_the_file(tmp_path, row, bound, fast):
 def test_blank_lines_allocate_nothing(tmp_path, width, blank, fast):
     """A wide header and many blank lines: the arrays are sized by the cells the file can hold (a
     cell takes >= 2 bytes), not by its lines (~8 bytes a column each)."""
-    import tracemalloc
-    from localrule import tasks
     p = tmp_path / "blank.csv"
     p.write_text(",".join(f"c{k}" for k in range(width)) + "\n" + ",".join(["1"] * width) + "\n" + blank * 20_000,
                  newline="")
-    tracemalloc.start()
-    try:
-        X, Y = tasks.read_csv(p, 1, fast=fast)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    X, Y, peak = _read_csv_peak(p, fast)
     assert X.shape == (1, width - 1) and Y[0, 0] == 1.0
     assert peak < 4.5 * p.stat().st_size + 2**20, peak / p.stat().st_size
 
