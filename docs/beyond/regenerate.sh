@@ -129,6 +129,9 @@ CONFIRM21="teacher@21000:9,7,4,3:60 teacher@21001:7,4,9,10,2:60 teacher@21002:6,
 # round 22 was fixed (2026-12-07, 05:06 UTC) at the end of the session that judged round 21, before any
 # idea of the next: `random_teacher_specs(10, 22000)` and four data sets in new shapes
 CONFIRM22="teacher@22000:4,8,1:40 teacher@22001:10,4,9,4:60 teacher@22002:2,3,3:60:shuffle teacher@22003:3,6,5,4:60 teacher@22004:10,8,6,11,3:60 teacher@22005:4,9,3,10,1:100 teacher@22006:4,6,8,4:60 teacher@22007:3,2,4:100:shuffle teacher@22008:8,7,6,8,2:100:shuffle teacher@22009:7,6,3:60 wine:13,13,3:150:shuffle iris:4,2,3:300 moons:2,9,9,1:400:shuffle xor:2,3,1:2000"
+# round 23 was fixed (2026-12-07, 06:10 UTC) while round 22 was being judged on the β 0.9 rule alone, before
+# any idea of the next pick: `random_teacher_specs(10, 23000)` and four data sets in new shapes
+CONFIRM23="teacher@23000:9,10,4:60:shuffle teacher@23001:2,12,6,3,2:40 teacher@23002:9,4,2,8,4:40:shuffle teacher@23003:2,9,10,4:60 teacher@23004:9,4,6,11,4:60:shuffle teacher@23005:2,10,7,1:60:shuffle teacher@23006:7,12,6,5,4:60:shuffle teacher@23007:4,4,11,6,3:100 teacher@23008:4,7,12,1:40:shuffle teacher@23009:5,6,6,1:60 wine:13,2,3:200 iris:4,3,3,3:300:shuffle moons:2,12,12,1:400 xor:2,11,11,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
