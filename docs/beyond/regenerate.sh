@@ -446,3 +446,6 @@ variant $OUT/rule_link_span09.npz $OUT/rule_link_hidden.npz 0.57 hidden=0.7
 python -m localrule judge --seeds 100 --heldout $CONFIRM21 --json $OUT/confirm21_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_hidden.npz | tee $OUT/confirm21_100.txt
 
+# round 22, fresh: the β 0.9 rule alone (~7 min), judged while round 23 was fixed
+python -m localrule judge --seeds 100 --heldout $CONFIRM22 --json $OUT/confirm22_100.json \
+  --rule $OUT/rule_link_span09.npz | tee $OUT/confirm22_100.txt
