@@ -22,7 +22,7 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a]): each neuron's (Δw, Δθ)
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α]): each neuron's (Δw, Δθ)
 #: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected); with
 #: k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
 #: for a > 0 multiplied by (its fan-in + 1)^-a (so that its input moves by ~γ·fan-in^(1-a), not γ·fan-in);
@@ -33,6 +33,9 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: then every link's update is a running mean of its own (decay β: the link's previous update).
 #: With h ≠ 1 the hidden neurons' updates are multiplied by h, the output neurons' kept: an output
 #: neuron knows it is one (its δ is the error), so this stays local; two-rate backprop's scale.
+#: With c > 0 ("trust") a neuron whose incoming weights and bias have a root mean square r above c
+#: takes steps × (r/c)^α (α "trust_power"): LAMB's trust ratio, per neuron and one-sided, so a
+#: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -41,7 +44,8 @@ ADAPT_DECAY, ADAPT_STEPS = 7, 8   # d (a rule's) and N (the run's: cycles × pat
 ADAPT_FANIN = 9                   # a (a rule's)
 ADAPT_GAIN = 10                   # μ (a rule's)
 ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
-ADAPT_SIZE = 12
+ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
+ADAPT_SIZE = 14
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -502,7 +506,28 @@ def gain_steps(nb, nw, rate, mu, b2, state, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
+def trust_steps(sizes, boff, woff, c, a, w, b, dw, db):
+    """A neuron's (Δw, Δθ) × (r/c)^a where r, the root mean square of its incoming weights and
+    bias, exceeds c: a step in proportion to the scale the neuron has grown to, as multiplicative
+    rules take, where a normalised step alone moves every weight by ~γ whatever its size."""
+    for l in range(sizes.shape[0] - 1):
+        nin = sizes[l]
+        for i in range(sizes[l + 1]):
+            q = boff[l] + i
+            row = woff[l] + i * nin
+            ss = b[q] * b[q]
+            for j in range(nin):
+                ss += w[row + j] * w[row + j]
+            r = np.sqrt(ss / (nin + 1.0))
+            if r > c:
+                f = (r / c) ** a
+                db[q] *= f
+                for j in range(nin):
+                    dw[row + j] *= f
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
     """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron and the link's
     previous update, local to the neuron and the link, carried across steps in ``state``."""
     t = state[0] + 1.0
@@ -534,6 +559,8 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db):
     mu = adapt[ADAPT_GAIN]
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
+    if adapt[ADAPT_TRUST] > 0.0:
+        trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
     if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are
         for l in range(sizes.shape[0] - 2):
@@ -670,7 +697,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
             if layer_rate.shape[0] > 0:
                 scale_layers(sizes, boff, woff, layer_rate, dw, db)
             if adapt.shape[0] > 0:
-                adapt_updates(sizes, boff, woff, rate, adapt, state, dw, db)
+                adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if full:  # deltas are not defined in full modes; keep the row honest
                     deltas[:] = np.nan

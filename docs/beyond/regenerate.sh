@@ -449,3 +449,12 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM21 --json $OUT/confirm21
 # round 22, fresh: the β 0.9 rule alone (~7 min), judged while round 23 was fixed
 python -m localrule judge --seeds 100 --heldout $CONFIRM22 --json $OUT/confirm22_100.json \
   --rule $OUT/rule_link_span09.npz | tee $OUT/confirm22_100.txt
+# a neuron's step grown with its weights' scale (adapt keys trust, trust_power), on the β 0.9 rule:
+# three settings on rounds 1-9 (~15 min), made after round 22 was judged and round 23 fixed; the
+# pick (c 2, α 0.5) judged on round 23 beside the β 0.9 rule (fresh for both) and on round 22
+python docs/beyond/scan_trust.py | tee $OUT/scan_trust.txt
+variant $OUT/rule_link_span09.npz $OUT/rule_link_trust.npz - trust=2.0 trust_power=0.5
+python -m localrule judge --seeds 100 --heldout $CONFIRM23 --json $OUT/confirm23_100.json \
+  --rule $OUT/rule_link_trust.npz $OUT/rule_link_span09.npz | tee $OUT/confirm23_100.txt
+python -m localrule judge --seeds 100 --heldout $CONFIRM22 --json $OUT/confirm22_trust100.json \
+  --rule $OUT/rule_link_trust.npz | tee $OUT/confirm22_trust100.txt
