@@ -458,3 +458,14 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM23 --json $OUT/confirm23
   --rule $OUT/rule_link_trust.npz $OUT/rule_link_span09.npz | tee $OUT/confirm23_100.txt
 python -m localrule judge --seeds 100 --heldout $CONFIRM22 --json $OUT/confirm22_trust100.json \
   --rule $OUT/rule_link_trust.npz | tee $OUT/confirm22_trust100.txt
+# the trust rule on the rounds neither its pick nor the look that led to it used (10, 13, 16, 18,
+# 19, 21; ~40 min), then on the β 0.9 rule's eleven misses of rounds 9-22 (not fresh: a look)
+for r in 10 13 16 18 19 21; do
+  eval "spec=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $spec --json $OUT/confirm${r}_trust100.json \
+    --rule $OUT/rule_link_trust.npz | tee $OUT/confirm${r}_trust100.txt
+done
+python -m localrule judge --seeds 100 --heldout teacher@9001:10,2,3,6,1:60 teacher@11001:4,4,2:60 moons:2,3,3,1:500 \
+  moons:2,3,1:500:shuffle teacher@14002:4,9,3:60:shuffle teacher@15001:2,2,7,7,1:100 teacher@15002:2,3,3:100:shuffle \
+  teacher@20007:3,9,8,3:100 teacher@21004:5,2,2,11,2:60 teacher@22002:2,3,3:60:shuffle teacher@22008:8,7,6,8,2:100:shuffle \
+  --json $OUT/misses_trust100.json --rule $OUT/rule_link_trust.npz | tee $OUT/misses_trust100.txt

@@ -2,6 +2,7 @@
 tuned backprop, the shipped rule on the held-out tasks, and every judged rule per JSON file."""
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -197,6 +198,11 @@ GOALS = {
 #: The β 0.9 rule: the fan-in rule's rows (its own in confirm20_100.json) but XOR's, judged again, and round 21.
 GOALS["rule_link_span09"] = (*GOALS["rule_link_fanin"], "xor_span09_100.json", "confirm21_100.json")
 GOALS["rule_link_hidden"] = ("confirm21_100.json",)   # fresh only
+#: Rounds 22-23 (fresh for both rules); the trust rule also on rounds 10, 13, 16, 18, 19 and 21,
+#: none of which its pick or the look that led to it used.
+GOALS["rule_link_span09"] += ("confirm22_100.json", "confirm23_100.json")
+GOALS["rule_link_trust"] = (*(f"confirm{r}_trust100.json" for r in (10, 13, 16, 18, 19, 21)), "confirm22_trust100.json",
+                            "confirm23_100.json")
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -207,9 +213,9 @@ FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in ran
 STAND_IN = {"rule_link_decay_span": "rule_link_decay", "rule_link_span09": "rule_link_fanin"}
 #: The rules made after round 12 (none judged on rounds 1-11 or all of 12 when those tables were written).
 LATER_RULES = ("rule_decay_search", "rule_link_decay_span", "rule_link_fanin", "rule_link_gain", "rule_link_noclock",
-               "rule_link_span09", "rule_link_hidden")
+               "rule_link_span09", "rule_link_hidden", "rule_link_trust")
 #: The rules made after round 16.
-ROUND_17_RULES = ("rule_link_gain", "rule_link_noclock", "rule_link_span09", "rule_link_hidden")
+ROUND_17_RULES = ("rule_link_gain", "rule_link_noclock", "rule_link_span09", "rule_link_hidden", "rule_link_trust")
 #: The rules last judged on round 12.
 ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "rule_flat0_anneal_search",
                   "rule_link_anneal", "rule_link_search", "rule_link_gated")
@@ -226,7 +232,7 @@ def goals(last=12, skip=(), override=None):
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
                   "rule_link_noclock": 13, "rule_link_span09": 20,
-                  "rule_link_hidden": 21}
+                  "rule_link_hidden": 21, "rule_link_trust": 22}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -256,6 +262,41 @@ def goals(last=12, skip=(), override=None):
               + (f"{sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |" if fresh else "— |"))
 
 
+#: The β 0.9 rule on the trust rule's rounds: the fan-in rule's rows (bit for bit the same run) but
+#: XOR's, which were judged again.
+SPAN09_ON_TRUST_ROUNDS = (("rule_link_fanin", "rule_link_span09"),
+                          ("confirm10_fanin100.json", "confirm13_fanin100.json", "confirm16_100.json",
+                           "confirm18_100.json", "confirm19_100.json", "confirm21_100.json", "confirm22_100.json",
+                           "confirm23_100.json", "xor_span09_100.json"))
+
+
+def paired(name, files, other, other_files):
+    """Two rules on the tasks the first was judged on: ``name`` in ``files``, the other under any of
+    the names ``other`` (the last is shown) in ``other_files`` (a later file's row of a task replaces
+    an earlier one): the verdicts of each, and how often and by how much each ends lower."""
+    def rows(names, fs):
+        out = {}
+        for f in fs:
+            for r in json.loads((HERE / f).read_text())["rules"]:
+                if r["name"] in names:
+                    out.update({t["task"]: t for t in r["tasks"]})
+        return out
+    mine = rows((name,), files)
+    theirs = {k: v for k, v in rows(other, other_files).items() if k in mine}
+    assert set(theirs) == set(mine), "the other rule was not judged on every task"
+    print(f"| on the {len(mine)} tasks of {name} | no worse (median) | worse beyond the spread | speed-up ≥ 2x | "
+          "flat+decay bp ends lower | diverged | ends lower than the other | geometric mean ÷ the other |")
+    print("|---|---|---|---|---|---|---|---|")
+    for who, a, b in ((name, mine, theirs), (other[-1], theirs, mine)):
+        ts = [a[k] for k in mine]
+        q = [a[k]["rule"]["median"] / b[k]["rule"]["median"] for k in mine]
+        print(f"| {who} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{len(ts)} | {sum(t['ratio_ci'][0] > 1 for t in ts)} "
+              f"| {sum(t['speedup'] >= 2 for t in ts)}/{len(ts)} "
+              f"| {sum(t['flat_bp']['median'] < t['rule']['median'] for t in ts)} "
+              f"| {sum(t['rule']['diverged'] for t in ts)}/{sum(t['seeds'] for t in ts)} | {sum(v < 1 for v in q)} "
+              f"| {math.exp(sum(map(math.log, q)) / len(q)):.3g} |")
+
+
 if __name__ == "__main__":
     # python docs/beyond/tables.py [HELDOUT.json [OTHER judge JSON ...]]
     # (A.json+B.json: one table of both files' rules; A.json@NAME,NAME: only those rules of A;
@@ -263,8 +304,8 @@ if __name__ == "__main__":
     # with no arguments: every table of docs/beyond/README.md; round 3's four judge runs as one
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
-    # decaying rule beside round 12's), rounds 13-21 and the XOR set-ups with the span rule and the β
-    # 0.9 rule; then the goals tables after rounds 11, 12, 16, 19, 20 and 21
+    # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
+    # 0.9 rule; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -276,7 +317,8 @@ if __name__ == "__main__":
         "confirm13_decay100.json+confirm13_decay_search100.json+confirm13_fanin100.json",
         "confirm14_100.json+confirm14_fanin100.json", "confirm15_100.json+confirm15_fanin100.json", "xor_span100.json",
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
-        "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json")]
+        "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
+        "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -309,14 +351,23 @@ if __name__ == "__main__":
         print("goals, rounds 1-19 (the decaying rule on 1-15, the search from it on 13-14, the span rule on 1-17, "
               "the fan-in rule on every round, the gain rule on 17-18, the no-clock rule on 13-19):")
         print()
-        goals(19, skip=(*ROUND_12_RULES, "rule_link_span09", "rule_link_hidden"))
+        goals(19, skip=(*ROUND_12_RULES, "rule_link_span09", "rule_link_hidden", "rule_link_trust"))
         print()
         print("goals, rounds 1-20 (as after round 19, the fan-in rule with round 20; the β 0.9 rule: the fan-in "
               "rule's rows with XOR judged again, and round 20):")
         print()
-        goals(20, skip=(*ROUND_12_RULES, "rule_link_hidden"))
+        goals(20, skip=(*ROUND_12_RULES, "rule_link_hidden", "rule_link_trust"))
         print()
         print("goals, rounds 1-21 (as after round 20, the β 0.9 rule with round 21; the hidden-step rule on "
               "round 21):")
         print()
-        goals(21, skip=(*ROUND_12_RULES, "rule_link_fanin"))
+        goals(21, skip=(*ROUND_12_RULES, "rule_link_fanin", "rule_link_trust"))
+        print()
+        print("goals, rounds 1-23 (as after round 21, the β 0.9 rule with rounds 22-23; the trust rule on "
+              "rounds 10, 13, 16, 18, 19 and 21-23):")
+        print()
+        goals(23, skip=(*ROUND_12_RULES, "rule_link_fanin"))
+        print()
+        print("the trust rule and the β 0.9 rule on the trust rule's tasks:")
+        print()
+        paired("rule_link_trust", GOALS["rule_link_trust"], *SPAN09_ON_TRUST_ROUNDS)
