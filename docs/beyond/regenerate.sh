@@ -132,6 +132,10 @@ CONFIRM22="teacher@22000:4,8,1:40 teacher@22001:10,4,9,4:60 teacher@22002:2,3,3:
 # round 23 was fixed (2026-12-07, 06:10 UTC) while round 22 was being judged on the β 0.9 rule alone, before
 # any idea of the next pick: `random_teacher_specs(10, 23000)` and four data sets in new shapes
 CONFIRM23="teacher@23000:9,10,4:60:shuffle teacher@23001:2,12,6,3,2:40 teacher@23002:9,4,2,8,4:40:shuffle teacher@23003:2,9,10,4:60 teacher@23004:9,4,6,11,4:60:shuffle teacher@23005:2,10,7,1:60:shuffle teacher@23006:7,12,6,5,4:60:shuffle teacher@23007:4,4,11,6,3:100 teacher@23008:4,7,12,1:40:shuffle teacher@23009:5,6,6,1:60 wine:13,2,3:200 iris:4,3,3,3:300:shuffle moons:2,12,12,1:400 xor:2,11,11,1:2000:shuffle"
+# round 24 was fixed (2026-12-07, 12:39 UTC) at the start of the session after round 23 was judged, before
+# any idea of the next pick: `random_teacher_specs(10, 24000)` and four data sets in new shapes (the
+# equal-width ones are all used: widths that differ, and XOR with three hidden layers)
+CONFIRM24="teacher@24000:3,4,3:100 teacher@24001:7,9,4:100 teacher@24002:6,5,11,2,3:100:shuffle teacher@24003:3,10,4,7,3:40 teacher@24004:2,8,5,1:60 teacher@24005:7,9,10,3:100:shuffle teacher@24006:4,5,3,2:60 teacher@24007:4,12,7,4:40:shuffle teacher@24008:9,5,2:60:shuffle teacher@24009:3,10,10,2:60:shuffle wine:13,8,4,3:200 iris:4,7,5,3:300:shuffle moons:2,6,3,1:400:shuffle xor:2,4,4,4,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
