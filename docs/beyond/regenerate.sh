@@ -136,6 +136,10 @@ CONFIRM23="teacher@23000:9,10,4:60:shuffle teacher@23001:2,12,6,3,2:40 teacher@2
 # any idea of the next pick: `random_teacher_specs(10, 24000)` and four data sets in new shapes (the
 # equal-width ones are all used: widths that differ, and XOR with three hidden layers)
 CONFIRM24="teacher@24000:3,4,3:100 teacher@24001:7,9,4:100 teacher@24002:6,5,11,2,3:100:shuffle teacher@24003:3,10,4,7,3:40 teacher@24004:2,8,5,1:60 teacher@24005:7,9,10,3:100:shuffle teacher@24006:4,5,3,2:60 teacher@24007:4,12,7,4:40:shuffle teacher@24008:9,5,2:60:shuffle teacher@24009:3,10,10,2:60:shuffle wine:13,8,4,3:200 iris:4,7,5,3:300:shuffle moons:2,6,3,1:400:shuffle xor:2,4,4,4,1:2000"
+# round 25 was fixed (2026-12-07, 12:51 UTC) after round 24 was judged, before any scan of the next idea
+# (a cap on the trust rule's factor, from its stalls on round 24's two-moons 2-6-3-1):
+# `random_teacher_specs(10, 25000)` and four data sets in new shapes
+CONFIRM25="teacher@25000:10,9,3:40 teacher@25001:2,2,2:100 teacher@25002:9,10,12,3:100:shuffle teacher@25003:10,4,2,8,3:100:shuffle teacher@25004:3,3,1:60 teacher@25005:3,3,1:60:shuffle teacher@25006:5,5,6,3:40:shuffle teacher@25007:2,8,7,12,3:60:shuffle teacher@25008:6,5,3,2,2:60:shuffle teacher@25009:5,3,3,8,1:40 wine:13,6,9,3:200:shuffle iris:4,9,4,3:300 moons:2,8,4,1:400 xor:2,6,3,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -473,3 +477,14 @@ python -m localrule judge --seeds 100 --heldout teacher@9001:10,2,3,6,1:60 teach
   moons:2,3,1:500:shuffle teacher@14002:4,9,3:60:shuffle teacher@15001:2,2,7,7,1:100 teacher@15002:2,3,3:100:shuffle \
   teacher@20007:3,9,8,3:100 teacher@21004:5,2,2,11,2:60 teacher@22002:2,3,3:60:shuffle teacher@22008:8,7,6,8,2:100:shuffle \
   --json $OUT/misses_trust100.json --rule $OUT/rule_link_trust.npz | tee $OUT/misses_trust100.txt
+
+# round 24, fresh for both rules (~9 min)
+python -m localrule judge --seeds 100 --heldout $CONFIRM24 --json $OUT/confirm24_100.json \
+  --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust.npz | tee $OUT/confirm24_100.txt
+# the trust rule on the rest of rounds 10-21 (11, 12, 14, 15, 17, 20; ~25 min), judged after round 24:
+# not fresh, since the β 0.9 rule's misses there led to it
+for r in 11 12 14 15 17 20; do
+  eval "spec=\$CONFIRM$r"
+  python -m localrule judge --seeds 100 --heldout $spec --json $OUT/confirm${r}_trust100.json \
+    --rule $OUT/rule_link_trust.npz | tee $OUT/confirm${r}_trust100.txt
+done
