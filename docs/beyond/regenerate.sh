@@ -157,6 +157,17 @@ if own != "-":
 r.save(out)
 PY
 }
+# judge_alone RULE NAME R...: the rule file RULE alone on each round R (100 seeds) into
+# $OUT/confirmR_NAME100.json and .txt
+judge_alone() {
+  rule=$1 name=$2
+  shift 2
+  for r in "$@"; do
+    eval "spec=\$CONFIRM$r"
+    python -m localrule judge --seeds 100 --heldout $spec --json $OUT/confirm${r}_${name}100.json \
+      --rule $rule | tee $OUT/confirm${r}_${name}100.txt
+  done
+}
 if [ "$1" != "--no-tune" ] && [ "$1" != "--judge-only" ]; then
   python -m localrule tune --task and --layers 2,1,1 --cycles 5000 --seeds $SEEDS --json $OUT/tune_and.json --figure $OUT/tune_and.png
   python -m localrule tune --task or --layers 2,4,1 --cycles 5000 --seeds $SEEDS --hidden-scales 1,0.5,2,4 --json $OUT/tune_or.json --figure $OUT/tune_or.png
@@ -318,13 +329,8 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM8 --json $OUT/confirm8_1
   $OUT/rule_link_anneal.npz | tee $OUT/confirm8_100.txt
 # one rule alone, 100 seeds, on the given rounds (confirmR_NAME100.json) and on rounds 1-4 (NAME100.json)
 judge_rounds() {   # RULE NAME ROUND...
+  judge_alone "$@"
   rule=$1 name=$2
-  shift 2
-  for r in "$@"; do
-    eval "TASKS=\$CONFIRM$r"
-    python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_${name}100.json \
-      --rule $rule | tee $OUT/confirm${r}_${name}100.txt
-  done
   python -m localrule judge --seeds 100 --heldout $T100 $R100 --json $OUT/${name}100.json \
     --rule $rule | tee $OUT/${name}100.txt
 }
@@ -397,11 +403,7 @@ python docs/beyond/scan_fanin.py | tee $OUT/scan_fanin.txt
 variant $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz 0.4 fan_in=0.5
 python -m localrule judge --seeds 100 --heldout $CONFIRM16 --json $OUT/confirm16_100.json \
   --rule $OUT/rule_link_decay_span.npz $OUT/rule_link_fanin.npz | tee $OUT/confirm16_100.txt
-for r in 15 14 13; do
-  eval "TASKS=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_fanin100.json \
-    --rule $OUT/rule_link_fanin.npz | tee $OUT/confirm${r}_fanin100.txt
-done
+judge_alone $OUT/rule_link_fanin.npz fanin 15 14 13
 
 # round 17 (fresh for both) with the span and the fan-in rule; then the fan-in rule on rounds 12-5
 # and 1-4 (not fresh for it: its scan ran on rounds 1-9), so that it has a row on every task
@@ -424,11 +426,7 @@ variant $OUT/rule_link_gain.npz $OUT/rule_link_noclock.npz 0.25 anneal=0.0
 python -m localrule judge --seeds 100 --heldout $CONFIRM19 --json $OUT/confirm19_100.json \
   --rule $OUT/rule_link_fanin.npz $OUT/rule_link_noclock.npz | tee $OUT/confirm19_100.txt
 # the no-clock rule on rounds 18-13 too, all fixed before it existed (~25 min)
-for r in 18 17 16 15 14 13; do
-  eval "TASKS=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $TASKS --json $OUT/confirm${r}_noclock100.json \
-    --rule $OUT/rule_link_noclock.npz | tee $OUT/confirm${r}_noclock100.txt
-done
+judge_alone $OUT/rule_link_noclock.npz noclock 18 17 16 15 14 13
 # the normaliser's floor ε on the fan-in rule: six settings on rounds 1-9 (~20 min), made after
 # round 20 was fixed; none beats the fan-in rule, so nothing is picked
 python docs/beyond/scan_eps.py | tee $OUT/scan_eps.txt
@@ -468,11 +466,7 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM22 --json $OUT/confirm22
   --rule $OUT/rule_link_trust.npz | tee $OUT/confirm22_trust100.txt
 # the trust rule on the rounds neither its pick nor the look that led to it used (10, 13, 16, 18,
 # 19, 21; ~40 min), then on the β 0.9 rule's eleven misses of rounds 9-22 (not fresh: a look)
-for r in 10 13 16 18 19 21; do
-  eval "spec=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $spec --json $OUT/confirm${r}_trust100.json \
-    --rule $OUT/rule_link_trust.npz | tee $OUT/confirm${r}_trust100.txt
-done
+judge_alone $OUT/rule_link_trust.npz trust 10 13 16 18 19 21
 python -m localrule judge --seeds 100 --heldout teacher@9001:10,2,3,6,1:60 teacher@11001:4,4,2:60 moons:2,3,3,1:500 \
   moons:2,3,1:500:shuffle teacher@14002:4,9,3:60:shuffle teacher@15001:2,2,7,7,1:100 teacher@15002:2,3,3:100:shuffle \
   teacher@20007:3,9,8,3:100 teacher@21004:5,2,2,11,2:60 teacher@22002:2,3,3:60:shuffle teacher@22008:8,7,6,8,2:100:shuffle \
@@ -483,8 +477,4 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM24 --json $OUT/confirm24
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust.npz | tee $OUT/confirm24_100.txt
 # the trust rule on the rest of rounds 10-21 (11, 12, 14, 15, 17, 20; ~25 min), judged after round 24:
 # not fresh, since the β 0.9 rule's misses there led to it
-for r in 11 12 14 15 17 20; do
-  eval "spec=\$CONFIRM$r"
-  python -m localrule judge --seeds 100 --heldout $spec --json $OUT/confirm${r}_trust100.json \
-    --rule $OUT/rule_link_trust.npz | tee $OUT/confirm${r}_trust100.txt
-done
+judge_alone $OUT/rule_link_trust.npz trust 11 12 14 15 17 20
