@@ -35,7 +35,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: neuron knows it is one (its δ is the error), so this stays local; two-rate backprop's scale.
 #: With c > 0 ("trust") a neuron whose incoming weights and bias have a root mean square r above c
 #: takes steps × (r/c)^α (α "trust_power"): LAMB's trust ratio, per neuron and one-sided, so a
-#: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it.
+#: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it;
+#: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -45,7 +46,8 @@ ADAPT_FANIN = 9                   # a (a rule's)
 ADAPT_GAIN = 10                   # μ (a rule's)
 ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
 ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
-ADAPT_SIZE = 14
+ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
+ADAPT_SIZE = 15
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -506,10 +508,11 @@ def gain_steps(nb, nw, rate, mu, b2, state, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def trust_steps(sizes, boff, woff, c, a, w, b, dw, db):
+def trust_steps(sizes, boff, woff, c, a, cap, w, b, dw, db):
     """A neuron's (Δw, Δθ) × (r/c)^a where r, the root mean square of its incoming weights and
     bias, exceeds c: a step in proportion to the scale the neuron has grown to, as multiplicative
-    rules take, where a normalised step alone moves every weight by ~γ whatever its size."""
+    rules take, where a normalised step alone moves every weight by ~γ whatever its size; at most
+    × ``cap`` where it is > 0."""
     for l in range(sizes.shape[0] - 1):
         nin = sizes[l]
         for i in range(sizes[l + 1]):
@@ -521,6 +524,8 @@ def trust_steps(sizes, boff, woff, c, a, w, b, dw, db):
             r = np.sqrt(ss / (nin + 1.0))
             if r > c:
                 f = (r / c) ** a
+                if cap > 0.0 and f > cap:
+                    f = cap
                 db[q] *= f
                 for j in range(nin):
                     dw[row + j] *= f
@@ -560,7 +565,8 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
     if adapt[ADAPT_TRUST] > 0.0:
-        trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], w, b, dw, db)
+        trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
+                    w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
     if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are
         for l in range(sizes.shape[0] - 2):

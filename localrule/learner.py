@@ -215,18 +215,20 @@ class Rule:
 ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
 ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0, "span_momentum": 0.0,
-                  "fan_in": 0.0, "gain": 0.0, "hidden": 1.0, "trust": 0.0, "trust_power": 0.5}
+                  "fan_in": 0.0, "gain": 0.0, "hidden": 1.0, "trust": 0.0, "trust_power": 0.5,
+                  "trust_cap": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α] from a rule's ``meta["adapt"]``, refused unless each is a
+    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ] from a rule's ``meta["adapt"]``, refused unless each is a
     finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
     (a smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
     d ("decay", optional: 0, none) in [0, 1], a ("fan_in", optional: 0, none) in [0, 2], μ ("gain",
     optional: 0, none) in [0, 1], h ("hidden", the hidden neurons' step multiplier, optional: 1,
     none) in (0, 16], c ("trust", the weight scale above which a neuron's step grows, optional: 0,
-    none) in [0, 16] and α ("trust_power", optional: 0.5) in (0, 2]; and "fixed_momentum" and
+    none) in [0, 16], α ("trust_power", optional: 0.5) in (0, 2] and κ ("trust_cap", the most the
+    step may grow, optional: 0, none) 0 or in [1, 16]; and "fixed_momentum" and
     "span_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
     ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
@@ -254,12 +256,13 @@ def adapt_params(a) -> np.ndarray:
                              ("gain", lambda x: 0 <= x <= 1, "a rate in [0, 1] (0: none)"),
                              ("hidden", lambda x: 0 < x <= 16, "a step multiplier in (0, 16] (1: none)"),
                              ("trust", lambda x: 0 <= x <= 16, "a weight scale in [0, 16] (0: none)"),
-                             ("trust_power", lambda x: 0 < x <= 2, "a power in (0, 2]")):
+                             ("trust_power", lambda x: 0 < x <= 2, "a power in (0, 2]"),
+                             ("trust_cap", lambda x: x == 0 or 1 <= x <= 16, "0 (none) or a factor in [1, 16]")):
         x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")
     return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0, opt["fan_in"], opt["gain"],
-                     opt["hidden"], opt["trust"], opt["trust_power"]], float)
+                     opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"]], float)
 
 
 def _enough_rows(n: int, hint: str = "more samples") -> None:

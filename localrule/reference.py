@@ -63,7 +63,8 @@ def gradient(sizes, w, b, x, y):
 
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
-                   decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5):
+                   decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5,
+                   trust_cap=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
@@ -73,7 +74,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     (its inputs + 1)^(-a); with ``gain`` μ, each update u (÷ γ, after the normalisation) times e^s,
     s += μ·u·h clipped to ±log 16, h the running mean (β2) of the earlier u; with ``hidden`` the
     hidden layers' updates times it; with ``trust`` c, a neuron's updates times (r/c)^trust_power
-    where r, the root mean square of its incoming weights and bias, is above c."""
+    where r, the root mean square of its incoming weights and bias, is above c (at most
+    ``trust_cap`` where it is > 0)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -105,6 +107,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                 if trust:
                     r = np.sqrt((np.sum(W * W, axis=1) + bv * bv) / (W.shape[1] + 1.0))
                     f = np.where(r > trust, (r / trust) ** trust_power, 1.0)
+                    if trust_cap:
+                        f = np.minimum(f, trust_cap)
                     uw, ub = uw * f[:, None], ub * f
                 if k < len(Ws) - 1:
                     uw, ub = uw * hidden, ub * hidden

@@ -272,7 +272,7 @@ class Space:
             d = min(1.0, abs(d + za.pop(0)))
         # a rule without a clock, link scales, a momentum gate, a fan-in step, a gain, a hidden-layer
         # step, a trust scale or a decay writes the bytes it always did; what is not searched is kept
-        kept = ("link", "fixed_momentum", "span_momentum", "fan_in", "gain", "hidden", "trust", "trust_power")
+        kept = ("link", "fixed_momentum", "span_momentum", "fan_in", "gain", "hidden", "trust", "trust_power", "trust_cap")
         extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in kept if a[k] != ADAPT_OPTIONAL[k]},
                  **({"decay": d} if d else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}
