@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
-from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights
+from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights, short
 from .samples import covering_stride, recorded_task, row_width, split_rows
 
 HEADS = ("delta", "error", "direct")
@@ -106,18 +106,18 @@ def head_targets(head, fields, U):
     return (U * fp[:, :, None]).reshape(U.shape[0], -1)
 
 
-def sample_runs(task, sizes, rate, cycles, seeds, rows_per_run=ROWS_PER_RUN):
+def sample_runs(task, sizes, rate, cycles, seeds, rows_per_run=ROWS_PER_RUN, order="fixed"):
     """Sampled backprop runs (seeds in parallel threads; the kernel releases the GIL)."""
     from .runs import train
     every = covering_stride(max(1, cycles * task.X.shape[0] // rows_per_run), task.X.shape[0])
 
     def one(s):
-        return train(task, sizes, rate, cycles, s, sample_every=every).samples
+        return train(task, sizes, rate, cycles, s, sample_every=every, order=order).samples
     with ThreadPoolExecutor(2) as pool:
         return list(pool.map(one, seeds)), every
 
 
-def rollouts(task, sizes, rate, cycles, seeds, rule, every, max_rows=ROWS_PER_RUN):
+def rollouts(task, sizes, rate, cycles, seeds, rule, every, max_rows=ROWS_PER_RUN, order="fixed"):
     """DAgger's rollouts: runs of ``rule`` from fresh ``seeds`` (in parallel threads), recording
     the state before every ``every``-th step, at most ``max_rows`` per run.
 
@@ -128,7 +128,7 @@ def rollouts(task, sizes, rate, cycles, seeds, rule, every, max_rows=ROWS_PER_RU
     from .runs import train
 
     def one(s):
-        res = train(task, sizes, rate, cycles, s, rule=rule, sample_every=every)
+        res = train(task, sizes, rate, cycles, s, rule=rule, sample_every=every, order=order)
         return {k: v[:max_rows] for k, v in res.samples.items()}, res.diverged
     with ThreadPoolExecutor(2) as pool:
         done = list(pool.map(one, seeds))
@@ -233,11 +233,16 @@ class _Data:
 
 
 def _recorded_task(meta, sizes):
-    """The first sample file's task, for more runs of its set-up (a CSV's targets: the net's outputs)."""
+    """The first sample file's task and pattern order, for more runs of its set-up (a CSV's targets:
+    the net's outputs); files from before orders were recorded ran in fixed order."""
     from .tasks import load_task
     name = recorded_task(meta, "the first sample file")
+    order = meta.get("order", "fixed")
+    if order not in ("fixed", "shuffle"):
+        raise UsageError(f"the first sample file: its recorded order {short(str(order), 40)!r} is neither "
+                         f"fixed nor shuffle")
     try:
-        return load_task(name, sizes[-1], layers=sizes)
+        return load_task(name, sizes[-1], layers=sizes), order
     except UsageError as e:
         raise UsageError(f"{e} (the first sample file's task; --runs and --dagger rerun it: record the "
                          f"samples again with this version, which records the task as typed)") from None
@@ -274,14 +279,15 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}")
     base_rate, cycles = float(meta0["rate"]), int(meta0["cycles"])
     needs_task = runs > 1 or dagger > 0
-    task = _recorded_task(meta0, sizes) if needs_task else None
+    task, order = _recorded_task(meta0, sizes) if needs_task else (None, meta0.get("order", "fixed"))
     data = _Data(sizes, base_rate, features, head)
     for meta, f in sets:
         data.add(f["w"], f["theta"], f["x"], f["ev"])
     if runs > 1:
         s0 = int(meta0.get("seed", 0))
         t0 = time.perf_counter()
-        extra, _ = sample_runs(task, sizes, base_rate, cycles, range(s0 + 1, s0 + runs), rows_per_run)
+        extra, _ = sample_runs(task, sizes, base_rate, cycles, range(s0 + 1, s0 + runs), rows_per_run,
+                               order)
         for f in extra:
             data.add(f["w"], f["theta"], f["x"], f["ev"])
         say(f"sampled {runs - 1} more backprop runs in {time.perf_counter() - t0:.1f} s")
@@ -289,7 +295,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     in_shift, in_scale, out_shift, out_scale = _scaling(X, T, target_scale)
     lmeta = {"task": meta0.get("task"), "head": head, "optimizer": optimizer, "target_scale": target_scale,
              "runs": runs, "dagger": dagger, "rollouts": rollouts_per_round if dagger else 0,
-             "base_rate": base_rate, "base_cycles": cycles}
+             "base_rate": base_rate, "base_cycles": cycles, "order": order}
     if optimizer == "sgd":
         rate = 0.198 if rate is None else rate
         epochs = 200 if epochs is None else epochs
@@ -329,7 +335,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     for r in range(dagger):
         t0 = time.perf_counter()
         seeds = [ROLLOUT_SEED0 + r * rollouts_per_round + k for k in range(rollouts_per_round)]
-        visited, diverged = rollouts(task, sizes, base_rate, cycles, seeds, rule(), every, rows_per_run)
+        visited, diverged = rollouts(task, sizes, base_rate, cycles, seeds, rule(), every, rows_per_run, order)
         n = data.add(*(visited[k] for k in ("w", "theta", "x", "ev")))
         diverged_per_round.append(diverged)
         X, T = data.arrays()

@@ -166,6 +166,23 @@ def test_learn_fixed_runs_dagger_and_is_reproducible(small_sample, tmp_path):
         runs.train(tasks.load_task("or"), (2, 4, 1), 0.23, 5, 0, rule=rule)
 
 
+@pytest.mark.parametrize("order", ["fixed", "shuffle"])
+def test_learn_fixed_reruns_the_samples_in_their_recorded_order(order, monkeypatch):
+    """--runs and --dagger rerun the first sample file's set-up: a shuffled run's in shuffled order."""
+    run = runs.train(tasks.load_task("or"), (2, 1, 1), 0.23, 40, 0, sample_every=3, order=order)
+    meta = {"layers": [2, 1, 1], "task": "or", "rate": 0.23, "seed": 0, "cycles": 40, "every": 3, "order": order}
+    seen, real = [], runs.train
+
+    def spy(*a, **k):
+        seen.append(k.get("order", "fixed"))
+        return real(*a, **k)
+    monkeypatch.setattr(runs, "train", spy)
+    rule = fullfixed.learn_fixed([(meta, run.samples)], runs=2, hidden=(4,), dagger=1, rollouts_per_round=2, epochs=2)
+    assert seen == [order] * 3 and rule.meta["order"] == order
+    with pytest.raises(UsageError, match="recorded order 'sideways'"):
+        fullfixed.learn_fixed([({**meta, "order": "sideways"}, run.samples)], runs=2, hidden=(4,), epochs=2)
+
+
 def test_learn_fixed_refuses_bad_choices(small_sample):
     with pytest.raises(UsageError, match="head"):
         fullfixed.learn_fixed([small_sample], head="tanh")
