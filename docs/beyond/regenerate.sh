@@ -478,3 +478,10 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM24 --json $OUT/confirm24
 # the trust rule on the rest of rounds 10-21 (11, 12, 14, 15, 17, 20; ~25 min), judged after round 24:
 # not fresh, since the β 0.9 rule's misses there led to it
 judge_alone $OUT/rule_link_trust.npz trust 11 12 14 15 17 20
+# a cap on the trust rule's factor (adapt key trust_cap), on the β 0.9 rule: four settings on rounds
+# 1-9 (~25 min), made after round 24 was judged and round 25 fixed; the pick (c 2, α 0.5, κ 2)
+# judged on round 25 beside the β 0.9 rule and the trust rule, fresh for all three
+python docs/beyond/scan_trust_cap.py | tee $OUT/scan_trust_cap.txt
+variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_cap.npz - trust=2.0 trust_power=0.5 trust_cap=2.0
+python -m localrule judge --seeds 100 --heldout $CONFIRM25 --json $OUT/confirm25_100.json \
+  --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_cap.npz $OUT/rule_link_trust.npz | tee $OUT/confirm25_100.txt
