@@ -485,3 +485,6 @@ python docs/beyond/scan_trust_cap.py | tee $OUT/scan_trust_cap.txt
 variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_cap.npz - trust=2.0 trust_power=0.5 trust_cap=2.0
 python -m localrule judge --seeds 100 --heldout $CONFIRM25 --json $OUT/confirm25_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_cap.npz $OUT/rule_link_trust.npz | tee $OUT/confirm25_100.txt
+# the capped trust rule on rounds 10-24 (~60 min), judged after round 25: not fresh (the β 0.9
+# rule's misses there and the trust rule's results on them led to it)
+judge_alone $OUT/rule_link_trust_cap.npz trust_cap 24 23 22 21 20 17 15 14 12 11 10 13 16 18 19

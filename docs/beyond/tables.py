@@ -203,6 +203,14 @@ GOALS["rule_link_hidden"] = ("confirm21_100.json",)   # fresh only
 GOALS["rule_link_span09"] += ("confirm22_100.json", "confirm23_100.json")
 GOALS["rule_link_trust"] = (*(f"confirm{r}_trust100.json" for r in (10, 13, 16, 18, 19, 21)), "confirm22_trust100.json",
                             "confirm23_100.json")
+#: After round 24 (fresh for both): the trust rule also on the rest of rounds 10-21, judged after it.
+GOALS_24 = {"rule_link_span09": (*GOALS["rule_link_span09"], "confirm24_100.json"),
+            "rule_link_trust": (*GOALS["rule_link_trust"], *(f"confirm{r}_trust100.json" for r in (11, 12, 14, 15, 17, 20)),
+                                "confirm24_100.json")}
+#: After round 25 (fresh for the three): the capped trust rule also on rounds 10-24, judged after it.
+GOALS_25 = {"rule_link_span09": (*GOALS_24["rule_link_span09"], "confirm25_100.json"),
+            "rule_link_trust": (*GOALS_24["rule_link_trust"], "confirm25_100.json"),
+            "rule_link_trust_cap": (*(f"confirm{r}_trust_cap100.json" for r in range(10, 25)), "confirm25_100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -232,7 +240,7 @@ def goals(last=12, skip=(), override=None):
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
                   "rule_link_noclock": 13, "rule_link_span09": 20,
-                  "rule_link_hidden": 21, "rule_link_trust": 22}
+                  "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -305,7 +313,7 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23
+    # 0.9 rule, rounds 24-25; then the goals tables after rounds 11, 12, 16, 19, 20, 21, 23, 24 and 25
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -318,7 +326,8 @@ if __name__ == "__main__":
         "confirm14_100.json+confirm14_fanin100.json", "confirm15_100.json+confirm15_fanin100.json", "xor_span100.json",
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
-        "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json")]
+        "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
+        "confirm25_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -371,3 +380,24 @@ if __name__ == "__main__":
         print("the trust rule and the β 0.9 rule on the trust rule's tasks:")
         print()
         paired("rule_link_trust", GOALS["rule_link_trust"], *SPAN09_ON_TRUST_ROUNDS)
+        print()
+        print("goals, rounds 1-24 (as after round 23, both rules with round 24; the trust rule also on rounds 11, "
+              "12, 14, 15, 17 and 20):")
+        print()
+        goals(24, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_24)
+        print()
+        print("the trust rule and the β 0.9 rule on rounds 10-24:")
+        print()
+        paired("rule_link_trust", GOALS_24["rule_link_trust"], SPAN09_ON_TRUST_ROUNDS[0], GOALS_24["rule_link_span09"])
+        print()
+        print("goals, rounds 1-25 (as after round 24, the three rules with round 25; the capped trust rule on rounds "
+              "10-25):")
+        print()
+        goals(25, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_25)
+        print()
+        print("the capped trust rule beside the β 0.9 rule, then beside the trust rule, on rounds 10-25:")
+        print()
+        paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], SPAN09_ON_TRUST_ROUNDS[0],
+               GOALS_25["rule_link_span09"])
+        print()
+        paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], ("rule_link_trust",), GOALS_25["rule_link_trust"])
