@@ -140,6 +140,10 @@ CONFIRM24="teacher@24000:3,4,3:100 teacher@24001:7,9,4:100 teacher@24002:6,5,11,
 # (a cap on the trust rule's factor, from its stalls on round 24's two-moons 2-6-3-1):
 # `random_teacher_specs(10, 25000)` and four data sets in new shapes
 CONFIRM25="teacher@25000:10,9,3:40 teacher@25001:2,2,2:100 teacher@25002:9,10,12,3:100:shuffle teacher@25003:10,4,2,8,3:100:shuffle teacher@25004:3,3,1:60 teacher@25005:3,3,1:60:shuffle teacher@25006:5,5,6,3:40:shuffle teacher@25007:2,8,7,12,3:60:shuffle teacher@25008:6,5,3,2,2:60:shuffle teacher@25009:5,3,3,8,1:40 wine:13,6,9,3:200:shuffle iris:4,9,4,3:300 moons:2,8,4,1:400 xor:2,6,3,1:2000:shuffle"
+# round 26 was fixed (2026-12-07, 14:44 UTC) at the end of the session that judged round 25, before any
+# idea of the next pick: `random_teacher_specs(10, 26000)` and round 25's data set shapes mirrored
+# (the hidden widths reversed), their orders flipped
+CONFIRM26="teacher@26000:10,3,12,3:100:shuffle teacher@26001:7,6,10,4:40 teacher@26002:10,10,6,3:60:shuffle teacher@26003:10,9,10,4:60 teacher@26004:10,5,6,1:100:shuffle teacher@26005:9,12,6,3,1:100:shuffle teacher@26006:2,7,4:40:shuffle teacher@26007:7,5,3:100:shuffle teacher@26008:7,3,4:60:shuffle teacher@26009:8,5,5,2:100:shuffle wine:13,9,6,3:200 iris:4,4,9,3:300:shuffle moons:2,4,8,1:400:shuffle xor:2,3,6,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
