@@ -233,16 +233,15 @@ class _Data:
 
 
 def _recorded_task(meta, sizes):
-    """The first sample file's task and pattern order, for more runs of its set-up (a CSV's targets:
-    the net's outputs); files from before orders were recorded ran in fixed order."""
+    """The first sample file's task, for more runs of its set-up (a CSV's targets: the net's
+    outputs), refused unless its recorded pattern order is one those runs can take."""
     from .tasks import load_task
     name = recorded_task(meta, "the first sample file")
-    order = meta.get("order", "fixed")
-    if order not in ("fixed", "shuffle"):
-        raise UsageError(f"the first sample file: its recorded order {short(str(order), 40)!r} is neither "
-                         f"fixed nor shuffle")
+    if meta.get("order", "fixed") not in ("fixed", "shuffle"):
+        raise UsageError(f"the first sample file: its recorded order {short(str(meta['order']), 40)!r} is "
+                         f"neither fixed nor shuffle")
     try:
-        return load_task(name, sizes[-1], layers=sizes), order
+        return load_task(name, sizes[-1], layers=sizes)
     except UsageError as e:
         raise UsageError(f"{e} (the first sample file's task; --runs and --dagger rerun it: record the "
                          f"samples again with this version, which records the task as typed)") from None
@@ -279,7 +278,8 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}")
     base_rate, cycles = float(meta0["rate"]), int(meta0["cycles"])
     needs_task = runs > 1 or dagger > 0
-    task, order = _recorded_task(meta0, sizes) if needs_task else (None, meta0.get("order", "fixed"))
+    task = _recorded_task(meta0, sizes) if needs_task else None
+    order = meta0.get("order", "fixed")   # files from before orders were recorded ran in fixed order
     data = _Data(sizes, base_rate, features, head)
     for meta, f in sets:
         data.add(f["w"], f["theta"], f["x"], f["ev"])

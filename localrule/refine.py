@@ -271,8 +271,9 @@ class Space:
         if "decay" in use:
             d = min(1.0, abs(d + za.pop(0)))
         # a rule without a clock, link scales, a momentum gate, a fan-in step, a gain, a hidden-layer
-        # step, a trust scale or a decay writes the bytes it always did; what is not searched is kept
-        kept = ("link", "fixed_momentum", "span_momentum", "fan_in", "gain", "hidden", "trust", "trust_power", "trust_cap")
+        # step, a trust scale or a decay writes the bytes it always did; every optional key not
+        # searched here is kept as the start had it
+        kept = [k for k in ADAPT_OPTIONAL if k not in ("flat", "anneal", "decay")]
         extra = {**({"anneal": tau} if tau else {}), **{k: a[k] for k in kept if a[k] != ADAPT_OPTIONAL[k]},
                  **({"decay": d} if d else {})}
         rule.meta = {**rule.meta, "adapt": {"p": p, "beta2": max(0.0, b2), "eps": eps, "momentum": bm, "flat": q, **extra}}

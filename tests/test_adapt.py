@@ -62,19 +62,16 @@ def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap):
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, 1.0, 0.9, 1e-3, momentum, 0.0, 7.0,
                                           bool(link), 0.3, 0.5, 0.0, 1.0, trust, power, cap)
-    rule = adaptive_oracle(1.0, momentum=momentum, flat=0.0, anneal=7.0, link=link, decay=0.3, fan_in=0.5,
-                           trust=trust, trust_power=power, trust_cap=cap)
-    r = runs.train(task, sizes, 0.05, 20, 3, rule=rule)
+    base = dict(momentum=momentum, flat=0.0, anneal=7.0, link=link, decay=0.3, fan_in=0.5)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
+                                                                   trust_cap=cap))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
-    without = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, momentum=momentum, flat=0.0, anneal=7.0,
-                                                                          link=link, decay=0.3, fan_in=0.5))
+    without = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base))
     assert not np.allclose(without.w, r.w), "the trust scale must change the trajectory"
     if cap:
-        uncapped = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(
-            1.0, momentum=momentum, flat=0.0, anneal=7.0, link=link, decay=0.3, fan_in=0.5, trust=trust,
-            trust_power=power))
+        uncapped = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power))
         assert not np.allclose(uncapped.w, r.w), "the cap must bind somewhere"
 
 
