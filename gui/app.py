@@ -20,7 +20,7 @@ from localrule.cli import Parser
 from localrule.experiments import PRESET_FILES
 from localrule.layout import UsageError, to_float
 
-from .inputs import check_layers, hold_out
+from .inputs import check_layers
 from .window import MainWindow
 
 __all__ = ["MainWindow", "main", "check_args", "take_screenshot"]
@@ -111,7 +111,7 @@ def check_args(args):
     """Refuse what the window would otherwise clamp or choke on, before it opens (exit 2); and a
     --screenshot that cannot be written or would replace one of the command's input files."""
     from localrule.files import check_outputs, check_png
-    from localrule.tasks import check_fits, load_task, task_files, teacher_seed
+    from localrule.tasks import check_fits, hold_out, load_task, task_files, teacher_seed
 
     from .inputs import positive, whole
     positive(args.rate, "--rate")

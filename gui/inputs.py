@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import replace
-
-import numpy as np
 
 from localrule.layout import UsageError, is_digits, n_weights, parse_layers, to_float
-from localrule.tasks import Task
 
 #: Neurons per layer the app trains and draws (the command line has no such limit).
 MAX_LAYER = 1000
@@ -87,21 +83,3 @@ def whole(value, what: str, lowest: int = 0, highest: int = 2**31 - 1) -> int:
     if not lowest <= v <= highest:
         raise UsageError(f"{what} must be between {lowest:,} and {highest:,}, got {value!r}")
     return v
-
-
-def hold_out(task: Task, percent: float, seed: int = 0) -> Task:
-    """``task`` with a seeded ``percent`` of its rows moved to a test set (a CSV without one).
-
-    Why: with no test rows J_test and the accuracy say nothing about generalisation.  The
-    split depends on ``seed`` only (not on the weights' seed), so changing the seed compares
-    initial weights on the same split."""
-    if percent <= 0 or task.X_test is not None:
-        return task
-    n = task.X.shape[0]
-    n_test = int(round(n * percent / 100))
-    if n_test < 1 or n - n_test < 1:
-        raise UsageError(f"test %: holding out {percent:g}% of {n} rows leaves "
-                         f"{'no test row' if n_test < 1 else 'no training row'}")
-    order = np.random.default_rng(seed).permutation(n)
-    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
-    return replace(task, X=task.X[train], Y=task.Y[train], X_test=task.X[test], Y_test=task.Y[test])

@@ -15,10 +15,10 @@ from PyQt6.QtWidgets import QFileDialog
 from localrule import learner, tuning
 from localrule.experiments import PRESET_FILES, load_experiment
 from localrule.layout import UsageError, format_layers, n_weights
-from localrule.tasks import check_fits, load_task, teacher_seed
+from localrule.tasks import check_fits, hold_out, load_task, teacher_seed
 
 from . import tuner
-from .inputs import check_layers, hold_out, parse_hidden
+from .inputs import check_layers, parse_hidden
 from .network_view import CROWDED
 from .worker import GRID, RunConfig, plane_bounds
 

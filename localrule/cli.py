@@ -441,7 +441,7 @@ def cmd_train(args):
     from .files import check_outputs, finish_first, write_json
     from .learner import Rule
     from .runs import train
-    from .samples import recorded_task
+    from .samples import load_recorded, recorded_task
     from .tuning import PAPER_RATE
     rule = Rule.load(args.rule)
     recorded = args.task is None and bool(rule.meta.get("task"))   # none recorded: and, as always
@@ -449,13 +449,16 @@ def cmd_train(args):
         name = recorded_task(rule.meta, args.rule) if recorded else args.task or "and"
     except UsageError as e:
         raise UsageError(f"{e}; --task chooses one") from None
-    check_outputs([args.json], [args.rule, *_task_files(name, args.test_csv)])
+    as_recorded = recorded and args.test_csv is None and args.targets is None   # its test set as recorded too
+    check_outputs([args.json], [args.rule, *_task_files(name, rule.meta.get("test_csv") if as_recorded
+                                                        else args.test_csv)])
     if args.layers is None and rule.layers is not None:
         sizes = tuple(rule.layers)
     else:
         sizes = _layers(args)
-    try:
-        task = _load_task(args, name, sizes, sizes[-1] if recorded else 1)   # a recorded CSV: the net's outputs
+    try:   # a recorded CSV: the net's outputs are its targets
+        task = load_recorded(rule.meta, name, sizes[-1], sizes) if as_recorded else \
+            _load_task(args, name, sizes, sizes[-1] if recorded else 1)
     except UsageError as e:
         raise UsageError(f"{e} ({args.rule} names it as its task; --task chooses another)") if recorded else e
     rate = args.rate if args.rate is not None else rule.own_rate or PAPER_RATE
@@ -613,7 +616,7 @@ def cmd_compare(args):
         print("vs best: median final J / backprop's at its best γ (" +
               ", ".join(f"exp {k}: γ {v[0]:g}" for k, v in best.items()) + "; 5 tuning seeds)")
         if args.json:
-            write_json(args.json, {"seeds": args.seeds, "modes": modes, "experiments": table,
+            write_json(args.json, {"seeds": args.seeds, "modes": modes, "own_start": args.own_start, "experiments": table,
                                    "best_gamma": {str(k): {"rate": v[0], "median": v[1]} for k, v in best.items()}})
     return 0
 

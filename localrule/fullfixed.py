@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights, short
-from .samples import covering_stride, recorded_task, row_width, split_rows
+from .samples import covering_stride, load_recorded, recorded_recipe, recorded_task, row_width, split_rows
 
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
@@ -234,14 +234,14 @@ class _Data:
 
 def _recorded_task(meta, sizes):
     """The first sample file's task, for more runs of its set-up (a CSV's targets: the net's
-    outputs), refused unless its recorded pattern order is one those runs can take."""
-    from .tasks import load_task
+    outputs; its test set or held-out rows as recorded), refused unless its recorded pattern
+    order is one those runs can take."""
     name = recorded_task(meta, "the first sample file")
     if meta.get("order", "fixed") not in ("fixed", "shuffle"):
         raise UsageError(f"the first sample file: its recorded order {short(str(meta['order']), 40)!r} is "
                          f"neither fixed nor shuffle")
     try:
-        return load_task(name, sizes[-1], layers=sizes)
+        return load_recorded(meta, name, sizes[-1], sizes)
     except UsageError as e:
         raise UsageError(f"{e} (the first sample file's task; --runs and --dagger rerun it: record the "
                          f"samples again with this version, which records the task as typed)") from None
@@ -293,7 +293,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
         say(f"sampled {runs - 1} more backprop runs in {time.perf_counter() - t0:.1f} s")
     X, T = data.arrays()
     in_shift, in_scale, out_shift, out_scale = _scaling(X, T, target_scale)
-    lmeta = {"task": meta0.get("task"), "head": head, "optimizer": optimizer, "target_scale": target_scale,
+    lmeta = {"task": meta0.get("task"), **recorded_recipe(meta0), "head": head, "optimizer": optimizer, "target_scale": target_scale,
              "runs": runs, "dagger": dagger, "rollouts": rollouts_per_round if dagger else 0,
              "base_rate": base_rate, "base_cycles": cycles, "order": order}
     if optimizer == "sgd":

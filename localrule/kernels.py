@@ -36,7 +36,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: With c > 0 ("trust") a neuron whose incoming weights and bias have a root mean square r above c
 #: takes steps × (r/c)^α (α "trust_power"): LAMB's trust ratio, per neuron and one-sided, so a
 #: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it;
-#: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ.
+#: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ; with o = 1 ("trust_output") only
+#: the output neurons' steps grow (an output neuron knows it is one, as with h).
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -47,7 +48,8 @@ ADAPT_GAIN = 10                   # μ (a rule's)
 ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
 ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
 ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
-ADAPT_SIZE = 15
+ADAPT_TRUST_OUTPUT = 15                   # o (a rule's; 0: every neuron, 1: the output neurons only)
+ADAPT_SIZE = 16
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -508,12 +510,12 @@ def gain_steps(nb, nw, rate, mu, b2, state, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def trust_steps(sizes, boff, woff, c, a, cap, w, b, dw, db):
+def trust_steps(sizes, boff, woff, c, a, cap, first, w, b, dw, db):
     """A neuron's (Δw, Δθ) × (r/c)^a where r, the root mean square of its incoming weights and
     bias, exceeds c: a step in proportion to the scale the neuron has grown to, as multiplicative
     rules take, where a normalised step alone moves every weight by ~γ whatever its size; at most
-    × ``cap`` where it is > 0."""
-    for l in range(sizes.shape[0] - 1):
+    × ``cap`` where it is > 0; for the neurons of layers ``first`` (0: the first hidden layer) on."""
+    for l in range(first, sizes.shape[0] - 1):
         nin = sizes[l]
         for i in range(sizes[l + 1]):
             q = boff[l] + i
@@ -565,8 +567,9 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
     if adapt[ADAPT_TRUST] > 0.0:
+        first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_OUTPUT] != 0.0 else 0
         trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
-                    w, b, dw, db)
+                    first, w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
     if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are
         for l in range(sizes.shape[0] - 2):

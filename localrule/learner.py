@@ -29,7 +29,7 @@ from . import kernels
 from .files import COUNT, COUNTS, NUMBER, REAL, TEXT, TEXTS, load_npz, save_npz
 from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .runs import run_in_chunks
-from .samples import TUPLE_FIELDS, activations, sample_sets, tuples_from_files
+from .samples import RECIPE_META, TUPLE_FIELDS, activations, recorded_recipe, sample_sets, tuples_from_files
 
 RULE_FORMAT, RULE_VERSION = "localrule-rule", 1
 TARGET_SPREAD = 0.1
@@ -43,7 +43,7 @@ LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
 RULE_META = {"task": (lambda v: v is None or isinstance(v, str), "text"), "sources": TEXTS, "encoding": TEXT,
              "form": TEXT, "frozen": TEXTS, "hidden": COUNTS, "rate": NUMBER, "cycles": COUNT, "seed": COUNT,
              "rows": COUNT, "r2_train": REAL, "runs": (lambda v: type(v) is int and v >= 1, "a whole number >= 1"),
-             "dagger": COUNT, "head": TEXT, "optimizer": TEXT}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
+             "dagger": COUNT, "head": TEXT, "optimizer": TEXT, **RECIPE_META}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
@@ -216,11 +216,11 @@ ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
 ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0, "span_momentum": 0.0,
                   "fan_in": 0.0, "gain": 0.0, "hidden": 1.0, "trust": 0.0, "trust_power": 0.5,
-                  "trust_cap": 0.0}
+                  "trust_cap": 0.0, "trust_output": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ] from a rule's ``meta["adapt"]``, refused unless each is a
+    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o] from a rule's ``meta["adapt"]``, refused unless each is a
     finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
     (a smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
@@ -228,7 +228,8 @@ def adapt_params(a) -> np.ndarray:
     optional: 0, none) in [0, 1], h ("hidden", the hidden neurons' step multiplier, optional: 1,
     none) in (0, 16], c ("trust", the weight scale above which a neuron's step grows, optional: 0,
     none) in [0, 16], α ("trust_power", optional: 0.5) in (0, 2] and κ ("trust_cap", the most the
-    step may grow, optional: 0, none) 0 or in [1, 16]; and "fixed_momentum" and
+    step may grow, optional: 0, none) 0 or in [1, 16], o ("trust_output", optional: 0, every neuron)
+    0 or 1 (the output neurons only); and "fixed_momentum" and
     "span_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
     ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
@@ -257,12 +258,14 @@ def adapt_params(a) -> np.ndarray:
                              ("hidden", lambda x: 0 < x <= 16, "a step multiplier in (0, 16] (1: none)"),
                              ("trust", lambda x: 0 <= x <= 16, "a weight scale in [0, 16] (0: none)"),
                              ("trust_power", lambda x: 0 < x <= 2, "a power in (0, 2]"),
-                             ("trust_cap", lambda x: x == 0 or 1 <= x <= 16, "0 (none) or a factor in [1, 16]")):
+                             ("trust_cap", lambda x: x == 0 or 1 <= x <= 16, "0 (none) or a factor in [1, 16]"),
+                             ("trust_output", lambda x: x in (0, 1),
+                              "0 (every neuron's step grows) or 1 (the output neurons' only)")):
         x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")
     return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0, opt["fan_in"], opt["gain"],
-                     opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"]], float)
+                     opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"], opt["trust_output"]], float)
 
 
 def _enough_rows(n: int, hint: str = "more samples") -> None:
@@ -353,7 +356,7 @@ def learn_full(sources, hidden=(2,), rate=0.198, cycles=200, seed=0, features=FU
     sd_x[sd_x < 1e-12] = 1.0
     sd_t[sd_t < 1e-15] = 1e-15
     return fit("full", features, X, T, mu_x, sd_x, mu_t, sd_t / TARGET_SPREAD, hidden, rate, cycles, seed,
-               layers=sizes, meta={"task": sets[0][0].get("task")}, progress=progress)
+               layers=sizes, meta={"task": sets[0][0].get("task"), **recorded_recipe(sets[0][0])}, progress=progress)
 
 
 ENCODINGS = ("log", "raw")

@@ -15,7 +15,7 @@ import numpy as np
 
 from .files import COUNT, NUMBER, TEXT, TEXTS, load_npz, peek_format, save_npz
 from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets, short
-from .tasks import builtin_spec
+from .tasks import builtin_spec, hold_out, load_task
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
 TUPLES_FORMAT, TUPLES_VERSION = "localrule-tuples", 1
@@ -24,8 +24,10 @@ TUPLE_FIELDS = ("x", "w", "delta", "fprime")
 #: ``kernels.DIVERGENCE_BOUND`` (10⁴), so no recorded run comes near it, and products of four such
 #: values (a link tuple's contribution) and their squares (R²) stay far from overflowing.
 SAMPLE_BOUND = 1e30
+#: A task's test set as a sample or rule file records it (``Task.recipe``).
+RECIPE_META = {"test_csv": TEXT, "test_share": (lambda v: NUMBER[0](v) and 0 < v < 100, "a percent in (0, 100)")}
 SAMPLE_META = {"task": TEXT, "rate": NUMBER, "seed": COUNT, "cycles": COUNT, "every": COUNT, "rows": COUNT,
-               "order": TEXT}
+               "order": TEXT, **RECIPE_META}
 TUPLE_META = {"sources": TEXTS, "rows": COUNT}
 
 
@@ -69,8 +71,8 @@ def sample_meta(task, sizes, rate, seed, cycles, every, rows, order="fixed", **m
     """A sample file's record of its run, the CLI's and the app's alike: the task as ``load_task``
     was given it (``Task.spec``: teacher@5, moons, a CSV path), so that ``train --rule`` and
     ``learn --runs`` load it again; its display name only for a task made otherwise."""
-    return {"layers": list(sizes), "task": task.spec or task.name, "rate": rate, "seed": seed, "cycles": cycles,
-            "every": every, "stride": STRIDE_NOTE, "order": order, "rows": rows, **more}
+    return {"layers": list(sizes), "task": task.spec or task.name, **task.recipe, "rate": rate, "seed": seed,
+            "cycles": cycles, "every": every, "stride": STRIDE_NOTE, "order": order, "rows": rows, **more}
 
 
 def save_samples(path, fields: dict, meta: dict):
@@ -92,6 +94,18 @@ def recorded_task(meta: dict, source) -> str:
         raise UsageError(f"{source}: its recorded task {short(name, 40)!r} is a file here and also the display "
                          f"name older files recorded for the built-in task {spec}")
     return spec
+
+
+def recorded_recipe(meta: dict) -> dict:
+    """A sample file's record of its task's test set, for the rule learned from it to keep."""
+    return {k: meta[k] for k in RECIPE_META if k in meta}
+
+
+def load_recorded(meta: dict, name: str, targets: int, layers=None):
+    """The task a sample or rule file recorded (``name``: ``recorded_task``'s) with the test set it
+    had: its test CSV, or the same seeded share of the rows held out (``Task.recipe``); the file's
+    meta was checked on load (``RECIPE_META``)."""
+    return hold_out(load_task(name, targets, meta.get("test_csv"), layers), meta.get("test_share", 0))
 
 
 def load_samples(path) -> tuple[dict, dict]:

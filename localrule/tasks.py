@@ -37,6 +37,16 @@ class Task:
     #: What ``load_task`` was given, as typed (teacher@5, moons, a CSV path): what a file records so
     #: that the task loads again; ``name`` is for display only (teacher5, moons_train).
     spec: str | None = None
+    #: Its test set's source, recorded beside ``spec`` so that the task loads again as it was: the
+    #: test CSV as given, or the percent of the rows ``hold_out`` moved to a test set.
+    test_csv: str | None = None
+    test_share: float = 0
+
+    @property
+    def recipe(self) -> dict:
+        """What a file records beside ``spec`` to load this task again: only what was given."""
+        return {**({"test_csv": self.test_csv} if self.test_csv else {}),
+                **({"test_share": self.test_share} if self.test_share else {})}
 
     @property
     def n_in(self) -> int:
@@ -278,7 +288,27 @@ def load_task(name: str, targets: int = 1, test_csv: str | None = None, layers=N
     """A built-in task or shipped data set by name (which knows its targets), a random teacher of
     the net's ``layers`` (``teacher@SEED``), or a CSV file path (with ``targets`` target columns);
     its ``spec`` is ``name`` as given."""
-    return replace(_load(name, targets, test_csv, layers), spec=str(name))
+    return replace(_load(name, targets, test_csv, layers), spec=str(name), test_csv=test_csv or None)
+
+
+def hold_out(task: Task, percent: float, seed: int = 0) -> Task:
+    """``task`` with a seeded ``percent`` of its rows moved to a test set (a CSV without one).
+
+    Why: with no test rows J_test and the accuracy say nothing about generalisation.  The
+    split depends on ``seed`` only (not on the weights' seed), so changing the seed compares
+    initial weights on the same split."""
+    if percent <= 0 or task.X_test is not None:
+        return task
+    n = task.X.shape[0]
+    n_test = int(round(n * percent / 100))
+    if n_test < 1 or n - n_test < 1:
+        raise UsageError(f"test %: holding out {percent:g}% of {n} rows leaves "
+                         f"{'no test row' if n_test < 1 else 'no training row'}")
+    order = np.random.default_rng(seed).permutation(n)
+    test, train = np.sort(order[:n_test]), np.sort(order[n_test:])
+    return replace(task, X=task.X[train], Y=task.Y[train], X_test=task.X[test], Y_test=task.Y[test],
+                   test_share=percent)
+
 
 
 def _load(name: str, targets: int, test_csv: str | None, layers) -> Task:

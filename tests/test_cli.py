@@ -510,6 +510,25 @@ def test_train_reloads_a_recorded_csv_with_the_nets_targets(tmp_path, cli, targe
     assert strict_json(tmp_path / "t.json")["layers"] == [2, 3, targets]
 
 
+def test_a_recorded_test_csv_goes_with_the_task(tmp_path, cli):
+    """backprop --test-csv records the test CSV beside the task; learn --mode full keeps it in the
+    rule and train without --task tests on it again (without it, no test J at all)."""
+    rows = "a,b,t\n" + "".join(f"{i % 2},{i // 2 % 2},{(i % 2) ^ (i // 2 % 2)}\n" for i in range(8))
+    (tmp_path / "train.csv").write_text(rows)
+    (tmp_path / "test.csv").write_text(rows[:24])
+    s, r = tmp_path / "s.npz", tmp_path / "r.npz"
+    assert cli("backprop", "--task", tmp_path / "train.csv", "--test-csv", tmp_path / "test.csv", "--layers", "2,3,1",
+               "--cycles", 20, "--sample", s)[0] == 0
+    assert samples.load_samples(s)[0]["test_csv"] == str(tmp_path / "test.csv")
+    assert cli("learn", "--mode", "full", "--runs", 2, "--samples", s, "--out", r, "--cycles", 2)[0] == 0
+    assert learner.Rule.load(r).meta["test_csv"] == str(tmp_path / "test.csv")
+    rc, so, se = cli("train", "--rule", r, "--cycles", 3, "--json", tmp_path / "t.json")
+    assert rc == 0, se
+    assert strict_json(tmp_path / "t.json")["J_test"] is not None
+    rc, so, se = cli("train", "--rule", r, "--cycles", 3, "--json", tmp_path / "t.json", "--test-csv", s)
+    assert_one_line_error(rc, se)   # an output never replaces an input, the recorded test CSV among them
+
+
 def _with_task(source, recorded, path):
     """A copy of the .npz file ``source`` whose metadata records ``recorded`` as its task."""
     raw = dict(np.load(source))
@@ -623,6 +642,18 @@ def test_compare_form_is_refused_without_the_local_mode(tmp_path, cli, monkeypat
     assert ("would run" in se) == ("local" in modes.split(",")), se
     assert "local" in modes.split(",") or ("--form" in se and "no effect" in se and modes in se)
     assert so == "" and not (tmp_path / "c.json").exists()
+
+
+@pytest.mark.parametrize("flag, own", [((), True), (("--own-start",), True), (("--no-own-start",), False)])
+def test_compare_records_whether_the_full_rules_also_ran_from_their_own_start(tmp_path, cli, monkeypatch, flag, own):
+    """The mode@own rows are on by default: the JSON says which, so a table without them is explained."""
+    from localrule import study
+    seen = []
+    monkeypatch.setattr(study, "run_study", lambda *a, own_start, **k: seen.append(own_start) or (None, {}, None))
+    monkeypatch.setattr(study, "best_gamma_medians", lambda exps: {})
+    monkeypatch.setattr(study, "stats_table", lambda *a: ("", []))
+    assert cli("compare", "--experiments", "1", "--seeds", 1, *flag, "--json", tmp_path / "c.json")[0] == 0
+    assert seen == [own] and strict_json(tmp_path / "c.json")["own_start"] is own
 
 
 @pytest.mark.parametrize("spec", ["xor:", "xor", "xor:3", ":", "xor::", "xor:2,,1", "xor:2,1:foo", "xor:,:5",

@@ -183,6 +183,27 @@ def test_learn_fixed_reruns_the_samples_in_their_recorded_order(order, monkeypat
         fullfixed.learn_fixed([({**meta, "order": "sideways"}, run.samples)], runs=2, hidden=(4,), epochs=2)
 
 
+@pytest.mark.parametrize("share", [25, 50])
+def test_learn_fixed_reruns_a_held_out_split_on_its_training_rows(share, tmp_path, monkeypatch):
+    """The app's "test %" holds out a seeded share of a CSV's rows; the sample file records it, so
+    --runs reruns on the same training rows, not on every row, and the rule keeps it."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,t\n" + "".join(f"{i % 3},{i % 5},{i % 2}\n" for i in range(20)))
+    task = tasks.hold_out(tasks.load_task(str(path)), share)
+    run = runs.train(task, (2, 1, 1), 0.23, 10, 0, sample_every=3)
+    meta = samples.sample_meta(task, (2, 1, 1), 0.23, 0, 10, 3, int(run.samples["w"].shape[0]))
+    assert meta["test_share"] == share
+    seen, real = [], runs.train
+
+    def spy(t, *a, **k):
+        seen.append((t.X, t.X_test))
+        return real(t, *a, **k)
+    monkeypatch.setattr(runs, "train", spy)
+    rule = fullfixed.learn_fixed([(meta, run.samples)], runs=2, hidden=(4,), epochs=2)
+    assert len(seen) == 1 and np.array_equal(seen[0][0], task.X) and np.array_equal(seen[0][1], task.X_test)
+    assert rule.meta["test_share"] == share and "test_csv" not in rule.meta
+
+
 def test_learn_fixed_refuses_bad_choices(small_sample):
     with pytest.raises(UsageError, match="head"):
         fullfixed.learn_fixed([small_sample], head="tanh")

@@ -186,6 +186,33 @@ def test_loader_error_messages_say_what_is_wrong(tmp_path, run):
             samples.load_samples(bad[kind])
 
 
+@pytest.mark.parametrize("key, value", [("test_share", v) for v in (0, 100, -5, 250, float("nan"), True, "20", None,
+                                                                   [20])]
+                         + [("test_csv", v) for v in (3, None, ["t.csv"], {"path": "t.csv"}, True)])
+def test_a_recorded_test_set_that_is_not_one_is_refused_on_load(tmp_path, run, key, value):
+    """What reloads a task's test set (a test CSV, a share of held-out rows) is checked on load,
+    so nothing later reads a share of 250% or a path that is a number."""
+    p = tmp_path / "s.npz"
+    files.save_npz(p, samples.SAMPLES_FORMAT, 1, {**_meta(), key: value}, run.samples)
+    with pytest.raises(UsageError, match=key):
+        samples.load_samples(p)
+    files.save_npz(p, samples.SAMPLES_FORMAT, 1, {**_meta(), "test_csv": "t.csv", "test_share": 12.5}, run.samples)
+    assert samples.recorded_recipe(samples.load_samples(p)[0]) == {"test_csv": "t.csv", "test_share": 12.5}
+
+
+def test_a_held_out_task_loads_again_from_its_record(tmp_path):
+    """``Task.recipe`` and ``load_recorded``: the same training and test rows, for any seeded share."""
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,t\n" + "".join(f"{i},{i % 7},{i % 2}\n" for i in range(30)))
+    for share in (10, 33.3, 50, 90):
+        task = tasks.hold_out(tasks.load_task(str(path)), share)
+        again = samples.load_recorded({"task": task.spec, **task.recipe}, task.spec, 1)
+        assert task.recipe == {"test_share": share}
+        for a, b in ((task.X, again.X), (task.X_test, again.X_test), (task.Y, again.Y)):
+            np.testing.assert_array_equal(a, b)
+    assert tasks.load_task("and").recipe == {}
+
+
 def test_loader_rejects_one_dimensional_field(tmp_path, run):
     p = tmp_path / "flat.npz"
     files.save_npz(p, samples.SAMPLES_FORMAT, 1, _meta(), {**run.samples, "w": run.samples["w"][0]})
