@@ -22,7 +22,7 @@ LOCAL6_LOG, ORACLE6 = 5, 6
 #: The "direct" head predicts every Δ outright: that is FULL.
 FIXED_DELTA, FIXED_ERROR = 7, 8
 
-#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α]): each neuron's (Δw, Δθ)
+#: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o, D]): each neuron's (Δw, Δθ)
 #: is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay β2, bias-corrected); with
 #: k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
 #: for a > 0 multiplied by (its fan-in + 1)^-a (so that its input moves by ~γ·fan-in^(1-a), not γ·fan-in);
@@ -37,7 +37,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: takes steps × (r/c)^α (α "trust_power"): LAMB's trust ratio, per neuron and one-sided, so a
 #: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it;
 #: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ; with o = 1 ("trust_output") only
-#: the output neurons' steps grow (an output neuron knows it is one, as with h).
+#: the output neurons' steps grow (an output neuron knows it is one, as with h); with D > 0
+#: ("trust_delay") no step grows before the run's step D (the clock it keeps for τ).
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -49,7 +50,8 @@ ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
 ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
 ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
 ADAPT_TRUST_OUTPUT = 15                   # o (a rule's; 0: every neuron, 1: the output neurons only)
-ADAPT_SIZE = 16
+ADAPT_TRUST_DELAY = 16                    # D (a rule's; 0: none): no trust before step D
+ADAPT_SIZE = 17
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -566,7 +568,7 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
     mu = adapt[ADAPT_GAIN]
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
-    if adapt[ADAPT_TRUST] > 0.0:
+    if adapt[ADAPT_TRUST] > 0.0 and t > adapt[ADAPT_TRUST_DELAY]:
         first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_OUTPUT] != 0.0 else 0
         trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
                     first, w, b, dw, db)

@@ -12,14 +12,15 @@ from localrule.layout import init_params
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
                     fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5, trust_cap=0.0,
-                    trust_output=0) -> learner.Rule:
+                    trust_output=0, trust_delay=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
                           "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
                           **({"gain": gain} if gain else {}), **({"hidden": hidden} if hidden != 1.0 else {}),
                           **({"trust": trust, "trust_power": trust_power} if trust else {}),
                           **({"trust_cap": trust_cap} if trust_cap else {}),
-                          **({"trust_output": trust_output} if trust_output else {})}
+                          **({"trust_output": trust_output} if trust_output else {}),
+                          **({"trust_delay": trust_delay} if trust_delay else {})}
     return rule
 
 
@@ -54,20 +55,23 @@ def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, dec
     assert not np.allclose(plain.w, r.w), "the stage must change the trajectory"
 
 
-@pytest.mark.parametrize("trust,power,link,momentum,cap,output", [
-    (0.1, 0.5, 0, 0.0, 0.0, 0), (0.28, 1.0, 1, 0.6, 0.0, 0), (0.2, 2.0, 1, 0.0, 0.0, 0), (0.05, 0.25, 0, 0.5, 0.0, 0),
-    (0.05, 2.0, 1, 0.0, 1.5, 0), (0.1, 1.0, 0, 0.6, 2.0, 0), (0.1, 1.0, 1, 0.6, 0.0, 1), (0.05, 2.0, 0, 0.0, 1.5, 1)])
-def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, output):
+@pytest.mark.parametrize("trust,power,link,momentum,cap,output,delay", [
+    (0.1, 0.5, 0, 0.0, 0.0, 0, 0), (0.28, 1.0, 1, 0.6, 0.0, 0, 0), (0.2, 2.0, 1, 0.0, 0.0, 0, 0),
+    (0.05, 0.25, 0, 0.5, 0.0, 0, 0), (0.05, 2.0, 1, 0.0, 1.5, 0, 0), (0.1, 1.0, 0, 0.6, 2.0, 0, 0),
+    (0.1, 1.0, 1, 0.6, 0.0, 1, 0), (0.05, 2.0, 0, 0.0, 1.5, 1, 0), (0.1, 1.0, 1, 0.6, 0.0, 0, 37),
+    (0.05, 2.0, 0, 0.0, 1.5, 1, 9.5)])
+def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, output, delay):
     """The initial weights' scale is ~0.29, so these floors leave some neurons above and some below
     (and, with a cap, some neurons' factors above it and some below; output-only, the hidden
-    neurons' steps as without trust)."""
+    neurons' steps as without trust; with a delay, the first steps as without trust)."""
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, 1.0, 0.9, 1e-3, momentum, 0.0, 7.0,
-                                          bool(link), 0.3, 0.5, 0.0, 1.0, trust, power, cap, bool(output))
+                                          bool(link), 0.3, 0.5, 0.0, 1.0, trust, power, cap, bool(output), delay)
     base = dict(momentum=momentum, flat=0.0, anneal=7.0, link=link, decay=0.3, fan_in=0.5)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
-                                                                   trust_cap=cap, trust_output=output))
+                                                                   trust_cap=cap, trust_output=output,
+                                                                   trust_delay=delay))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
@@ -80,6 +84,10 @@ def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, ou
         everywhere = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
                                                                                trust_cap=cap))
         assert not np.allclose(everywhere.w, r.w), "the hidden neurons' trust must have mattered"
+    if delay:
+        at_once = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
+                                                                            trust_cap=cap, trust_output=output))
+        assert not np.allclose(at_once.w, r.w), "the delay must have mattered"
 
 
 def test_a_trust_cap_no_factor_reaches_changes_nothing_bit_for_bit():
@@ -90,6 +98,20 @@ def test_a_trust_cap_no_factor_reaches_changes_nothing_bit_for_bit():
     assert np.abs(r.w).max() < 0.1 * 16 ** 2
     np.testing.assert_array_equal(r.J, plain.J)
     np.testing.assert_array_equal(r.w, plain.w)
+
+
+def test_a_trust_delay_past_the_run_changes_nothing_bit_for_bit():
+    """Steps 1…N of a run of N steps: a delay of N leaves every one without trust, as c 0 does."""
+    task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
+    base = dict(momentum=0.6, flat=0.0, anneal=7.0, link=1, decay=0.3, fan_in=0.5)
+    r = runs.train(task, sizes, 0.05, 15, 1, rule=adaptive_oracle(1.0, **base, trust=0.05, trust_power=2.0,
+                                                                   trust_delay=15 * 4))
+    plain = runs.train(task, sizes, 0.05, 15, 1, rule=adaptive_oracle(1.0, **base))
+    np.testing.assert_array_equal(r.J, plain.J)
+    np.testing.assert_array_equal(r.w, plain.w)
+    one_less = runs.train(task, sizes, 0.05, 15, 1, rule=adaptive_oracle(1.0, **base, trust=0.05, trust_power=2.0,
+                                                                          trust_delay=15 * 4 - 1))
+    assert not np.array_equal(one_less.w, plain.w)
 
 
 def test_a_trust_scale_no_neuron_reaches_changes_nothing_bit_for_bit():
@@ -186,6 +208,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_output": True},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
                                   "trust_output": float("nan")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_delay": -1},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_delay": 1e12},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
+                                  "trust_delay": float("inf")},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_delay": "soon"},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
@@ -209,7 +236,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0, 3.0])
     assert ok.shape == (kernels.ADAPT_SIZE,)
     no_budget = ok.copy()
     no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
@@ -230,7 +257,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
     np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt,
-                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0])
+                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
