@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from localrule import runs, samples, tasks
+from localrule import learner, runs, samples, tasks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +99,28 @@ def write_sample_files(d) -> dict:
         samples.save_samples(out[name], r.samples, {"layers": list(sizes), "task": "and", "rate": 0.5, "seed": 0,
                                                     "cycles": 30, "every": 1, "rows": int(r.samples["w"].shape[0])})
     return out
+
+
+def write_input_files(d, folder: str) -> dict:
+    """The CLI suites' good inputs of every kind in folder ``d``: the sample files, a full and a
+    local rule, a tuple file, a good CSV; and what must survive every run: ``keep.json``, a folder
+    ``folder``, a plain file."""
+    a = {"dir": d, **write_sample_files(d)}
+    a["full_rule"] = d / "full_rule.npz"
+    learner.learn_full([a["s211"]], hidden=(2,), cycles=5).save(a["full_rule"])
+    a["local_rule"] = d / "local_rule.npz"
+    learner.learn_local([a["s231"]], hidden=(3,), cycles=2, max_tuples=1000).save(a["local_rule"])
+    a["tuples"] = d / "tuples.npz"
+    samples.save_tuples(a["tuples"], *samples.tuples_from_files([a["s231"]], max_tuples=200))
+    a["good.csv"] = d / "good.csv"
+    a["good.csv"].write_text("a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
+    a["keep.json"] = d / "keep.json"
+    a["keep.json"].write_text('{"keep": true}\n')
+    a["folder"] = d / folder
+    a["folder"].mkdir()
+    a["plain"] = d / "plain.txt"
+    a["plain"].write_text("a file, not a folder\n")
+    return a
 
 
 @pytest.fixture

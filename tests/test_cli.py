@@ -39,19 +39,12 @@ def _in_tmp(tmp_path, monkeypatch):
 def assets(tmp_path_factory):
     """Input files for the CLI: sample files, rules, tuples, CSVs, and a file that must survive."""
     d = tmp_path_factory.mktemp("assets")
-    a = {"dir": d, **conftest.write_sample_files(d)}
-    a["full_rule"] = d / "full_rule.npz"
-    learner.learn_full([a["s211"]], hidden=(2,), cycles=5).save(a["full_rule"])
-    a["local_rule"] = d / "local_rule.npz"
-    learner.learn_local([a["s231"]], hidden=(3,), cycles=2, max_tuples=1000).save(a["local_rule"])
+    a = conftest.write_input_files(d, "a_folder")
+    a["keep"] = a["keep.json"]
     a["corrupt"] = d / "corrupt.npz"
     raw = a["full_rule"].read_bytes()
     a["corrupt"].write_bytes(raw[: len(raw) // 2])
-    a["tuples"] = d / "tuples.npz"
-    pool, names = samples.tuples_from_files([a["s231"]], max_tuples=100)
-    samples.save_tuples(a["tuples"], pool, names)
     csvs = {
-        "good.csv": "a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n",
         "ragged.csv": "a,b,t\n0,0,0\n0,1\n",
         "nonnum.csv": "a,b,t\n0,0,0\n0,one,1\n",
         "nan.csv": "a,b,t\n0,0,0\n0,nan,1\n",
@@ -66,12 +59,6 @@ def assets(tmp_path_factory):
     a["binary.csv"].write_bytes(b"\xff\xfe\x00\x81garbage\x00\xc3")
     a["dir.csv"] = d / "dir.csv"
     a["dir.csv"].mkdir()
-    a["keep"] = d / "keep.json"
-    a["keep"].write_text('{"keep": true}\n')
-    a["folder"] = d / "a_folder"
-    a["folder"].mkdir()
-    a["plain"] = d / "plain.txt"
-    a["plain"].write_text("not a folder\n")
     return a
 
 
@@ -247,9 +234,9 @@ def test_tuples_verb(tmp_path, cli, assets):
     rc, so, se = cli("tuples", "--samples", f"{assets['s231']},{assets['tuples']}", "--out", out)
     assert rc == 0 and se == ""
     meta, data = samples.load_tuples(out)
-    n_own = 120 * 3 * (2 + 1) * 1
-    assert meta["rows"] == n_own + 100 == data["x"].shape[0]
-    assert f"wrote {n_own + 100} link tuples" in so
+    n_own, n_file = 120 * 3 * (2 + 1) * 1, samples.load_tuples(assets["tuples"])[0]["rows"]
+    assert meta["rows"] == n_own + n_file == data["x"].shape[0]
+    assert f"wrote {n_own + n_file} link tuples" in so
     t = {k: data[k][:, 0] for k in data}
     np.testing.assert_array_equal(t["target"], t["x"] * t["fprime"] * t["w"] * t["delta"])
     rc, so, se = cli("tuples", "--samples", assets["s231"], "--out", tmp_path / "sub.npz", "--max-tuples", 50)

@@ -88,21 +88,8 @@ def refused(argv, *watch):
 def A(tmp_path_factory):
     """Good input files of every kind (the fuzz corrupts copies), and files that must survive."""
     d = tmp_path_factory.mktemp("fuzz")
-    a = {"dir": d, **conftest.write_sample_files(d)}
-    a["full"] = d / "full.npz"
-    learner.learn_full([a["s211"]], hidden=(2,), cycles=3).save(a["full"])
-    a["local"] = d / "local.npz"
-    learner.learn_local([a["s231"]], hidden=(3,), cycles=2, max_tuples=500).save(a["local"])
-    a["tuples"] = d / "tuples.npz"
-    samples.save_tuples(a["tuples"], *samples.tuples_from_files([a["s231"]], max_tuples=200))
-    a["good.csv"] = d / "good.csv"
-    a["good.csv"].write_text("a,b,t\n0,0,0\n0,1,1\n1,0,1\n1,1,1\n")
-    a["keep.json"] = d / "keep.json"
-    a["keep.json"].write_text('{"keep": true}\n')
-    a["folder"] = d / "folder"
-    a["folder"].mkdir()
-    a["plain"] = d / "plain.txt"
-    a["plain"].write_text("a file, not a folder\n")
+    a = conftest.write_input_files(d, "folder")
+    a["full"], a["local"] = a["full_rule"], a["local_rule"]
     a["bad"] = d / "bad"          # corrupted files go here, one per example
     a["bad"].mkdir()
     return a
