@@ -211,6 +211,10 @@ GOALS_24 = {"rule_link_span09": (*GOALS["rule_link_span09"], "confirm24_100.json
 GOALS_25 = {"rule_link_span09": (*GOALS_24["rule_link_span09"], "confirm25_100.json"),
             "rule_link_trust": (*GOALS_24["rule_link_trust"], "confirm25_100.json"),
             "rule_link_trust_cap": (*(f"confirm{r}_trust_cap100.json" for r in range(10, 25)), "confirm25_100.json")}
+#: After round 26 (fresh for the β 0.9 rule and the delayed trust rule): the delayed trust rule
+#: also on rounds 10-25, judged after it.
+GOALS_26 = {**GOALS_25, "rule_link_span09": (*GOALS_25["rule_link_span09"], "confirm26_100.json"),
+            "rule_link_trust_delay": (*(f"confirm{r}_trust_delay100.json" for r in range(10, 26)), "confirm26_100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -240,7 +244,8 @@ def goals(last=12, skip=(), override=None):
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
                   "rule_link_noclock": 13, "rule_link_span09": 20,
-                  "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25}
+                  "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
+                  "rule_link_trust_delay": 26}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -401,3 +406,17 @@ if __name__ == "__main__":
                GOALS_25["rule_link_span09"])
         print()
         paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], ("rule_link_trust",), GOALS_25["rule_link_trust"])
+        print()
+        print("goals, rounds 1-26 (as after round 25, the β 0.9 rule with round 26; the delayed trust rule on "
+              "rounds 10-26):")
+        print()
+        goals(26, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_26)
+        print()
+        print("the delayed trust rule beside the β 0.9 rule on rounds 10-26, then beside the trust rule and the "
+              "capped one on rounds 10-25:")
+        print()
+        paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"], SPAN09_ON_TRUST_ROUNDS[0],
+               GOALS_26["rule_link_span09"])
+        for other in ("rule_link_trust", "rule_link_trust_cap"):
+            print()
+            paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"][:-1], (other,), GOALS_25[other])
