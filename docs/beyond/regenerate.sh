@@ -144,7 +144,7 @@ CONFIRM25="teacher@25000:10,9,3:40 teacher@25001:2,2,2:100 teacher@25002:9,10,12
 # idea of the next pick: `random_teacher_specs(10, 26000)` and round 25's data set shapes mirrored
 # (the hidden widths reversed), their orders flipped
 CONFIRM26="teacher@26000:10,3,12,3:100:shuffle teacher@26001:7,6,10,4:40 teacher@26002:10,10,6,3:60:shuffle teacher@26003:10,9,10,4:60 teacher@26004:10,5,6,1:100:shuffle teacher@26005:9,12,6,3,1:100:shuffle teacher@26006:2,7,4:40:shuffle teacher@26007:7,5,3:100:shuffle teacher@26008:7,3,4:60:shuffle teacher@26009:8,5,5,2:100:shuffle wine:13,9,6,3:200 iris:4,4,9,3:300:shuffle moons:2,4,8,1:400:shuffle xor:2,3,6,1:2000"
-# round 27 was fixed (2026-12-07, 15:50 UTC) after round 26 was judged, before any idea of the next
+# round 27 was fixed (2026-12-07, 15:43 UTC) after round 26 was judged, before any idea of the next
 # pick: `random_teacher_specs(10, 27000)` and new data set shapes (one and two hidden layers, orders
 # flipped from round 26's)
 CONFIRM27="teacher@27000:9,8,3:40:shuffle teacher@27001:9,2,6,4:40:shuffle teacher@27002:10,3,8,6,2:100:shuffle teacher@27003:7,5,11,2:60:shuffle teacher@27004:5,12,3:40:shuffle teacher@27005:10,11,1:100 teacher@27006:5,6,2,3:40:shuffle teacher@27007:2,5,2,1:60:shuffle teacher@27008:2,5,12,3:60 teacher@27009:2,11,2:40 wine:13,5,8,3:200:shuffle iris:4,7,3:300 moons:2,3,9,1:400 xor:2,7,1:2000:shuffle"
