@@ -616,7 +616,8 @@ def cmd_compare(args):
         print("vs best: median final J / backprop's at its best γ (" +
               ", ".join(f"exp {k}: γ {v[0]:g}" for k, v in best.items()) + "; 5 tuning seeds)")
         if args.json:
-            write_json(args.json, {"seeds": args.seeds, "modes": modes, "own_start": args.own_start, "experiments": table,
+            write_json(args.json, {"seeds": args.seeds, "modes": modes, "own_start": args.own_start,
+                                   "experiments": table,
                                    "best_gamma": {str(k): {"rate": v[0], "median": v[1]} for k, v in best.items()}})
     return 0
 

@@ -43,7 +43,8 @@ LOG_INPUT_WIDTH, LOG_TARGET_SPREAD = 2.0, 0.05
 RULE_META = {"task": (lambda v: v is None or isinstance(v, str), "text"), "sources": TEXTS, "encoding": TEXT,
              "form": TEXT, "frozen": TEXTS, "hidden": COUNTS, "rate": NUMBER, "cycles": COUNT, "seed": COUNT,
              "rows": COUNT, "r2_train": REAL, "runs": (lambda v: type(v) is int and v >= 1, "a whole number >= 1"),
-             "dagger": COUNT, "head": TEXT, "optimizer": TEXT, **RECIPE_META}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
+             "dagger": COUNT, "head": TEXT, "optimizer": TEXT,
+             **RECIPE_META}   # own_rate, refined: ``Rule.own_rate`` ignores nonsense
 FULL_FEATURES = ("w", "theta", "x", "out", "ev")
 FULL_FEATURES_HIDDEN = ("w", "theta", "x", "hidden", "out", "ev")
 #: Share of the (shuffled) samples kept out of the learner's training; their error per cycle
@@ -220,8 +221,8 @@ ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o, D] from a rule's ``meta["adapt"]``, refused unless each is a
-    finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
+    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o, D] from a rule's ``meta["adapt"]``, refused
+    unless each is a finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
     (a smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
     d ("decay", optional: 0, none) in [0, 1], a ("fan_in", optional: 0, none) in [0, 2], μ ("gain",
