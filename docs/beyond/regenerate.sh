@@ -501,10 +501,11 @@ judge_alone $OUT/rule_link_trust_cap.npz trust_cap 24 23 22 21 20 17 15 14 12 11
 python docs/beyond/scan_trust_output.py | tee $OUT/scan_trust_output.txt
 # the trust growth held back for a run's first D steps (adapt key trust_delay): a look on the
 # tasks that led to it (~5 min), the scan on rounds 1-9 (~25 min), the pick (D 500) judged on round
-# 26 beside the β 0.9 rule (fresh for both), then on rounds 10-25 (~65 min)
+# 26 beside the β 0.9 rule (fresh for both), then on rounds 25-22 and 11 (~25 min), after which it
+# had failed the rule for shipping it (three losses beyond the spread against the β 0.9 rule's one)
 python docs/beyond/look_trust_delay.py | tee $OUT/look_trust_delay.txt
 python docs/beyond/scan_trust_delay.py | tee $OUT/scan_trust_delay.txt
 variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_delay.npz - trust=2.0 trust_power=0.5 trust_delay=500.0
 python -m localrule judge --seeds 100 --heldout $CONFIRM26 --json $OUT/confirm26_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_delay.npz | tee $OUT/confirm26_100.txt
-judge_alone $OUT/rule_link_trust_delay.npz trust_delay 25 24 23 22 21 20 17 15 14 12 11 10 13 16 18 19
+judge_alone $OUT/rule_link_trust_delay.npz trust_delay 25 24 23 22 11

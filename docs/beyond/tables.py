@@ -212,9 +212,10 @@ GOALS_25 = {"rule_link_span09": (*GOALS_24["rule_link_span09"], "confirm25_100.j
             "rule_link_trust": (*GOALS_24["rule_link_trust"], "confirm25_100.json"),
             "rule_link_trust_cap": (*(f"confirm{r}_trust_cap100.json" for r in range(10, 25)), "confirm25_100.json")}
 #: After round 26 (fresh for the β 0.9 rule and the delayed trust rule): the delayed trust rule
-#: also on rounds 10-25, judged after it.
+#: also on rounds 22-25 and 11, judged after it (then it had failed the rule for shipping it).
 GOALS_26 = {**GOALS_25, "rule_link_span09": (*GOALS_25["rule_link_span09"], "confirm26_100.json"),
-            "rule_link_trust_delay": (*(f"confirm{r}_trust_delay100.json" for r in range(10, 26)), "confirm26_100.json")}
+            "rule_link_trust_delay": (*(f"confirm{r}_trust_delay100.json" for r in (11, 22, 23, 24, 25)),
+                                      "confirm26_100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -408,12 +409,12 @@ if __name__ == "__main__":
         paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], ("rule_link_trust",), GOALS_25["rule_link_trust"])
         print()
         print("goals, rounds 1-26 (as after round 25, the β 0.9 rule with round 26; the delayed trust rule on "
-              "rounds 10-26):")
+              "rounds 11 and 22-26):")
         print()
         goals(26, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_26)
         print()
-        print("the delayed trust rule beside the β 0.9 rule on rounds 10-26, then beside the trust rule and the "
-              "capped one on rounds 10-25:")
+        print("the delayed trust rule beside the β 0.9 rule on rounds 11 and 22-26, then beside the trust rule "
+              "and the capped one on rounds 11 and 22-25:")
         print()
         paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"], SPAN09_ON_TRUST_ROUNDS[0],
                GOALS_26["rule_link_span09"])
