@@ -36,8 +36,9 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: With c > 0 ("trust") a neuron whose incoming weights and bias have a root mean square r above c
 #: takes steps × (r/c)^α (α "trust_power"): LAMB's trust ratio, per neuron and one-sided, so a
 #: neuron's step grows with its weights' scale once they outgrow c and nothing changes below it;
-#: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ; with o = 1 ("trust_output") only
-#: the output neurons' steps grow (an output neuron knows it is one, as with h); with D > 0
+#: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ; with o = 1 ("trust_layers") only
+#: the output neurons' steps grow, with o = 2 only the hidden neurons' (a neuron knows whether it is
+#: an output neuron, as with h); with D > 0
 #: ("trust_delay") no step grows before the run's step D (the clock it keeps for τ).
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
@@ -49,7 +50,7 @@ ADAPT_GAIN = 10                   # μ (a rule's)
 ADAPT_HIDDEN = 11                 # h (a rule's; 1: none)
 ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
 ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
-ADAPT_TRUST_OUTPUT = 15                   # o (a rule's; 0: every neuron, 1: the output neurons only)
+ADAPT_TRUST_LAYERS = 15                   # o (a rule's; 0: every neuron, 1: the output neurons, 2: the hidden ones)
 ADAPT_TRUST_DELAY = 16                    # D (a rule's; 0: none): no trust before step D
 ADAPT_SIZE = 17
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
@@ -569,8 +570,9 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
     if adapt[ADAPT_TRUST] > 0.0 and t > adapt[ADAPT_TRUST_DELAY]:
-        first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_OUTPUT] != 0.0 else 0
-        trust_steps(sizes, boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
+        first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_LAYERS] == 1.0 else 0               # the output layer on
+        upto = sizes.shape[0] - 1 if adapt[ADAPT_TRUST_LAYERS] == 2.0 else sizes.shape[0]   # all but the output layer
+        trust_steps(sizes[:upto], boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
                     first, w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
     if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are

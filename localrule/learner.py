@@ -217,7 +217,7 @@ ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 #: Optional keys and the value their absence means (older rule files have none of them).
 ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0, "span_momentum": 0.0,
                   "fan_in": 0.0, "gain": 0.0, "hidden": 1.0, "trust": 0.0, "trust_power": 0.5,
-                  "trust_cap": 0.0, "trust_output": 0.0, "trust_delay": 0.0}
+                  "trust_cap": 0.0, "trust_layers": 0.0, "trust_delay": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
@@ -229,8 +229,8 @@ def adapt_params(a) -> np.ndarray:
     optional: 0, none) in [0, 1], h ("hidden", the hidden neurons' step multiplier, optional: 1,
     none) in (0, 16], c ("trust", the weight scale above which a neuron's step grows, optional: 0,
     none) in [0, 16], α ("trust_power", optional: 0.5) in (0, 2] and κ ("trust_cap", the most the
-    step may grow, optional: 0, none) 0 or in [1, 16], o ("trust_output", optional: 0, every neuron)
-    0 or 1 (the output neurons only), D ("trust_delay", the steps before any step grows, optional:
+    step may grow, optional: 0, none) 0 or in [1, 16], o ("trust_layers", optional: 0, every neuron)
+    0, 1 (the output neurons only) or 2 (the hidden ones only), D ("trust_delay", the steps before any step grows, optional:
     0, none) in [0, 10¹²); and "fixed_momentum" and
     "span_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
     ``Rule.adapt_for`` sets it."""
@@ -261,14 +261,15 @@ def adapt_params(a) -> np.ndarray:
                              ("trust", lambda x: 0 <= x <= 16, "a weight scale in [0, 16] (0: none)"),
                              ("trust_power", lambda x: 0 < x <= 2, "a power in (0, 2]"),
                              ("trust_cap", lambda x: x == 0 or 1 <= x <= 16, "0 (none) or a factor in [1, 16]"),
-                             ("trust_output", lambda x: x in (0, 1),
-                              "0 (every neuron's step grows) or 1 (the output neurons' only)"),
+                             ("trust_layers", lambda x: x in (0, 1, 2),
+                              "0 (every neuron's step grows), 1 (the output neurons' only) or 2 (the hidden "
+                              "neurons' only)"),
                              ("trust_delay", lambda x: 0 <= x < 1e12, "a number of steps in [0, 1e12) (0: none)")):
         x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")
     return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0, opt["fan_in"], opt["gain"],
-                     opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"], opt["trust_output"],
+                     opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"], opt["trust_layers"],
                      opt["trust_delay"]], float)
 
 

@@ -64,7 +64,7 @@ def gradient(sizes, w, b, x, y):
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
                    decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5,
-                   trust_cap=0.0, trust_output=False, trust_delay=0.0):
+                   trust_cap=0.0, trust_layers=0, trust_delay=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
@@ -75,8 +75,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     s += μ·u·h clipped to ±log 16, h the running mean (β2) of the earlier u; with ``hidden`` the
     hidden layers' updates times it; with ``trust`` c, a neuron's updates times (r/c)^trust_power
     where r, the root mean square of its incoming weights and bias, is above c (at most
-    ``trust_cap`` where it is > 0; with ``trust_output``, the output layer's neurons only; from
-    step ``trust_delay`` + 1 on)."""
+    ``trust_cap`` where it is > 0; with ``trust_layers`` 1 the output layer's neurons only, with 2
+    the hidden layers' only; from step ``trust_delay`` + 1 on)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -105,7 +105,7 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     pw[k] = beta2 * pw[k] + (1 - beta2) * uw / rate
                     pb[k] = beta2 * pb[k] + (1 - beta2) * ub / rate
                     uw, ub = uw * np.exp(sw[k]), ub * np.exp(sb[k])
-                if trust and t > trust_delay and (not trust_output or k == len(Ws) - 1):
+                if trust and t > trust_delay and (not trust_layers or (k == len(Ws) - 1) == (trust_layers == 1)):
                     r = np.sqrt((np.sum(W * W, axis=1) + bv * bv) / (W.shape[1] + 1.0))
                     f = np.where(r > trust, (r / trust) ** trust_power, 1.0)
                     if trust_cap:

@@ -12,14 +12,14 @@ from localrule.layout import init_params
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
                     fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5, trust_cap=0.0,
-                    trust_output=0, trust_delay=0.0) -> learner.Rule:
+                    trust_layers=0, trust_delay=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
                           "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
                           **({"gain": gain} if gain else {}), **({"hidden": hidden} if hidden != 1.0 else {}),
                           **({"trust": trust, "trust_power": trust_power} if trust else {}),
                           **({"trust_cap": trust_cap} if trust_cap else {}),
-                          **({"trust_output": trust_output} if trust_output else {}),
+                          **({"trust_layers": trust_layers} if trust_layers else {}),
                           **({"trust_delay": trust_delay} if trust_delay else {})}
     return rule
 
@@ -55,22 +55,23 @@ def test_kernel_matches_the_numpy_reference(p, momentum, flat, anneal, link, dec
     assert not np.allclose(plain.w, r.w), "the stage must change the trajectory"
 
 
-@pytest.mark.parametrize("trust,power,link,momentum,cap,output,delay", [
+@pytest.mark.parametrize("trust,power,link,momentum,cap,layers,delay", [
     (0.1, 0.5, 0, 0.0, 0.0, 0, 0), (0.28, 1.0, 1, 0.6, 0.0, 0, 0), (0.2, 2.0, 1, 0.0, 0.0, 0, 0),
     (0.05, 0.25, 0, 0.5, 0.0, 0, 0), (0.05, 2.0, 1, 0.0, 1.5, 0, 0), (0.1, 1.0, 0, 0.6, 2.0, 0, 0),
     (0.1, 1.0, 1, 0.6, 0.0, 1, 0), (0.05, 2.0, 0, 0.0, 1.5, 1, 0), (0.1, 1.0, 1, 0.6, 0.0, 0, 37),
-    (0.05, 2.0, 0, 0.0, 1.5, 1, 9.5)])
-def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, output, delay):
+    (0.05, 2.0, 0, 0.0, 1.5, 1, 9.5), (0.1, 1.0, 1, 0.6, 0.0, 2, 0), (0.05, 2.0, 0, 0.0, 1.5, 2, 9.5)])
+def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, layers, delay):
     """The initial weights' scale is ~0.29, so these floors leave some neurons above and some below
     (and, with a cap, some neurons' factors above it and some below; output-only, the hidden
-    neurons' steps as without trust; with a delay, the first steps as without trust)."""
+    neurons' steps as without trust, hidden-only the output neuron's; with a delay, the first
+    steps as without trust)."""
     task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
     w, b = init_params(sizes, 3)
     rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, 1.0, 0.9, 1e-3, momentum, 0.0, 7.0,
-                                          bool(link), 0.3, 0.5, 0.0, 1.0, trust, power, cap, bool(output), delay)
+                                          bool(link), 0.3, 0.5, 0.0, 1.0, trust, power, cap, layers, delay)
     base = dict(momentum=momentum, flat=0.0, anneal=7.0, link=link, decay=0.3, fan_in=0.5)
     r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
-                                                                   trust_cap=cap, trust_output=output,
+                                                                   trust_cap=cap, trust_layers=layers,
                                                                    trust_delay=delay))
     np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
@@ -80,13 +81,13 @@ def test_trust_matches_the_numpy_reference(trust, power, link, momentum, cap, ou
     if cap:
         uncapped = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power))
         assert not np.allclose(uncapped.w, r.w), "the cap must bind somewhere"
-    if output:
+    if layers:
         everywhere = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
-                                                                               trust_cap=cap))
-        assert not np.allclose(everywhere.w, r.w), "the hidden neurons' trust must have mattered"
+                                                                               trust_cap=cap, trust_delay=delay))
+        assert not np.allclose(everywhere.w, r.w), "the other layers' trust must have mattered"
     if delay:
         at_once = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust=trust, trust_power=power,
-                                                                            trust_cap=cap, trust_output=output))
+                                                                            trust_cap=cap, trust_layers=layers))
         assert not np.allclose(at_once.w, r.w), "the delay must have mattered"
 
 
@@ -203,11 +204,11 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_cap": 17.0},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_cap": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_cap": False},
-                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_output": 0.5},
-                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_output": 2},
-                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_output": True},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_layers": 0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_layers": 3},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_layers": True},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
-                                  "trust_output": float("nan")},
+                                  "trust_layers": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_delay": -1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_delay": 1e12},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,

@@ -496,9 +496,9 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM25 --json $OUT/confirm25
 # the capped trust rule on rounds 10-24 (~60 min), judged after round 25: not fresh (the β 0.9
 # rule's misses there and the trust rule's results on them led to it)
 judge_alone $OUT/rule_link_trust_cap.npz trust_cap 24 23 22 21 20 17 15 14 12 11 10 13 16 18 19
-# the trust growth on the output neurons only (adapt key trust_output), made after round 25 was
+# the trust growth on the output neurons only (adapt key trust_layers), made after round 25 was
 # judged and round 26 fixed: four settings on rounds 1-9 (~10 min); nothing beats the trust rule
-python docs/beyond/scan_trust_output.py | tee $OUT/scan_trust_output.txt
+python docs/beyond/scan_trust_layers.py | tee $OUT/scan_trust_layers.txt
 # the trust growth held back for a run's first D steps (adapt key trust_delay): a look on the
 # tasks that led to it (~5 min), the scan on rounds 1-9 (~25 min), the pick (D 500) judged on round
 # 26 beside the β 0.9 rule (fresh for both), then on rounds 25-22 and 11 (~25 min), after which it
@@ -509,3 +509,11 @@ variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_delay.npz - trust=2.0 tru
 python -m localrule judge --seeds 100 --heldout $CONFIRM26 --json $OUT/confirm26_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_delay.npz | tee $OUT/confirm26_100.txt
 judge_alone $OUT/rule_link_trust_delay.npz trust_delay 25 24 23 22 11
+# where the trust growth helps and where it breaks, by layer (adapt key trust_layers; 48 seeds,
+# ~6 min): the two-moons collapses come from the hidden neurons' growth; then the trust growth on
+# the output neurons only (not the scan's pick: see docs/beyond/README.md) judged on round 27
+# beside the β 0.9 rule (fresh for both), then on the rounds of the trust rules' collapses
+python docs/beyond/look_trust_layers.py | tee $OUT/look_trust_layers.txt
+variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz - trust=2.0 trust_power=0.5 trust_layers=1
+python -m localrule judge --seeds 100 --heldout $CONFIRM27 --json $OUT/confirm27_100.json \
+  --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz | tee $OUT/confirm27_100.txt

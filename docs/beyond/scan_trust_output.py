@@ -1,4 +1,4 @@
-"""The trust rule's growth on the output neurons only (``adapt`` key ``trust_output`` 1).  Both
+"""The trust rule's growth on the output neurons only (``adapt`` key ``trust_layers`` 1).  Both
 trust rules lose small two-moons nets with two hidden layers (2-4-4-1, 2-6-3-1, 2-3-3-1): a fifth
 to a half of the seeds stall, as if hidden neurons grown large saturate; while the misses they
 free are nets whose output needs large weights.  An output neuron knows it is one (its δ is the
@@ -9,7 +9,7 @@ from scanning import print_pick, scan_settings
 
 TRUST = {"trust": 2.0, "trust_power": 0.5}
 SETTINGS = [("β 0.9 rule", 0.4, {}), ("c2 α0.5 (trust rule)", 0.4, TRUST),
-            ("output c2 α0.5", 0.4, {**TRUST, "trust_output": 1}),
-            ("output c1 α0.5", 0.4, {**TRUST, "trust": 1.0, "trust_output": 1}),
-            ("output c2 α1", 0.4, {**TRUST, "trust_power": 1.0, "trust_output": 1})]
+            ("output c2 α0.5", 0.4, {**TRUST, "trust_layers": 1}),
+            ("output c1 α0.5", 0.4, {**TRUST, "trust": 1.0, "trust_layers": 1}),
+            ("output c2 α1", 0.4, {**TRUST, "trust_power": 1.0, "trust_layers": 1})]
 print_pick(scan_settings(SETTINGS, "rule_link_span09"), "the β 0.9 rule")
