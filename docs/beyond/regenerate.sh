@@ -498,7 +498,7 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM25 --json $OUT/confirm25
 judge_alone $OUT/rule_link_trust_cap.npz trust_cap 24 23 22 21 20 17 15 14 12 11 10 13 16 18 19
 # the trust growth on the output neurons only (adapt key trust_layers), made after round 25 was
 # judged and round 26 fixed: four settings on rounds 1-9 (~10 min); nothing beats the trust rule
-python docs/beyond/scan_trust_layers.py | tee $OUT/scan_trust_layers.txt
+python docs/beyond/scan_trust_output.py | tee $OUT/scan_trust_output.txt
 # the trust growth held back for a run's first D steps (adapt key trust_delay): a look on the
 # tasks that led to it (~5 min), the scan on rounds 1-9 (~25 min), the pick (D 500) judged on round
 # 26 beside the β 0.9 rule (fresh for both), then on rounds 25-22 and 11 (~25 min), after which it
