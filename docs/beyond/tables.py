@@ -216,6 +216,13 @@ GOALS_25 = {"rule_link_span09": (*GOALS_24["rule_link_span09"], "confirm25_100.j
 GOALS_26 = {**GOALS_25, "rule_link_span09": (*GOALS_25["rule_link_span09"], "confirm26_100.json"),
             "rule_link_trust_delay": (*(f"confirm{r}_trust_delay100.json" for r in (11, 22, 23, 24, 25)),
                                       "confirm26_100.json")}
+#: The rounds output-only trust was judged on after round 27 by the end of that session (in the order
+#: judged: round 26 and the trust rules' collapses first; 10, 12-14, 16, 18 and 19 not yet).
+TRUST_OUTPUT_ROUNDS = (26, 11, 24, 22, 25, 23, 21, 20, 17, 15)
+#: After round 27 (fresh for the β 0.9 rule and output-only trust).
+GOALS_27 = {**GOALS_26, "rule_link_span09": (*GOALS_26["rule_link_span09"], "confirm27_100.json"),
+            "rule_link_trust_output": (*(f"confirm{r}_trust_output100.json" for r in TRUST_OUTPUT_ROUNDS),
+                                       "confirm27_100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -246,7 +253,7 @@ def goals(last=12, skip=(), override=None):
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
                   "rule_link_noclock": 13, "rule_link_span09": 20,
                   "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
-                  "rule_link_trust_delay": 26}
+                  "rule_link_trust_delay": 26, "rule_link_trust_output": 27}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
     print("|---|---|---|---|---|---|---|---|")
@@ -421,3 +428,17 @@ if __name__ == "__main__":
         for other in ("rule_link_trust", "rule_link_trust_cap"):
             print()
             paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"][:-1], (other,), GOALS_25[other])
+        print()
+        print("goals, rounds 1-27 (as after round 26, the β 0.9 rule with round 27; output-only trust on rounds "
+              f"{', '.join(map(str, sorted(TRUST_OUTPUT_ROUNDS)))} and 27):")
+        print()
+        goals(27, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_27)
+        print()
+        print("output-only trust beside the β 0.9 rule, then beside the trust rule (on its rounds of 10-25):")
+        print()
+        paired("rule_link_trust_output", GOALS_27["rule_link_trust_output"], SPAN09_ON_TRUST_ROUNDS[0],
+               GOALS_27["rule_link_span09"])
+        print()
+        paired("rule_link_trust_output", [f for f in GOALS_27["rule_link_trust_output"]
+                                          if re.match(r"confirm(1\d|2[0-5])_", f)], ("rule_link_trust",),
+               GOALS_25["rule_link_trust"])
