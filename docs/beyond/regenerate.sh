@@ -517,6 +517,5 @@ python docs/beyond/look_trust_layers.py | tee $OUT/look_trust_layers.txt
 variant $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz - trust=2.0 trust_power=0.5 trust_layers=1
 python -m localrule judge --seeds 100 --heldout $CONFIRM27 --json $OUT/confirm27_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz | tee $OUT/confirm27_100.txt
-# output-only trust on rounds 26, 11, 24, 22, 25, 23, 21, 20, 17 and 15 (~40 min), judged after round
-# 27; rounds 14, 12, 10, 13, 16, 18 and 19 next
-judge_alone $OUT/rule_link_trust_output.npz trust_output 26 11 24 22 25 23 21 20 17 15
+# output-only trust on rounds 10-26 (~65 min), judged after round 27, the trust rules' collapses first
+judge_alone $OUT/rule_link_trust_output.npz trust_output 26 11 24 22 25 23 21 20 17 15 14 12 10 13 16 18 19

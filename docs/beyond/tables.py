@@ -216,9 +216,9 @@ GOALS_25 = {"rule_link_span09": (*GOALS_24["rule_link_span09"], "confirm25_100.j
 GOALS_26 = {**GOALS_25, "rule_link_span09": (*GOALS_25["rule_link_span09"], "confirm26_100.json"),
             "rule_link_trust_delay": (*(f"confirm{r}_trust_delay100.json" for r in (11, 22, 23, 24, 25)),
                                       "confirm26_100.json")}
-#: The rounds output-only trust was judged on after round 27 by the end of that session (in the order
-#: judged: round 26 and the trust rules' collapses first; 10, 12-14, 16, 18 and 19 not yet).
-TRUST_OUTPUT_ROUNDS = (26, 11, 24, 22, 25, 23, 21, 20, 17, 15)
+#: The rounds output-only trust was judged on after round 27 (in the order judged: round 26 and the
+#: trust rules' collapses first).
+TRUST_OUTPUT_ROUNDS = (26, 11, 24, 22, 25, 23, 21, 20, 17, 15, 14, 12, 10, 13, 16, 18, 19)
 #: After round 27 (fresh for the β 0.9 rule and output-only trust).
 GOALS_27 = {**GOALS_26, "rule_link_span09": (*GOALS_26["rule_link_span09"], "confirm27_100.json"),
             "rule_link_trust_output": (*(f"confirm{r}_trust_output100.json" for r in TRUST_OUTPUT_ROUNDS),
