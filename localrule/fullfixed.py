@@ -294,8 +294,9 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     X, T = data.arrays()
     in_shift, in_scale, out_shift, out_scale = _scaling(X, T, target_scale)
     lmeta = {"task": meta0.get("task"), **recorded_recipe(meta0), "head": head, "optimizer": optimizer,
-             "target_scale": target_scale, "runs": runs, "dagger": dagger, "rollouts": rollouts_per_round if dagger else 0,
-             "base_rate": base_rate, "base_cycles": cycles, "order": order}
+             "target_scale": target_scale, "runs": runs, "dagger": dagger,
+             "rollouts": rollouts_per_round if dagger else 0, "base_rate": base_rate, "base_cycles": cycles,
+             "order": order}
     if optimizer == "sgd":
         rate = 0.198 if rate is None else rate
         epochs = 200 if epochs is None else epochs

@@ -24,7 +24,8 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 
 #: The update stage of an adaptive rule (``adapt`` = [p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o,
 #: D]): each neuron's (Δw, Δθ) is divided by (v̂ + ε²)^(p/2), v̂ a running mean of its (Δθ/γ)² (decay
-#: β2, bias-corrected); with k = 1 ("link") each link's Δw by its own: v̂ a running mean of its (Δw/γ)², the scale of δ_i·x_j;
+#: β2, bias-corrected); with k = 1 ("link") each link's Δw by its own: v̂ a running mean of its
+#: (Δw/γ)², the scale of δ_i·x_j;
 #: for a > 0 multiplied by (its fan-in + 1)^-a (so that its input moves by ~γ·fan-in^(1-a), not γ·fan-in);
 #: and, for τ > 0, multiplied by (1 + t/τ)^(-1/2), t the neuron's count of its own updates (a
 #: clock every neuron keeps: large steps early, small ones late, where online steps make J(t)

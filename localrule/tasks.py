@@ -310,7 +310,6 @@ def hold_out(task: Task, percent: float, seed: int = 0) -> Task:
                    test_share=percent)
 
 
-
 def _load(name: str, targets: int, test_csv: str | None, layers) -> Task:
     key = str(name).lower()
     seed = teacher_seed(key)
