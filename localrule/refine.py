@@ -704,6 +704,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
                           rule=flat_bp, widen=True).best.rate
             s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"],
                       "decay": flat_bp.meta["adapt"].get("decay", 0.0)}
+        plateau = plateau_error(spec.task.Y)
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
         for k, (name, rule, rate) in enumerate(rules):
@@ -714,13 +715,14 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
             # the goal's other reading: when the rule's median curve first reaches bp@best γ's final J
             first = None if s_best["median"] is None else cycles_to_reach(median_curve(mine), s_best["median"])
             wins, ci = seed_comparison([r.J[spec.cycles] for r in mine], [r.J[spec.cycles] for r in bpbest])
-            rows[k].append({
+            row = {
                 "task": spec.text, "label": spec.label, "cycles": spec.cycles, "order": spec.order, "seeds": seeds,
                 "rule_rate": rate, "rule": s_rule, "bp023": s_bp23, "bp_best": {**s_best, "rate": one.rate},
                 "two_rate": s_two, "flat_bp": s_flat,
                 "ratio_vs_best": (s_rule["median"] / s_best["median"]) if s_rule["median"] and s_best["median"] else None,
                 "speedup": speedup, "speedup_lower_bound": reach is None, "seed_wins": wins, "ratio_ci": ci,
-                "reach_share": None if first is None else first / spec.cycles})
+                "reach_share": None if first is None else first / spec.cycles, "plateau": plateau}
+            rows[k].append({**row, "nothing_learns": nothing_learns(row)})
             say(f"judged {name} on {spec.label}: rule {_g(s_rule['median'])}, bp@best γ {one.rate:g} "
                 f"{_g(s_best['median'])}, speed-up {'>= ' if reach is None else ''}{speedup:.2f}")
             if k == 0:  # the figure shows the first rule (more would hide the baselines)
@@ -738,6 +740,28 @@ def figure_names(specs) -> list[str]:
     names = [f"heldout_{spec.task.name[:80]}_{format_layers(spec.layers)[:80]}"
              f"{'' if spec.order == 'fixed' else '_' + spec.order}.png" for spec in specs]
     return distinct_names(names)
+
+
+#: How close to the constant output's J a median final J counts as on its plateau.
+PLATEAU_TOL = 1e-3
+
+
+def plateau_error(Y) -> float:
+    """J of the constant output, each output unit at its mean target over the training patterns:
+    the plateau a net reaches by learning its output biases alone."""
+    Y = np.asarray(Y, float)
+    return float(0.5 * Y.var(axis=0).sum())
+
+
+def on_plateau(median, plateau) -> bool:
+    return median is not None and median >= (1.0 - PLATEAU_TOL) * plateau
+
+
+def nothing_learns(row) -> bool:
+    """Whether bp@best γ and the rule both end on the constant output's plateau (median final J no
+    lower than it, within 0.1%): where no method learns in the budget, ratios near 1 and speed-ups
+    tell nothing apart, so the judge names such tasks (they still count in every verdict)."""
+    return on_plateau(row["bp_best"]["median"], row["plateau"]) and on_plateau(row["rule"]["median"], row["plateau"])
 
 
 #: Resamples of the bootstrap interval of ``ratio_vs_best`` (fixed generator: same runs, same interval).
@@ -803,4 +827,11 @@ def judge_table(rows) -> str:
                      f"{'never' if r['reach_share'] is None else format(r['reach_share'], '.0%'):>7} "
                      f"{m['diverged']:>2}/{r['seeds']} {_acc(m['accuracy']) + '/' + _acc(b['accuracy']):>11}"
                      + (f" {_g(f['median']) + ' @' + format(f['rate'], 'g'):>16}" if f else ""))
+    def named(keep):
+        return ", ".join(f"{r['label']} {r['cycles']}" for r in rows if "plateau" in r and keep(r))
+    if stuck := named(nothing_learns):
+        lines.append(f"nothing learns on {stuck}: bp@best γ and the rule both end on the constant output's J "
+                     "(each output its mean target), so no verdict there tells rules apart")
+    if left := named(lambda r: on_plateau(r["bp_best"]["median"], r["plateau"]) and not nothing_learns(r)):
+        lines.append(f"the rule leaves the constant output's plateau where bp@best γ stays on it: {left}")
     return "\n".join(lines)

@@ -452,3 +452,31 @@ def test_judge_measures_backprops_accuracy_at_the_budget_not_after_the_speed_up_
     assert all(np.array_equal(s.J, x.J[:spec.cycles + 1]) for s, x in zip(short, long))
     assert b["accuracy"] == float(np.median([r.accuracy for r in short]))
     assert b["accuracy"] != float(np.median([r.accuracy for r in long]))   # what it used to report
+
+
+def test_judge_names_tasks_where_nothing_learns_and_where_only_the_rule_leaves_the_plateau():
+    """The constant output's J is ½ Σ var(targets); a task where bp@best γ and the rule both end
+    on it is named (no verdict there tells rules apart), as is one where only backprop stays."""
+    Y = np.array([[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+    assert refine.plateau_error(Y) == pytest.approx(0.5 * (0.25 + 0.25))
+    def row(label, bp, rule):
+        return {"task": label, "label": label, "cycles": 10, "order": "fixed", "seeds": 3, "rule_rate": 0.4,
+                "rule": {"median": rule, "q25": rule, "q75": rule, "diverged": 0, "accuracy": None},
+                "bp023": {"median": bp}, "bp_best": {"median": bp, "rate": 1.0, "accuracy": None},
+                "two_rate": {"median": bp, "rate": 1.0, "hidden_scale": 1.0}, "flat_bp": None,
+                "ratio_vs_best": None if rule is None else rule / bp, "speedup": 1.0, "speedup_lower_bound": False,
+                "seed_wins": 0, "ratio_ci": [1.0, 1.0], "reach_share": None, "plateau": 0.25}
+    stuck, left, learns, diverged = (row("stuck", 0.25, 0.2499), row("left", 0.2499, 0.01), row("learns", 0.1, 0.05),
+                                     row("diverged", 0.25, None))
+    assert [refine.nothing_learns(r) for r in (stuck, left, learns, diverged)] == [True, False, False, False]
+    lines = refine.judge_table([stuck, left, learns, diverged]).splitlines()
+    assert lines[-2].startswith("nothing learns on stuck 10:")
+    assert lines[-1].endswith("stays on it: left 10, diverged 10")
+    assert len(refine.judge_table([learns]).splitlines()) == 2   # no note where every method learns
+
+
+def test_judge_rows_record_the_plateau():
+    rows = refine.judge([("a", Rule.oracle("rule6"), 0.5)], [refine.parse_spec("and:2,1,1:5")], seeds=2,
+                        hidden_scales=(), say=lambda m: None)[0]
+    assert rows[0]["plateau"] == pytest.approx(0.5 * 0.75 * 0.25)   # AND: one target of four is 1
+    assert rows[0]["nothing_learns"] == refine.nothing_learns(rows[0])

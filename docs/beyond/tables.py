@@ -1,6 +1,7 @@
 """Print the tables of docs/beyond/README.md (markdown) from the JSON files in docs/beyond/:
 tuned backprop, the shipped rule on the held-out tasks, and every judged rule per JSON file."""
 
+import functools
 import json
 import math
 import re
@@ -241,13 +242,56 @@ ROUND_12_RULES = ("rule", "rule_rmsprop_flat0", "rule_rmsprop_flat0_anneal", "ru
                   "rule_link_anneal", "rule_link_search", "rule_link_gated")
 
 
-def goals(last=12, skip=(), override=None):
+def judged_rows(name, files, last=99):
+    """(round, seeds, row) of every task ``name`` was judged on in ``files`` up to round ``last``
+    (a later file's row of a task replaces an earlier one; STAND_IN where the rule is not named)."""
+    rows = {}   # task text: (round, seeds, row)
+    for f in files:
+        d = json.loads((HERE / f).read_text())
+        m = re.match(r"confirm(\d+)_", f)
+        rnd = int(m[1]) if m else 4   # confirmR_...; rounds 1-4 otherwise
+        who = name if any(r["name"] == name for r in d["rules"]) else STAND_IN.get(name)
+        for t in (t for r in d["rules"] if r["name"] == who for t in r["tasks"]):
+            if t["task"] in rows:
+                rows[t["task"]] = (rows[t["task"]][0], d["seeds"], t)
+            elif rnd <= last:
+                rows[t["task"]] = (rnd, d["seeds"], t)
+    return list(rows.values())
+
+
+def misses(name, files):
+    """Every task where ``name`` ends worse than bp@best γ (median) or under 2x, by round: its
+    ratio and interval, speed-up, and whether anything learns there."""
+    from localrule.refine import nothing_learns, on_plateau
+    print("| round | task (cycles, order) | ÷ bp@best γ [95% CI] | speed-up | bp@best γ, rule, constant output's J |")
+    print("|---|---|---|---|---|")
+    for rnd, _, t in sorted(judged_rows(name, files), key=lambda x: x[0]):
+        if t["ratio_vs_best"] <= 1 and t["speedup"] >= 2:
+            continue
+        t = {"plateau": plateau_of(t["task"]), **t}
+        note = (" (nothing learns)" if nothing_learns(t) else
+                " (bp@best γ on the plateau)" if on_plateau(t["bp_best"]["median"], t["plateau"]) else "")
+        print(f"| {rnd if rnd > 4 else '1-4'} | {t['label']} ({t['cycles']}, {t['order']}) | {g(t['ratio_vs_best'])} "
+              f"[{g(t['ratio_ci'][0])}, {g(t['ratio_ci'][1])}] | {speedup(t)} "
+              f"| {g(t['bp_best']['median'])}, {g(t['rule']['median'])}, {g(t['plateau'])}{note} |")
+
+
+@functools.cache
+def plateau_of(task):
+    """The constant output's J of a judged task (recorded in judge rows since round 28)."""
+    from localrule.refine import parse_spec, plateau_error
+    return plateau_error(parse_spec(task).task.Y)
+
+
+def goals(last=12, skip=(), override=None, plateaus=False):
     """The verdicts of every 100-seed judge, summed over rounds 1 to ``last`` per rule but those in
     ``skip``, ``override`` giving some rules' files in place of GOALS's (the tables "Against the
     goals" of docs/beyond/README.md, the last copied into the README); "fresh" = the rounds fixed
     before the rule was made or chosen.  A rule that stalls with backprop but a hair lower counts
     as ≥ 4x faster (backprop never gets there), so the speed-ups of rules ending at least 1% lower
-    are counted apart."""
+    are counted apart.  ``plateaus``: two more columns, the tasks where nothing learns (bp@best γ
+    and the rule both end on the constant output's J) and those where only the rule leaves it."""
+    from localrule.refine import nothing_learns, on_plateau
     fresh_from = {"rule": 5, "rule_rmsprop_flat0": 5, "rule_rmsprop_flat0_anneal": 6, "rule_flat0_anneal_search": 6,
                   "rule_link_anneal": 8, "rule_link_search": 9, "rule_link_gated": 11, "rule_link_decay": 12,
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
@@ -255,32 +299,27 @@ def goals(last=12, skip=(), override=None):
                   "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
                   "rule_link_trust_delay": 26, "rule_link_trust_output": 27}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
-          "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |")
-    print("|---|---|---|---|---|---|---|---|")
+          "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |"
+          + (" nothing learns | only the rule leaves the plateau |" if plateaus else ""))
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if plateaus else ""))
     for name, files in {**GOALS, **(override or {})}.items():
         if name in skip:
             continue
-        rows = {}   # task text: (round, seeds, row)
-        for f in files:
-            d = json.loads((HERE / f).read_text())
-            m = re.match(r"confirm(\d+)_", f)
-            rnd = int(m[1]) if m else 4   # confirmR_...; rounds 1-4 otherwise
-            who = name if any(r["name"] == name for r in d["rules"]) else STAND_IN.get(name)
-            for t in (t for r in d["rules"] if r["name"] == who for t in r["tasks"]):
-                if t["task"] in rows:
-                    rows[t["task"]] = (rows[t["task"]][0], d["seeds"], t)
-                elif rnd <= last:
-                    rows[t["task"]] = (rnd, d["seeds"], t)
-        tasks = list(rows.values())
+        tasks = judged_rows(name, files, last)
         fresh = [t for rnd, _, t in tasks if rnd >= fresh_from[name]]
         ts = [t for _, _, t in tasks]
         n = len(ts)
+        more = ""
+        if plateaus:
+            ps = [{"plateau": plateau_of(t["task"]), **t} for t in ts]
+            left = sum(on_plateau(t["bp_best"]["median"], t["plateau"]) and not nothing_learns(t) for t in ps)
+            more = f" {sum(map(nothing_learns, ps))} | {left} |"
         print(f"| {name} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{n} "
               f"| {sum(t['ratio_ci'][0] > 1 for t in ts)} | {sum(t['ratio_ci'][1] < 1 for t in ts)} "
               f"| {sum(t['speedup'] >= 2 for t in ts)}/{n} | {sum(t['speedup'] >= 2 and t['ratio_vs_best'] <= 0.99 for t in ts)} "
               f"| {sum(t['rule']['diverged'] for t in ts)}/"
               f"{sum(s for _, s, _ in tasks)} | "
-              + (f"{sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |" if fresh else "— |"))
+              + (f"{sum(t['speedup'] >= 2 for t in fresh)}/{len(fresh)} |" if fresh else "— |") + more)
 
 
 #: The β 0.9 rule on the trust rule's rounds: the fan-in rule's rows (bit for bit the same run) but
