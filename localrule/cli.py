@@ -282,6 +282,8 @@ def build_parser() -> Parser:
     p.add_argument("--seeds", type=_count(MAX_SEEDS), default=20)
     p.add_argument("--json", type=_text("--json"), help="write the table's numbers to this JSON file")
     p.add_argument("--figures", type=_text("--figures"), help="folder for J(t) figures (the first rule vs backprop)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted judge from JSON.partial (the finished tasks it kept)")
 
     p = sub.add_parser("tuples", help="extract per-link tuples (x_j, w_hi, δ_h, f'_i) from sample files")
     p.add_argument("--samples", type=_files, required=True, help="sample file(s) of any topologies")
@@ -531,12 +533,15 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import check_outputs, finish_first, write_json
+    from .files import Terminated, check_outputs, finish_first, finite_json, write_json
     from .learner import Rule
-    from .refine import DEFAULT_HELDOUT, check_judge_budget, judge, judge_table, parse_spec
+    from .refine import (DEFAULT_HELDOUT, check_judge_budget, judge, judge_checkpoint, judge_setup, judge_table,
+                         keep_judged, parse_spec)
     from .tuning import PAPER_RATE
     if args.rate and len(args.rule) > 1:
         raise UsageError("--rate sets one rule's γ; with several rules each trains at its own")
+    if args.resume and not args.json:
+        raise UsageError("--resume continues the judge that writes --json F from F.partial: give its --json")
     rules = []
     for path in args.rule:
         rule = Rule.load(path)
@@ -545,9 +550,26 @@ def cmd_judge(args):
         rules.append((Path(path).stem, rule, args.rate or rule.own_rate or PAPER_RATE))
     texts = args.heldout or DEFAULT_HELDOUT
     specs = [parse_spec(t) for t in texts]
-    check_outputs([args.json], [*args.rule, *_spec_files(texts)])
+    # a judge writing --json keeps each finished task in JSON.partial: Ctrl-C loses at most one task
+    ckpt = args.json + ".partial" if args.json else None
+    check_outputs([args.json, ckpt], [*args.rule, *_spec_files(texts)])
     check_judge_budget(specs, args.seeds)
-    rows = judge(rules, specs, args.seeds, figures_dir=args.figures)
+    setup = judge_setup(args.rule, [r for _, _, r in rules], args.seeds, texts, args.figures) if ckpt else None
+    done = judge_checkpoint(ckpt, setup, args.resume) if ckpt else {}
+
+    def keep(i, task_rows):
+        done[i] = finite_json(task_rows)
+        keep_judged(ckpt, setup, done)
+    try:
+        rows = judge(rules, specs, args.seeds, figures_dir=args.figures, done=dict(done),
+                     on_task=keep if ckpt else None)
+    except KeyboardInterrupt as e:
+        if not done:
+            raise
+        print(f"localrule: interrupted; {len(done)} of {len(specs)} tasks are kept in {ckpt}: the same command "
+              "with --resume finishes the rest", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
+    rows = finite_json(rows)   # a resumed task's rows come from JSON: print every task alike
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):
             print(f"{name} (γ {rate:.4g}):")
@@ -556,6 +578,7 @@ def cmd_judge(args):
             write_json(args.json, {"seeds": args.seeds, "rules": [
                 {"rule": path, "name": name, "rate": rate, "tasks": r}
                 for path, (name, _, rate), r in zip(args.rule, rules, rows)]})
+            Path(ckpt).unlink(missing_ok=True)
     return 0
 
 

@@ -20,6 +20,8 @@ parallel batch over seeds) or on a Dask cluster (``scheduler``) with identical r
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 import pickle
@@ -651,7 +653,8 @@ def check_judge_budget(specs, seeds: int = 0) -> None:
             check_budget(s.layers, 12 * s.cycles, runs=seeds)
 
 
-def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir=None, say=say) -> list[list[dict]]:
+def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir=None, say=say, done=None,
+          on_task=None) -> list[list[dict]]:
     """Rules, each a (name, Rule, γ), against bp@0.23, bp@best γ and two-rate bp on fresh seeds
     (``HELDOUT_SEED0`` on): one list of rows per rule, the baselines run once for all.
 
@@ -662,6 +665,9 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
     median curve needs to first reach bp@best γ's median final J (None: never).  Where J(t) is not monotone (shuffled orders, online noise)
     the two readings differ.  If a rule flattens rule (5) or decays its step, backprop with that
     flattening and decay alone, tuned the same way, is a baseline too ("flat_bp").
+
+    Tasks are independent: ``done`` ({task index: [row per rule]}) skips the ones an interrupted
+    run finished, and ``on_task(index, [row per rule])`` is called as each new one finishes.
     """
     from .runs import hidden_scaled
     from .tuning import cycles_to_reach
@@ -673,7 +679,11 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
         Path(figures_dir).mkdir(parents=True, exist_ok=True)
     rows = [[] for _ in rules]
     flat_bp = flat_backprop(rules)
-    for spec, fname in zip(specs, fnames):
+    for i, (spec, fname) in enumerate(zip(specs, fnames)):
+        if done and i in done:
+            for k, row in enumerate(done[i]):
+                rows[k].append(row)
+            continue
         t = tune(spec.task, spec.layers, spec.cycles, BASELINE_RATES, hidden_scales=(1.0, *hidden_scales)
                  if len(spec.layers) > 2 else (1.0,), seeds=TUNE_SEEDS, order=spec.order, widen=True)
         one, two = t.best_one_rate(), t.best
@@ -731,7 +741,55 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
             from .render import error_curves
             error_curves(Path(figures_dir) / fname,
                          f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves)
+        if on_task is not None:
+            on_task(i, [r[-1] for r in rows])
     return rows
+
+
+def judge_setup(rule_paths, rates, seeds: int, texts, figures=None) -> dict:
+    """What a judge checkpoint must match to be resumed: the rules (path and content), their γ, the
+    seeds, the tasks and the figures folder (the finished tasks' figures are in it already)."""
+    return {"rules": [[str(p), hashlib.sha256(Path(p).read_bytes()).hexdigest()] for p in rule_paths],
+            "rates": [float(r) for r in rates], "seeds": int(seeds), "tasks": [str(t) for t in texts],
+            "figures": None if figures is None else str(figures)}
+
+
+def judge_checkpoint(ckpt, setup: dict, resume: bool) -> dict:
+    """The tasks an interrupted judge finished ({task index: [row per rule]}), read from ``ckpt``
+    with --resume (refused if made with other settings); without --resume, a checkpoint there is
+    an interrupted run's work, which starting afresh would lose: refused too."""
+    ckpt = Path(ckpt)
+    if not resume:
+        if ckpt.exists():
+            raise UsageError(f"{ckpt} holds an interrupted judge's finished tasks; --resume continues it, "
+                             "or delete it to start afresh")
+        return {}
+    if not ckpt.is_file():
+        raise UsageError(f"--resume: {ckpt} does not exist (nothing to resume); drop --resume to start afresh")
+    try:
+        state = json.loads(ckpt.read_text())
+        made, done = state["setup"], {int(k): list(v) for k, v in state["done"].items()}
+        assert state["format"] == JUDGE_CHECKPOINT and isinstance(made, dict)
+        if made == setup:
+            assert all(0 <= i < len(setup["tasks"]) and len(v) == len(setup["rules"]) for i, v in done.items())
+    except Exception:
+        raise UsageError(f"{ckpt} is not a judge checkpoint this version can read; delete it to start afresh") from None
+    if made != setup:
+        changed = [k for k in setup if made.get(k) != setup[k]]
+        raise UsageError(f"--resume: {ckpt} was made with other settings ({', '.join(changed) or 'another layout'}); "
+                         "give the command that made it, or delete it to start afresh")
+    return done
+
+
+#: The ``format`` of a judge checkpoint (``judge_checkpoint``).
+JUDGE_CHECKPOINT = "localrule judge checkpoint 1"
+
+
+def keep_judged(ckpt, setup: dict, done: dict) -> None:
+    """Write the finished tasks to the checkpoint (whole, or not at all)."""
+    from .files import finish_first
+    with finish_first():
+        write_json(ckpt, {"format": JUDGE_CHECKPOINT, "setup": setup, "done": {str(k): v for k, v in done.items()}})
 
 
 def figure_names(specs) -> list[str]:

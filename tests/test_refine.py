@@ -480,3 +480,53 @@ def test_judge_rows_record_the_plateau():
                         hidden_scales=(), say=lambda m: None)[0]
     assert rows[0]["plateau"] == pytest.approx(0.5 * 0.75 * 0.25)   # AND: one target of four is 1
     assert rows[0]["nothing_learns"] == refine.nothing_learns(rows[0])
+
+
+def test_an_interrupted_judge_resumes_to_the_same_json(small_rule, tmp_path, monkeypatch, capsys):
+    """Each finished task is kept in JSON.partial; --resume skips those and ends with the JSON an
+    uninterrupted run writes, bit for bit, and removes the checkpoint."""
+    from localrule.cli import main
+    rule = tmp_path / "r.npz"
+    small_rule.save(rule)
+    cmd = ["judge", "--rule", str(rule), "--heldout", "and:2,1,1:5", "or:2,2,1:5", "xor:2,2,1:5", "--seeds", "2"]
+    assert main([*cmd, "--json", str(tmp_path / "whole.json")]) == 0
+    real, calls = refine.plateau_error, []
+
+    def interrupt_third_task(Y):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(Y)
+    monkeypatch.setattr(refine, "plateau_error", interrupt_third_task)
+    out = tmp_path / "cut.json"
+    capsys.readouterr()
+    assert main([*cmd, "--json", str(out)]) == 130
+    assert "2 of 3 tasks are kept in" in capsys.readouterr().err and not out.exists()
+    part = tmp_path / "cut.json.partial"
+    assert sorted(json.loads(part.read_text())["done"]) == ["0", "1"]
+    monkeypatch.setattr(refine, "plateau_error", real)
+    assert main([*cmd, "--json", str(out)]) == 2   # a fresh run would lose the kept tasks
+    assert "--resume continues it" in capsys.readouterr().err and part.exists()
+    for other in (["--seeds", "3"], ["--heldout", "and:2,1,1:5"], ["--rate", "0.5"]):
+        assert main([*cmd, *other, "--json", str(out), "--resume"]) == 2
+        assert "other settings" in capsys.readouterr().err
+    assert main([*cmd, "--json", str(out), "--resume"]) == 0
+    assert out.read_bytes() == (tmp_path / "whole.json").read_bytes() and not part.exists()
+
+
+def test_judge_resume_refuses_what_it_cannot_continue(small_rule, tmp_path, capsys):
+    from localrule.cli import main
+    rule = tmp_path / "r.npz"
+    small_rule.save(rule)
+    cmd = ["judge", "--rule", str(rule), "--heldout", "and:2,1,1:5", "--seeds", "1"]
+    assert main([*cmd, "--resume"]) == 2 and "give its --json" in capsys.readouterr().err
+    assert main([*cmd, "--json", str(tmp_path / "j.json"), "--resume"]) == 2
+    assert "nothing to resume" in capsys.readouterr().err
+    part = tmp_path / "j.json.partial"
+    setup = refine.judge_setup([rule], [0.23], 1, ["and:2,1,1:5"])
+    for junk in (b"", b"{}", b"[1]", bytes(range(256)),
+                 json.dumps({"format": refine.JUDGE_CHECKPOINT, "setup": setup, "done": {"7": [{}]}}).encode()):
+        part.write_bytes(junk)
+        assert main([*cmd, "--json", str(tmp_path / "j.json"), "--resume"]) == 2
+        err = capsys.readouterr().err
+        assert "not a judge checkpoint" in err and err.count("\n") == 1 and part.read_bytes() == junk
