@@ -523,3 +523,12 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM27 --json $OUT/confirm27
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz | tee $OUT/confirm27_100.txt
 # output-only trust on rounds 10-26 (~65 min), judged after round 27, the trust rules' collapses first
 judge_alone $OUT/rule_link_trust_output.npz trust_output 26 11 24 22 25 23 21 20 17 15 14 12 10 13 16 18 19
+# output-only trust on rounds 9-5 and 1-4 too (~30 min), judged after round 27, before round 28 was
+# judged: then every round holds it
+judge_rounds $OUT/rule_link_trust_output.npz trust_output 9 8 7 6 5
+# a look at its slow misses (rounds 15-27, ending lower than backprop yet under 2x): a longer decay,
+# a larger γ, momentum spanning a cycle (~12 min, 48 seeds); none brings them to 2x
+python docs/beyond/look_slow_misses.py | tee $OUT/look_slow_misses.txt
+# round 28 (fresh for both rules, ~8 min)
+python -m localrule judge --seeds 100 --heldout $CONFIRM28 --json $OUT/confirm28_100.json \
+  --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz | tee $OUT/confirm28_100.txt

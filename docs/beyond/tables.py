@@ -224,6 +224,11 @@ TRUST_OUTPUT_ROUNDS = (26, 11, 24, 22, 25, 23, 21, 20, 17, 15, 14, 12, 10, 13, 1
 GOALS_27 = {**GOALS_26, "rule_link_span09": (*GOALS_26["rule_link_span09"], "confirm27_100.json"),
             "rule_link_trust_output": (*(f"confirm{r}_trust_output100.json" for r in TRUST_OUTPUT_ROUNDS),
                                        "confirm27_100.json")}
+#: After round 28 (fresh for both): output-only trust on rounds 1-9 too, judged after round 27
+#: and before round 28 was judged, so every round holds it.
+GOALS_28 = {**GOALS_27, "rule_link_span09": (*GOALS_27["rule_link_span09"], "confirm28_100.json"),
+            "rule_link_trust_output": ("trust_output100.json", *(f"confirm{r}_trust_output100.json" for r in range(5, 10)),
+                                       *GOALS_27["rule_link_trust_output"], "confirm28_100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -330,6 +335,12 @@ SPAN09_ON_TRUST_ROUNDS = (("rule_link_fanin", "rule_link_span09"),
                            "confirm23_100.json", "xor_span09_100.json"))
 
 
+def heading(text):
+    print()
+    print(text)
+    print()
+
+
 def paired(name, files, other, other_files):
     """Two rules on the tasks the first was judged on: ``name`` in ``files``, the other under any of
     the names ``other`` (the last is shown) in ``other_files`` (a later file's row of a task replaces
@@ -365,7 +376,8 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-25; then the goals tables after rounds 11, 12, 16, 19, 20, 21, 23, 24 and 25
+    # 0.9 rule, rounds 24-28; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23-28, the
+    # rules paired on their common tasks, and output-only trust's misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -379,14 +391,12 @@ if __name__ == "__main__":
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
-        "confirm25_100.json")]
+        "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json")]
     tuned()
     print()
     heldout(paths[0])
     for p in paths:
-        print()
-        print(f"{p.name}:")
-        print()
+        heading(f"{p.name}:")
         parts = [p.parent / n for n in p.name.split("+")]
         if all(n.endswith("100.json") for n in p.name.replace("&", "+").split("+")):   # judged on 100 seeds
             spread(*parts)
@@ -395,89 +405,66 @@ if __name__ == "__main__":
         else:
             ablation(p)
     if not sys.argv[1:]:
-        print()
-        print("goals, rounds 1-11:")
-        print()
+        heading("goals, rounds 1-11:")
         goals(11, skip=("rule_link_decay", *LATER_RULES))
-        print()
-        print("goals, rounds 1-12:")
-        print()
+        heading("goals, rounds 1-12:")
         goals(12, skip=LATER_RULES)
-        print()
-        print("goals, rounds 1-16 (the rules judged since round 13, each on the rounds it was judged on: the "
-              "decaying rule on 1-15, the search from it on 13-14, the fan-in rule on 13-16):")
-        print()
+        heading("goals, rounds 1-16 (the rules judged since round 13, each on the rounds it was judged on: the "
+                "decaying rule on 1-15, the search from it on 13-14, the fan-in rule on 13-16):")
         goals(16, skip=(*ROUND_12_RULES, *ROUND_17_RULES), override=FANIN_FRESH_16)
-        print()
-        print("goals, rounds 1-19 (the decaying rule on 1-15, the search from it on 13-14, the span rule on 1-17, "
-              "the fan-in rule on every round, the gain rule on 17-18, the no-clock rule on 13-19):")
-        print()
+        heading("goals, rounds 1-19 (the decaying rule on 1-15, the search from it on 13-14, the span rule on 1-17, "
+                "the fan-in rule on every round, the gain rule on 17-18, the no-clock rule on 13-19):")
         goals(19, skip=(*ROUND_12_RULES, "rule_link_span09", "rule_link_hidden", "rule_link_trust"))
-        print()
-        print("goals, rounds 1-20 (as after round 19, the fan-in rule with round 20; the β 0.9 rule: the fan-in "
-              "rule's rows with XOR judged again, and round 20):")
-        print()
+        heading("goals, rounds 1-20 (as after round 19, the fan-in rule with round 20; the β 0.9 rule: the fan-in "
+                "rule's rows with XOR judged again, and round 20):")
         goals(20, skip=(*ROUND_12_RULES, "rule_link_hidden", "rule_link_trust"))
-        print()
-        print("goals, rounds 1-21 (as after round 20, the β 0.9 rule with round 21; the hidden-step rule on "
-              "round 21):")
-        print()
+        heading("goals, rounds 1-21 (as after round 20, the β 0.9 rule with round 21; the hidden-step rule on "
+                "round 21):")
         goals(21, skip=(*ROUND_12_RULES, "rule_link_fanin", "rule_link_trust"))
-        print()
-        print("goals, rounds 1-23 (as after round 21, the β 0.9 rule with rounds 22-23; the trust rule on "
-              "rounds 10, 13, 16, 18, 19 and 21-23):")
-        print()
+        heading("goals, rounds 1-23 (as after round 21, the β 0.9 rule with rounds 22-23; the trust rule on "
+                "rounds 10, 13, 16, 18, 19 and 21-23):")
         goals(23, skip=(*ROUND_12_RULES, "rule_link_fanin"))
-        print()
-        print("the trust rule and the β 0.9 rule on the trust rule's tasks:")
-        print()
+        heading("the trust rule and the β 0.9 rule on the trust rule's tasks:")
         paired("rule_link_trust", GOALS["rule_link_trust"], *SPAN09_ON_TRUST_ROUNDS)
-        print()
-        print("goals, rounds 1-24 (as after round 23, both rules with round 24; the trust rule also on rounds 11, "
-              "12, 14, 15, 17 and 20):")
-        print()
+        heading("goals, rounds 1-24 (as after round 23, both rules with round 24; the trust rule also on rounds 11, "
+                "12, 14, 15, 17 and 20):")
         goals(24, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_24)
-        print()
-        print("the trust rule and the β 0.9 rule on rounds 10-24:")
-        print()
+        heading("the trust rule and the β 0.9 rule on rounds 10-24:")
         paired("rule_link_trust", GOALS_24["rule_link_trust"], SPAN09_ON_TRUST_ROUNDS[0], GOALS_24["rule_link_span09"])
-        print()
-        print("goals, rounds 1-25 (as after round 24, the three rules with round 25; the capped trust rule on rounds "
-              "10-25):")
-        print()
+        heading("goals, rounds 1-25 (as after round 24, the three rules with round 25; the capped trust rule on rounds "
+                "10-25):")
         goals(25, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_25)
-        print()
-        print("the capped trust rule beside the β 0.9 rule, then beside the trust rule, on rounds 10-25:")
-        print()
+        heading("the capped trust rule beside the β 0.9 rule, then beside the trust rule, on rounds 10-25:")
         paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], SPAN09_ON_TRUST_ROUNDS[0],
                GOALS_25["rule_link_span09"])
         print()
         paired("rule_link_trust_cap", GOALS_25["rule_link_trust_cap"], ("rule_link_trust",), GOALS_25["rule_link_trust"])
-        print()
-        print("goals, rounds 1-26 (as after round 25, the β 0.9 rule with round 26; the delayed trust rule on "
-              "rounds 11 and 22-26):")
-        print()
+        heading("goals, rounds 1-26 (as after round 25, the β 0.9 rule with round 26; the delayed trust rule on "
+                "rounds 11 and 22-26):")
         goals(26, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_26)
-        print()
-        print("the delayed trust rule beside the β 0.9 rule on rounds 11 and 22-26, then beside the trust rule "
-              "and the capped one on rounds 11 and 22-25:")
-        print()
+        heading("the delayed trust rule beside the β 0.9 rule on rounds 11 and 22-26, then beside the trust rule "
+                "and the capped one on rounds 11 and 22-25:")
         paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"], SPAN09_ON_TRUST_ROUNDS[0],
                GOALS_26["rule_link_span09"])
         for other in ("rule_link_trust", "rule_link_trust_cap"):
             print()
             paired("rule_link_trust_delay", GOALS_26["rule_link_trust_delay"][:-1], (other,), GOALS_25[other])
-        print()
-        print("goals, rounds 1-27 (as after round 26, the β 0.9 rule with round 27; output-only trust on rounds "
-              f"{', '.join(map(str, sorted(TRUST_OUTPUT_ROUNDS)))} and 27):")
-        print()
+        heading("goals, rounds 1-27 (as after round 26, the β 0.9 rule with round 27; output-only trust on rounds "
+                f"{', '.join(map(str, sorted(TRUST_OUTPUT_ROUNDS)))} and 27):")
         goals(27, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_27)
-        print()
-        print("output-only trust beside the β 0.9 rule, then beside the trust rule (on its rounds of 10-25):")
-        print()
+        heading("output-only trust beside the β 0.9 rule, then beside the trust rule (on its rounds of 10-25):")
         paired("rule_link_trust_output", GOALS_27["rule_link_trust_output"], SPAN09_ON_TRUST_ROUNDS[0],
                GOALS_27["rule_link_span09"])
         print()
         paired("rule_link_trust_output", [f for f in GOALS_27["rule_link_trust_output"]
                                           if re.match(r"confirm(1\d|2[0-5])_", f)], ("rule_link_trust",),
                GOALS_25["rule_link_trust"])
+        heading("goals, rounds 1-28 (as after round 27, both rules with round 28, output-only trust also on rounds "
+                "1-9; two more columns: the tasks where nothing learns, bp@best γ and the rule both ending on the "
+                "constant output's J, and those where only the rule leaves it):")
+        goals(28, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_28, plateaus=True)
+        heading("output-only trust beside the β 0.9 rule on rounds 1-28:")
+        paired("rule_link_trust_output", GOALS_28["rule_link_trust_output"], SPAN09_ON_TRUST_ROUNDS[0],
+               GOALS_28["rule_link_span09"])
+        heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-28:")
+        misses("rule_link_trust_output", GOALS_28["rule_link_trust_output"])
