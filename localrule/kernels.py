@@ -40,7 +40,9 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: with a cap κ ≥ 1 ("trust_cap"; 0: none) the factor stops at κ; with o = 1 ("trust_layers") only
 #: the output neurons' steps grow, with o = 2 only the hidden neurons' (a neuron knows whether it is
 #: an output neuron, as with h); with D > 0
-#: ("trust_delay") no step grows before the run's step D (the clock it keeps for τ).
+#: ("trust_delay") no step grows before the run's step D (the clock it keeps for τ); with g > 0
+#: ("trust_gate") a hidden neuron's growth f becomes 1 + (f - 1)·min(1, f'(in)/g), f'(in) its
+#: sigmoid's slope at the pattern: a saturated neuron's step stops growing.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -53,7 +55,8 @@ ADAPT_TRUST, ADAPT_TRUST_POWER = 12, 13   # c (a rule's; 0: none) and α
 ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
 ADAPT_TRUST_LAYERS = 15                   # o (a rule's; 0: every neuron, 1: the output neurons, 2: the hidden ones)
 ADAPT_TRUST_DELAY = 16                    # D (a rule's; 0: none): no trust before step D
-ADAPT_SIZE = 17
+ADAPT_TRUST_GATE = 17                     # g (a rule's; 0: none): hidden growth × min(1, f'/g)
+ADAPT_SIZE = 18
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -514,11 +517,14 @@ def gain_steps(nb, nw, rate, mu, b2, state, dw, db):
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def trust_steps(sizes, boff, woff, c, a, cap, first, w, b, dw, db):
+def trust_steps(sizes, boff, woff, c, a, cap, first, gate, aoff, acts, w, b, dw, db):
     """A neuron's (Δw, Δθ) × (r/c)^a where r, the root mean square of its incoming weights and
     bias, exceeds c: a step in proportion to the scale the neuron has grown to, as multiplicative
     rules take, where a normalised step alone moves every weight by ~γ whatever its size; at most
-    × ``cap`` where it is > 0; for the neurons of layers ``first`` (0: the first hidden layer) on."""
+    × ``cap`` where it is > 0; for the neurons of layers ``first`` (0: the first hidden layer) on.
+    With ``gate`` g > 0 a hidden neuron's growth is scaled by min(1, f'(in)/g): a neuron grown into
+    saturation (f' near 0) stops growing its step, which otherwise feeds the growth."""
+    last = aoff.shape[0] - 3   # the output layer's weights (aoff has a layer count + 1 entries)
     for l in range(first, sizes.shape[0] - 1):
         nin = sizes[l]
         for i in range(sizes[l + 1]):
@@ -532,13 +538,16 @@ def trust_steps(sizes, boff, woff, c, a, cap, first, w, b, dw, db):
                 f = (r / c) ** a
                 if cap > 0.0 and f > cap:
                     f = cap
+                if gate > 0.0 and l < last:
+                    x = acts[aoff[l + 1] + i]
+                    f = 1.0 + (f - 1.0) * min(1.0, x * (1.0 - x) / gate)
                 db[q] *= f
                 for j in range(nin):
                     dw[row + j] *= f
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
+def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, db):
     """The adaptive update stage (``ADAPT_*``): a running |δ| scale per neuron and the link's
     previous update, local to the neuron and the link, carried across steps in ``state``."""
     t = state[0] + 1.0
@@ -574,7 +583,7 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db):
         first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_LAYERS] == 1.0 else 0               # the output layer on
         upto = sizes.shape[0] - 1 if adapt[ADAPT_TRUST_LAYERS] == 2.0 else sizes.shape[0]   # all but the output layer
         trust_steps(sizes[:upto], boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
-                    first, w, b, dw, db)
+                    first, adapt[ADAPT_TRUST_GATE], aoff, acts, w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
     if h != 1.0:  # the hidden neurons' steps × h, the output neurons' as they are
         for l in range(sizes.shape[0] - 2):
@@ -711,7 +720,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
             if layer_rate.shape[0] > 0:
                 scale_layers(sizes, boff, woff, layer_rate, dw, db)
             if adapt.shape[0] > 0:
-                adapt_updates(sizes, boff, woff, rate, adapt, state, w, b, dw, db)
+                adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, db)
             if every > 0 and step % every == 0 and rows < S.shape[0]:
                 if full:  # deltas are not defined in full modes; keep the row honest
                     deltas[:] = np.nan

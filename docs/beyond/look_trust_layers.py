@@ -5,13 +5,8 @@ the scan's 2-3-3-1: judged tasks, so nothing here is fresh) and the teachers who
 trust rule frees.  48 seeds (5000 on): the 16 scan seeds are too few where a third of the seeds
 stall.  Per task and setting: median final J, and the share of seeds ending above 10⁻³.
 Made after the delayed trust rule was judged.  ~6 min on 2 idle cores."""
-import numpy as np
+from scanning import stall_table
 
-from scanning import with_adapt
-from localrule.refine import parse_spec
-from localrule.runs import train_seeds
-
-SEEDS = list(range(5000, 5048))
 SPECS = ["moons:2,4,4,1:500:shuffle", "moons:2,4,8,1:400:shuffle", "moons:2,3,3,1:500", "moons:2,6,3,1:400:shuffle",
          "teacher@9008:4,3,2:100:shuffle", "teacher@11001:4,4,2:60", "teacher@14002:4,9,3:60:shuffle",
          "teacher@15001:2,2,7,7,1:100", "teacher@20007:3,9,8,3:100"]
@@ -19,13 +14,4 @@ TRUST = {"trust": 2.0, "trust_power": 0.5}
 SETTINGS = [("β 0.9 rule", {}), ("trust rule", TRUST), ("hidden only", {**TRUST, "trust_layers": 2}),
             ("output only", {**TRUST, "trust_layers": 1})]
 
-print("| task | " + " | ".join(n for n, _ in SETTINGS) + " |")
-print("|---" * (len(SETTINGS) + 1) + "|")
-for text in SPECS:
-    s = parse_spec(text)
-    cells = []
-    for name, ad in SETTINGS:
-        rs = train_seeds(s.task, s.layers, 0.4, s.cycles, SEEDS, with_adapt("rule_link_span09", **ad), order=s.order)
-        J = np.array([r.J[-1] for r in rs])
-        cells.append(f"{np.median(J):.3g} ({np.mean(J > 1e-3):.2f})")
-    print(f"| {text} | " + " | ".join(cells) + " |", flush=True)
+stall_table(SPECS, SETTINGS, "rule_link_span09")

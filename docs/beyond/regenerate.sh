@@ -535,3 +535,6 @@ python docs/beyond/look_slow_misses.py | tee $OUT/look_slow_misses.txt
 # round 28 (fresh for both rules, ~8 min)
 python -m localrule judge --seeds 100 --heldout $CONFIRM28 --json $OUT/confirm28_100.json \
   --rule $OUT/rule_link_span09.npz $OUT/rule_link_trust_output.npz | tee $OUT/confirm28_100.txt
+# the hidden neurons' trust growth faded where a neuron saturates (adapt key trust_gate): a look
+# made after round 29 was fixed (~8 min, 48 seeds); it does not stop the two-moons collapses
+python docs/beyond/look_trust_gate.py | tee $OUT/look_trust_gate.txt

@@ -90,3 +90,20 @@ def print_pick(res, start: str) -> str:
     pick = max(score, key=score.get)
     print(f"\npicked: {pick}" + (f" ({start} itself: nothing beats it)" if pick == next(iter(res)) else ""))
     return pick
+
+
+def stall_table(specs, settings, base, seeds=range(5000, 5048)):
+    """A look's table: per task (spec text) and setting (name, adapt keys of the rule file
+    ``base``, at γ 0.4), the median final J and the share of seeds ending above 10⁻³ (48 seeds by
+    default: 16 are too few where a third of the seeds stall)."""
+    from localrule.refine import parse_spec
+    print("| task | " + " | ".join(n for n, _ in settings) + " |")
+    print("|---" * (len(settings) + 1) + "|")
+    for text in specs:
+        s = parse_spec(text)
+        cells = []
+        for _, ad in settings:
+            rs = train_seeds(s.task, s.layers, 0.4, s.cycles, list(seeds), with_adapt(base, **ad), order=s.order)
+            J = np.array([r.J[-1] for r in rs])
+            cells.append(f"{np.median(J):.3g} ({np.mean(J > 1e-3):.2f})")
+        print(f"| {text} | " + " | ".join(cells) + " |", flush=True)
