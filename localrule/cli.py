@@ -533,7 +533,7 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import Terminated, check_outputs, finish_first, finite_json, write_json
+    from .files import KeptInterrupt, Terminated, check_outputs, finish_first, finite_json, write_json
     from .learner import Rule
     from .refine import (DEFAULT_HELDOUT, check_judge_budget, judge, judge_checkpoint, judge_setup, judge_table,
                          keep_judged, parse_spec)
@@ -566,9 +566,8 @@ def cmd_judge(args):
     except KeyboardInterrupt as e:
         if not done:
             raise
-        print(f"localrule: interrupted; {len(done)} of {len(specs)} tasks are kept in {ckpt}: the same command "
-              "with --resume finishes the rest", file=sys.stderr)
-        return 143 if isinstance(e, Terminated) else 130
+        raise KeptInterrupt(f"{len(done)} of {len(specs)} tasks are kept in {ckpt}: the same command with --resume "
+                            "finishes the rest", signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT) from None
     rows = finite_json(rows)   # a resumed task's rows come from JSON: print every task alike
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):
@@ -697,7 +696,7 @@ def cmd_reproduce(args):
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    from .files import LateInterrupt, Terminated, install_terminate_handler
+    from .files import KeptInterrupt, LateInterrupt, Terminated, install_terminate_handler
     install_terminate_handler()
     try:
         args = build_parser().parse_args(argv or ["reproduce"])
@@ -714,6 +713,9 @@ def main(argv=None) -> int:
         print("localrule: error: not enough memory for this run (a smaller network, fewer cycles, seeds or "
               "sampled steps)", file=sys.stderr)
         return 1
+    except KeptInterrupt as e:
+        print(f"localrule: interrupted; {e.args[0]}", file=sys.stderr)
+        return 143 if e.args[1] == signal.SIGTERM else 130
     except LateInterrupt as e:
         print("localrule: interrupted after the run had finished; its outputs were written", file=sys.stderr)
         return 143 if e.args and e.args[0] == signal.SIGTERM else 130

@@ -95,6 +95,11 @@ class LateInterrupt(KeyboardInterrupt):
     """Ctrl-C or SIGTERM that arrived while a finished run's outputs were written (they were)."""
 
 
+class KeptInterrupt(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM after which a long run kept what it had finished: args (what was kept,
+    the signal's number)."""
+
+
 def _raise_terminated(signum, frame):
     raise Terminated()
 

@@ -25,6 +25,7 @@ import json
 import math
 import re
 import pickle
+import signal
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -33,7 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from . import kernels
-from .files import check_output_folder, check_outputs, distinct_names, write_bytes, write_json
+from .files import (KeptInterrupt, Terminated, check_output_folder, check_outputs, distinct_names, write_bytes,
+                    write_json)
 from .layout import MAX_CYCLES, UsageError, check_budget, format_layers, is_digits, parse_count, parse_layers
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
@@ -551,8 +553,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
                 f"σ {es.sigma:.3g} γ {entry['rate']:.3g}{held}  ({entry['seconds']:.1f} s, ~{left / 60:.1f} min left)")
             write_bytes(ckpt, pickle.dumps({"es": es, "space": space, "history": history, "baselines": baselines,
                                             "held_base": held_base, "pool_base": pool_base, "setup": setup}))
-    except KeyboardInterrupt:
-        interrupted = True
+    except KeyboardInterrupt as e:
+        interrupted = signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT
         say("interrupted: keeping the best rule so far")
     # the refined rule: CMA's mean (its best estimate, less noisy than the best single draw)
     final_z = es.mean if history else best_z
@@ -566,7 +568,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         "objective_variant": space.objective,
         # recorded when not the default, so that older recipes still write the same bytes
         **({"seeds_per_task": seeds_per_task} if seeds_per_task != SEEDS_PER_TASK else {}),
-        "interrupted": interrupted}}
+        "interrupted": bool(interrupted)}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,
                                       "baselines": {s.text: b.__dict__ for s, b in zip(train_specs + pool,
@@ -594,7 +596,8 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
     if client is not None and isinstance(scheduler, str):
         client.close()
     if interrupted:
-        raise KeyboardInterrupt
+        raise KeptInterrupt(f"the best rule so far is in {out / 'rule.npz'}"
+                            + (f"; --resume continues from {ckpt}" if ckpt.is_file() else ""), interrupted)
     return summary
 
 

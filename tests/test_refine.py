@@ -157,6 +157,33 @@ def test_ctrl_c_keeps_the_best_rule_so_far(tmp_path, small_rule, monkeypatch):
     assert saved.meta["refined"]["interrupted"] and saved.meta["refined"]["generations"] == 1
 
 
+@pytest.mark.parametrize("signal_type,code", [(KeyboardInterrupt, 130), ("Terminated", 143)])
+def test_an_interrupted_refine_says_what_it_kept(tmp_path, small_rule, monkeypatch, capsys, signal_type, code):
+    """Its last line names the rule it wrote and the checkpoint --resume continues from, not
+    "nothing was written"; SIGTERM exits 143, Ctrl-C 130."""
+    from localrule import files
+    from localrule.cli import main
+    rule_path = tmp_path / "start.npz"
+    small_rule.save(rule_path)
+    real, calls = refine.evaluate_population, []
+    stop = files.Terminated if signal_type == "Terminated" else signal_type
+
+    def interrupt_second(*a, **k):
+        calls.append(1)
+        if len(calls) == 2:
+            raise stop()
+        return real(*a, **k)
+    monkeypatch.setattr(refine, "evaluate_population", interrupt_second)
+    out = tmp_path / "out"
+    assert main(["refine", "--rule", str(rule_path), "--train", "and:2,1,1:10", "--heldout", "or:2,2,1:10",
+                 "--generations", "5", "--minutes", "0", "--popsize", "4", "--teachers", "0", "--no-figures",
+                 "--final-seeds", "0", "--out", str(out)]) == code
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == (f"localrule: interrupted; the best rule so far is in {out / 'rule.npz'}; --resume continues "
+                    f"from {out / 'checkpoint.pkl'}")
+    assert Rule.load(out / "rule.npz").meta["refined"]["interrupted"] is True
+
+
 def test_adaptive_coordinates_start_as_the_identity_and_straighten_the_rate(small_rule):
     theta = refine.flatten(small_rule)
     space = refine.Space(small_rule, theta, np.ones_like(theta), True, math.log(2.0), adapt="both")
