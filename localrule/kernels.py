@@ -42,7 +42,9 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: an output neuron, as with h); with D > 0
 #: ("trust_delay") no step grows before the run's step D (the clock it keeps for τ); with g > 0
 #: ("trust_gate") a hidden neuron's growth f becomes 1 + (f - 1)·min(1, f'(in)/g), f'(in) its
-#: sigmoid's slope at the pattern: a saturated neuron's step stops growing.
+#: sigmoid's slope at the pattern: a saturated neuron's step stops growing; with s > 0
+#: ("trust_hidden_after", o = 0) the hidden neurons' growth waits for the run's step s·N, the output
+#: neurons' does not.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -56,7 +58,8 @@ ADAPT_TRUST_CAP = 14                      # κ (a rule's; 0: none)
 ADAPT_TRUST_LAYERS = 15                   # o (a rule's; 0: every neuron, 1: the output neurons, 2: the hidden ones)
 ADAPT_TRUST_DELAY = 16                    # D (a rule's; 0: none): no trust before step D
 ADAPT_TRUST_GATE = 17                     # g (a rule's; 0: none): hidden growth × min(1, f'/g)
-ADAPT_SIZE = 18
+ADAPT_TRUST_HIDDEN_AFTER = 18             # s (a rule's; 0: none): no hidden growth before step s·N
+ADAPT_SIZE = 19
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -580,8 +583,11 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
     if mu != 0.0 and rate != 0.0:  # a gain per weight and bias, learned as the run goes
         gain_steps(nb, nw, rate, mu, b2, state, dw, db)
     if adapt[ADAPT_TRUST] > 0.0 and t > adapt[ADAPT_TRUST_DELAY]:
-        first = sizes.shape[0] - 2 if adapt[ADAPT_TRUST_LAYERS] == 1.0 else 0               # the output layer on
-        upto = sizes.shape[0] - 1 if adapt[ADAPT_TRUST_LAYERS] == 2.0 else sizes.shape[0]   # all but the output layer
+        o = adapt[ADAPT_TRUST_LAYERS]
+        if o == 0.0 and t <= adapt[ADAPT_TRUST_HIDDEN_AFTER] * adapt[ADAPT_STEPS]:
+            o = 1.0   # the hidden neurons' growth waits for its share of the run
+        first = sizes.shape[0] - 2 if o == 1.0 else 0               # the output layer on
+        upto = sizes.shape[0] - 1 if o == 2.0 else sizes.shape[0]   # all but the output layer
         trust_steps(sizes[:upto], boff, woff, adapt[ADAPT_TRUST], adapt[ADAPT_TRUST_POWER], adapt[ADAPT_TRUST_CAP],
                     first, adapt[ADAPT_TRUST_GATE], aoff, acts, w, b, dw, db)
     h = adapt[ADAPT_HIDDEN]
@@ -647,8 +653,9 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     carries over from one call to the next (zeros at a run's start)."""
     if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != adapt_state_size(w.shape[0], b.shape[0])):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
-    if adapt.shape[0] > 0 and adapt[ADAPT_DECAY] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
-        raise ValueError("a decaying step needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
+    if adapt.shape[0] > 0 and (adapt[ADAPT_DECAY] > 0.0 or adapt[ADAPT_TRUST_HIDDEN_AFTER] > 0.0) \
+            and not adapt[ADAPT_STEPS] >= 1.0:
+        raise ValueError("a decay or a late hidden growth needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
     aoff, boff, woff = offsets(sizes)
     acts = np.empty(aoff[-1])
     ins = np.empty(boff[-1])

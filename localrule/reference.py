@@ -64,7 +64,7 @@ def gradient(sizes, w, b, x, y):
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
                    decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5,
-                   trust_cap=0.0, trust_layers=0, trust_delay=0.0, trust_gate=0.0):
+                   trust_cap=0.0, trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
@@ -77,7 +77,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     where r, the root mean square of its incoming weights and bias, is above c (at most
     ``trust_cap`` where it is > 0; with ``trust_layers`` 1 the output layer's neurons only, with 2
     the hidden layers' only; from step ``trust_delay`` + 1 on; with ``trust_gate`` g > 0 a hidden
-    neuron's factor f is 1 + (f - 1)·min(1, a(1 - a)/g), a its output at the pattern)."""
+    neuron's factor f is 1 + (f - 1)·min(1, a(1 - a)/g), a its output at the pattern; with
+    ``trust_hidden_after`` s > 0 and every neuron's growth, the hidden neurons' only after step s·N)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -106,7 +107,8 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     pw[k] = beta2 * pw[k] + (1 - beta2) * uw / rate
                     pb[k] = beta2 * pb[k] + (1 - beta2) * ub / rate
                     uw, ub = uw * np.exp(sw[k]), ub * np.exp(sb[k])
-                if trust and t > trust_delay and (not trust_layers or (k == len(Ws) - 1) == (trust_layers == 1)):
+                layers = 1 if not trust_layers and t <= trust_hidden_after * n else trust_layers
+                if trust and t > trust_delay and (not layers or (k == len(Ws) - 1) == (layers == 1)):
                     r = np.sqrt((np.sum(W * W, axis=1) + bv * bv) / (W.shape[1] + 1.0))
                     f = np.where(r > trust, (r / trust) ** trust_power, 1.0)
                     if trust_cap:

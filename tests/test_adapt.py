@@ -12,7 +12,7 @@ from localrule.layout import init_params
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
                     fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5, trust_cap=0.0,
-                    trust_layers=0, trust_delay=0.0, trust_gate=0.0) -> learner.Rule:
+                    trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
                           "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
@@ -21,7 +21,8 @@ def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, 
                           **({"trust_cap": trust_cap} if trust_cap else {}),
                           **({"trust_layers": trust_layers} if trust_layers else {}),
                           **({"trust_delay": trust_delay} if trust_delay else {}),
-                          **({"trust_gate": trust_gate} if trust_gate else {})}
+                          **({"trust_gate": trust_gate} if trust_gate else {}),
+                          **({"trust_hidden_after": trust_hidden_after} if trust_hidden_after else {})}
     return rule
 
 
@@ -112,6 +113,27 @@ def test_the_trust_gate_matches_the_numpy_reference(trust, power, cap, layers, g
         assert np.array_equal(ungated.w, r.w) and np.array_equal(ungated.b, r.b)
     else:
         assert not np.allclose(ungated.w, r.w), "the gate must fade some hidden neuron's growth"
+
+
+@pytest.mark.parametrize("after,cap", [(0.4, 0.0), (0.75, 1.5)])
+def test_a_late_hidden_growth_matches_the_numpy_reference(after, cap):
+    """Every neuron's growth with the hidden neurons' held back for the run's first share s: bit
+    for bit output-only growth where s is the whole run, every neuron's where it is 0."""
+    task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
+    w, b = init_params(sizes, 3)
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, 1.0, 0.9, 1e-3, 0.6, 0.0, 7.0,
+                                          True, 0.3, 0.5, 0.0, 1.0, 0.1, 1.0, cap, 0, 0.0, 0.0, after)
+    base = dict(momentum=0.6, flat=0.0, anneal=7.0, link=1, decay=0.3, fan_in=0.5, trust=0.1, trust_power=1.0,
+                trust_cap=cap)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust_hidden_after=after))
+    np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
+    for share, same_as in ((1.0, dict(trust_layers=1)), (0.0, {})):
+        a = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, trust_hidden_after=share))
+        b_ = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, **same_as))
+        assert np.array_equal(a.w, b_.w) and np.array_equal(a.b, b_.b)
+        assert not np.allclose(a.w, r.w), "the hidden growth's start must matter"
 
 
 def test_a_trust_cap_no_factor_reaches_changes_nothing_bit_for_bit():
@@ -240,6 +262,10 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_gate": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0, "trust_gate": 0.3},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
+                                  "trust_hidden_after": 1.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
+                                  "trust_hidden_after": -0.5},
+                                 {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "trust": 1.0,
                                   "trust_gate": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": -0.1},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 1.5},
@@ -264,7 +290,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0, 3.0, 0.1])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0, 3.0, 0.1, 0.0])
     assert ok.shape == (kernels.ADAPT_SIZE,)
     no_budget = ok.copy()
     no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
@@ -285,7 +311,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
     np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt,
-                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0])
+                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():

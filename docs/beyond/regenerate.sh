@@ -538,3 +538,12 @@ python -m localrule judge --seeds 100 --heldout $CONFIRM28 --json $OUT/confirm28
 # the hidden neurons' trust growth faded where a neuron saturates (adapt key trust_gate): a look
 # made after round 29 was fixed (~8 min, 48 seeds); it does not stop the two-moons collapses
 python docs/beyond/look_trust_gate.py | tee $OUT/look_trust_gate.txt
+# a look at every neuron's growth held back for a share of the run (~6 min, 48 seeds), then the
+# hidden neurons' growth added late to output-only trust (adapt key trust_hidden_after): three
+# settings on rounds 1-9 (~12 min), made after round 29 was fixed; the pick (s 0.3) judged on
+# round 29 beside output-only trust, fresh for both
+python docs/beyond/look_trust_late.py | tee $OUT/look_trust_late.txt
+python docs/beyond/scan_trust_hidden_after.py | tee $OUT/scan_trust_hidden_after.txt
+variant $OUT/rule_link_trust_output.npz $OUT/rule_link_trust_late.npz - trust_layers=0 trust_hidden_after=0.3
+python -m localrule judge --seeds 100 --heldout $CONFIRM29 --json $OUT/confirm29_100.json \
+  --rule $OUT/rule_link_trust_output.npz $OUT/rule_link_trust_late.npz | tee $OUT/confirm29_100.txt

@@ -94,8 +94,9 @@ def print_pick(res, start: str) -> str:
 
 def stall_table(specs, settings, base, seeds=range(5000, 5048)):
     """A look's table: per task (spec text) and setting (name, adapt keys of the rule file
-    ``base``, at γ 0.4), the median final J and the share of seeds ending above 10⁻³ (48 seeds by
-    default: 16 are too few where a third of the seeds stall)."""
+    ``base``, or a function of the task's spec giving them, at γ 0.4), the median final J and the
+    share of seeds ending above 10⁻³ (48 seeds by default: 16 are too few where a third of the
+    seeds stall)."""
     from localrule.refine import parse_spec
     print("| task | " + " | ".join(n for n, _ in settings) + " |")
     print("|---" * (len(settings) + 1) + "|")
@@ -103,6 +104,7 @@ def stall_table(specs, settings, base, seeds=range(5000, 5048)):
         s = parse_spec(text)
         cells = []
         for _, ad in settings:
+            ad = ad(s) if callable(ad) else ad
             rs = train_seeds(s.task, s.layers, 0.4, s.cycles, list(seeds), with_adapt(base, **ad), order=s.order)
             J = np.array([r.J[-1] for r in rs])
             cells.append(f"{np.median(J):.3g} ({np.mean(J > 1e-3):.2f})")
