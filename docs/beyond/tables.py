@@ -229,6 +229,9 @@ GOALS_27 = {**GOALS_26, "rule_link_span09": (*GOALS_26["rule_link_span09"], "con
 GOALS_28 = {**GOALS_27, "rule_link_span09": (*GOALS_27["rule_link_span09"], "confirm28_100.json"),
             "rule_link_trust_output": ("trust_output100.json", *(f"confirm{r}_trust_output100.json" for r in range(5, 10)),
                                        *GOALS_27["rule_link_trust_output"], "confirm28_100.json")}
+#: After round 29 (fresh for output-only trust and the late hidden growth; the β 0.9 rule not judged).
+GOALS_29 = {**GOALS_28, "rule_link_trust_output": (*GOALS_28["rule_link_trust_output"], "confirm29_100.json"),
+            "rule_link_trust_late": ("confirm29_100.json",)}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -302,7 +305,8 @@ def goals(last=12, skip=(), override=None, plateaus=False):
                   "rule_decay_search": 13, "rule_link_decay_span": 15, "rule_link_fanin": 13, "rule_link_gain": 17,
                   "rule_link_noclock": 13, "rule_link_span09": 20,
                   "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
-                  "rule_link_trust_delay": 26, "rule_link_trust_output": 27}
+                  "rule_link_trust_delay": 26, "rule_link_trust_output": 27,
+                  "rule_link_trust_late": 29}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |"
           + (" nothing learns | only the rule leaves the plateau |" if plateaus else ""))
@@ -376,7 +380,7 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-28; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23-28, the
+    # 0.9 rule, rounds 24-29; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23-29, the
     # rules paired on their common tasks, and output-only trust's misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
@@ -391,7 +395,7 @@ if __name__ == "__main__":
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
-        "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json")]
+        "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -468,3 +472,9 @@ if __name__ == "__main__":
                GOALS_28["rule_link_span09"])
         heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-28:")
         misses("rule_link_trust_output", GOALS_28["rule_link_trust_output"])
+        heading("goals, rounds 1-29 (as after round 28, output-only trust with round 29, the late hidden growth on "
+                "round 29; the β 0.9 rule was not judged on round 29):")
+        goals(29, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_29, plateaus=True)
+        heading("the late hidden growth beside output-only trust on round 29:")
+        paired("rule_link_trust_late", GOALS_29["rule_link_trust_late"], ("rule_link_trust_output",),
+               GOALS_29["rule_link_trust_output"])
