@@ -48,6 +48,13 @@
 #                               pick of scan_gain.py, after round 17 was judged)
 #     rule_link_noclock.npz     the gain rule without its clock at γ 0.25 (the pick of
 #                               scan_clock_gain.py, after round 19 was fixed)
+#     made in step 3 by `variant` (adapt keys on an earlier rule, each after a scan or a look):
+#     rule_link_span09.npz      the fan-in rule with momentum β 0.9 where it spans a cycle
+#     rule_link_hidden.npz      the β 0.9 rule with a hidden neurons' step × 0.7 at γ 0.57
+#     rule_link_trust.npz       the β 0.9 rule with every neuron's step grown with its weights' scale
+#     rule_link_trust_cap.npz   that growth capped at 2; rule_link_trust_delay.npz held back 500 steps
+#     rule_link_trust_output.npz  that growth on the output neurons only: the best rule (README)
+#     rule_link_trust_late.npz  output-only trust with the hidden neurons' growth after 30% of the run
 # Step 3 (~1 h): every rule on the held-out tasks, 20 fresh seeds, against one set of
 #   baselines (bp@0.23, bp@best γ, two-rate bp); J(t) figures for the shipped rule; then the
 #   four rounds of confirmation tasks (each fixed before its results were seen); the arms made
