@@ -171,6 +171,8 @@ class ErrorCurves(CurvePlot):
 
     names: list = []
     decay_line = None
+    plateau_line = None
+    plateau = None
 
     def clear(self):
         super().clear()
@@ -187,6 +189,30 @@ class ErrorCurves(CurvePlot):
         self.decay_line.setVisible(cycle is not None)
         if cycle is not None:
             self.decay_line.setValue(float(cycle))
+
+    def mark_plateau(self, J):
+        """A dotted line at the constant output's J (``Task.plateau``: each output at its mean
+        target), where a net that has learned only its output biases sits: a curve flat on it
+        reads as nothing learned, not as a slow rule.  None: no line."""
+        self.plateau = float(J) if J is not None and J > 0 else None
+        if self.plateau_line is None:
+            self.plateau_line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(
+                (150, 150, 150), style=pg.QtCore.Qt.PenStyle.DotLine), label="constant output",
+                labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)], "color": (110, 110, 110)})
+            self.plot.addItem(self.plateau_line, ignoreBounds=True)
+        self._place_plateau()
+
+    def _place_plateau(self):
+        """InfiniteLine has no log mode of its own: on a log axis its value is log10(J)."""
+        if self.plateau_line is None:
+            return
+        self.plateau_line.setVisible(self.plateau is not None)
+        if self.plateau is not None:
+            self.plateau_line.setValue(np.log10(self.plateau) if self.log.isChecked() else self.plateau)
+
+    def _set_log(self, on):
+        super()._set_log(on)
+        self._place_plateau()
 
     def update_nets(self, nets):
         for k, (old, n) in enumerate(zip(self.names, nets)):

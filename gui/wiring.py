@@ -222,6 +222,7 @@ class Wiring:
         self.maps.set_nets(names, task, bounds, out_names)
         self.curves.clear()
         self._mark_decay()
+        self.curves.mark_plateau(task.plateau)
         self._quiet = True
         p.show_net.clear()
         p.show_net.addItems(names)

@@ -717,7 +717,7 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
                           rule=flat_bp, widen=True).best.rate
             s_flat = {**stat(run(flat_bp, f_rate)), "rate": f_rate, "flat": flat_bp.meta["adapt"]["flat"],
                       "decay": flat_bp.meta["adapt"].get("decay", 0.0)}
-        plateau = plateau_error(spec.task.Y)
+        plateau = spec.task.plateau
         curves = {"backprop γ 0.23": np.array([r.J for r in bp23]),
                   f"backprop γ {one.rate:g} (best)": np.array([r.J for r in bpbest])}
         for k, (name, rule, rate) in enumerate(rules):
@@ -805,13 +805,6 @@ def figure_names(specs) -> list[str]:
 
 #: How close to the constant output's J a median final J counts as on its plateau.
 PLATEAU_TOL = 1e-3
-
-
-def plateau_error(Y) -> float:
-    """J of the constant output, each output unit at its mean target over the training patterns:
-    the plateau a net reaches by learning its output biases alone."""
-    Y = np.asarray(Y, float)
-    return float(0.5 * Y.var(axis=0).sum())
 
 
 def on_plateau(median, plateau) -> bool:

@@ -57,6 +57,13 @@ class Task:
         return self.Y.shape[1]
 
     @property
+    def plateau(self) -> float:
+        """J of the constant output, each output unit at its mean target over the training
+        patterns: where a net that has learned only its output biases sits (``judge`` and the app
+        mark it, so that a curve flat on it reads as nothing learned)."""
+        return float(0.5 * self.Y.var(axis=0).sum())
+
+    @property
     def scored(self) -> tuple[np.ndarray, np.ndarray]:
         """The patterns accuracy is measured on: the test set where there is one."""
         return (self.X, self.Y) if self.X_test is None else (self.X_test, self.Y_test)

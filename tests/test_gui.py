@@ -642,6 +642,22 @@ def test_refined_rule_trains_at_its_own_rate_and_races_backprop_at_a_second_rate
     assert_usable(win, qtbot)
 
 
+def test_the_error_plot_marks_the_constant_outputs_error(win, qtbot):
+    """A dotted line at the task's constant-output J (log10 of it on the log axis), moved with the
+    task and with the axis."""
+    line, J = win.curves.plateau_line, win.task.plateau
+    assert J == pytest.approx(0.5 * win.task.Y.var(axis=0).sum()) and line.isVisible()
+    assert line.value() == pytest.approx(np.log10(J))
+    win.curves.log.setChecked(False)
+    assert line.value() == pytest.approx(J)
+    win.curves.log.setChecked(True)
+    assert line.value() == pytest.approx(np.log10(J))
+    win.panel.task.setCurrentIndex(win.panel.task.findData("xor"))
+    win.on_task_chosen()
+    qtbot.waitUntil(lambda: win.cfg.task.name == "xor", timeout=TIMEOUT)
+    assert win.curves.plateau == pytest.approx(0.125) and line.value() == pytest.approx(np.log10(0.125))
+
+
 def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
     """A rule whose step decays over its run's last share needs the run's budget: the app's is the
     panel's cycles, also when they change after the networks were built.  Bit for bit ``runs.train``

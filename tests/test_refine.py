@@ -485,7 +485,7 @@ def test_judge_names_tasks_where_nothing_learns_and_where_only_the_rule_leaves_t
     """The constant output's J is ½ Σ var(targets); a task where bp@best γ and the rule both end
     on it is named (no verdict there tells rules apart), as is one where only backprop stays."""
     Y = np.array([[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
-    assert refine.plateau_error(Y) == pytest.approx(0.5 * (0.25 + 0.25))
+    assert tasks.Task("t", np.zeros((4, 2)), Y).plateau == pytest.approx(0.5 * (0.25 + 0.25))
     def row(label, bp, rule):
         return {"task": label, "label": label, "cycles": 10, "order": "fixed", "seeds": 3, "rule_rate": 0.4,
                 "rule": {"median": rule, "q25": rule, "q75": rule, "diverged": 0, "accuracy": None},
@@ -517,21 +517,21 @@ def test_an_interrupted_judge_resumes_to_the_same_json(small_rule, tmp_path, mon
     small_rule.save(rule)
     cmd = ["judge", "--rule", str(rule), "--heldout", "and:2,1,1:5", "or:2,2,1:5", "xor:2,2,1:5", "--seeds", "2"]
     assert main([*cmd, "--json", str(tmp_path / "whole.json")]) == 0
-    real, calls = refine.plateau_error, []
+    real, calls = refine.tune, []
 
-    def interrupt_third_task(Y):
+    def interrupt_third_task(*a, **k):   # the judge tunes backprop once per task (no flat baseline here)
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(Y)
-    monkeypatch.setattr(refine, "plateau_error", interrupt_third_task)
+        return real(*a, **k)
+    monkeypatch.setattr(refine, "tune", interrupt_third_task)
     out = tmp_path / "cut.json"
     capsys.readouterr()
     assert main([*cmd, "--json", str(out)]) == 130
     assert "2 of 3 tasks are kept in" in capsys.readouterr().err and not out.exists()
     part = tmp_path / "cut.json.partial"
     assert sorted(json.loads(part.read_text())["done"]) == ["0", "1"]
-    monkeypatch.setattr(refine, "plateau_error", real)
+    monkeypatch.setattr(refine, "tune", real)
     assert main([*cmd, "--json", str(out)]) == 2   # a fresh run would lose the kept tasks
     assert "--resume continues it" in capsys.readouterr().err and part.exists()
     for other in (["--seeds", "3"], ["--heldout", "and:2,1,1:5"], ["--rate", "0.5"]):
