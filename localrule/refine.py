@@ -743,7 +743,8 @@ def judge(rules, specs, seeds: int = 20, hidden_scales=JUDGE_SCALES, figures_dir
         if figures_dir is not None:
             from .render import error_curves
             error_curves(Path(figures_dir) / fname,
-                         f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves)
+                         f"held-out {spec.label} ({spec.order} order): J(t) over {seeds} seeds", curves,
+                         plateau=plateau)
         if on_task is not None:
             on_task(i, [r[-1] for r in rows])
     return rows

@@ -105,9 +105,15 @@ def band(curves: np.ndarray):
     return med, lo, hi
 
 
-def error_curves(path, title, curves: dict, logy=True, ylabel="J(t)") -> Path:
-    """J(t) per mode: median line and interquartile band.  ``curves``: mode -> (runs, t) array."""
+def error_curves(path, title, curves: dict, logy=True, ylabel="J(t)", plateau=None) -> Path:
+    """J(t) per mode: median line and interquartile band.  ``curves``: mode -> (runs, t) array;
+    ``plateau``: the task's constant-output J (``Task.plateau``), drawn dotted, where a curve
+    flat on it has learned nothing."""
     win, plot = _plot(title, "t (cycles)", ylabel, logy)
+    if plateau is not None and plateau > 0 and curves:
+        t_end = max(np.atleast_2d(np.asarray(r)).shape[1] for r in curves.values()) - 1
+        plot.plot([0.0, float(t_end)], [plateau, plateau], name="constant output",
+                  pen=pg.mkPen((150, 150, 150), width=1.5, style=QtCore.Qt.PenStyle.DotLine))
     for k, (mode, runs) in enumerate(curves.items()):
         runs = np.atleast_2d(np.asarray(runs, float))
         if logy:

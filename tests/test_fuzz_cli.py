@@ -1315,7 +1315,7 @@ def test_judge_figures_of_clashing_tasks_get_distinct_names(A, tmp_path, monkeyp
     from localrule import files, render
     from localrule.refine import figure_names, parse_spec
     # the names are under test, not the pictures: no Qt in this process (its tests come later)
-    monkeypatch.setattr(render, "error_curves", lambda path, title, curves: files.write_bytes(path, title.encode()))
+    monkeypatch.setattr(render, "error_curves", lambda path, title, curves, **k: files.write_bytes(path, title.encode()))
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
     for sub in ("a", "b"):
         (tmp_path / sub / "t.csv").write_text("x,y\n0,0\n1,1\n")

@@ -101,3 +101,19 @@ def test_figures_label_log_axes_by_decades_only(tmp_path):
     assert render.export(win, tmp_path / "f.png").stat().st_size > 1000
     labels = [t for level in plot.getAxis("left")._tickLevels for _, t in level if t]
     assert labels and all(np.log10(float(t)) == round(np.log10(float(t))) for t in labels), labels
+
+
+def test_error_curves_draw_the_constant_outputs_error_when_given(tmp_path, monkeypatch):
+    """Dotted across every cycle at the given J, named in the legend; absent when not given."""
+    from localrule import render
+    drawn = []
+    real = render.export
+    monkeypatch.setattr(render, "export", lambda win, path: (drawn.append(win), real(win, path))[1])
+    runs = np.exp(-np.arange(31.0) / 5)[None, :] * np.array([[1.0], [2.0]])
+    render.error_curves(tmp_path / "a.png", "t", {"backprop γ 0.23": runs}, plateau=0.125)
+    render.error_curves(tmp_path / "b.png", "t", {"backprop γ 0.23": runs})
+
+    def lines(win):
+        return [i for i in win.ci.getItem(0, 0).listDataItems() if i.name() == "constant output"]
+    (line,), none = lines(drawn[0]), lines(drawn[1])
+    assert list(line.xData) == [0.0, 30.0] and list(line.yData) == [0.125, 0.125] and none == []
