@@ -533,7 +533,7 @@ def cmd_refine(args):
 
 def cmd_judge(args):
     from pathlib import Path
-    from .files import KeptInterrupt, Terminated, check_outputs, finish_first, finite_json, write_json
+    from .files import KeptInterrupt, check_outputs, finish_first, finite_json, write_json
     from .learner import Rule
     from .refine import (DEFAULT_HELDOUT, check_judge_budget, judge, judge_checkpoint, judge_setup, judge_table,
                          keep_judged, parse_spec)
@@ -561,13 +561,12 @@ def cmd_judge(args):
         done[i] = finite_json(task_rows)
         keep_judged(ckpt, setup, done)
     try:
-        rows = judge(rules, specs, args.seeds, figures_dir=args.figures, done=dict(done),
-                     on_task=keep if ckpt else None)
+        rows = judge(rules, specs, args.seeds, figures_dir=args.figures, done=done, on_task=keep if ckpt else None)
     except KeyboardInterrupt as e:
         if not done:
             raise
-        raise KeptInterrupt(f"{len(done)} of {len(specs)} tasks are kept in {ckpt}: the same command with --resume "
-                            "finishes the rest", signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT) from None
+        raise KeptInterrupt.after(e, f"{len(done)} of {len(specs)} tasks are kept in {ckpt}: the same command "
+                                     "with --resume finishes the rest") from None
     rows = finite_json(rows)   # a resumed task's rows come from JSON: print every task alike
     with finish_first():
         for (name, _, rate), r in zip(rules, rows):

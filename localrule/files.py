@@ -99,6 +99,10 @@ class KeptInterrupt(KeyboardInterrupt):
     """Ctrl-C or SIGTERM after which a long run kept what it had finished: args (what was kept,
     the signal's number)."""
 
+    @classmethod
+    def after(cls, cause: KeyboardInterrupt, kept: str) -> "KeptInterrupt":
+        return cls(kept, signal.SIGTERM if isinstance(cause, Terminated) else signal.SIGINT)
+
 
 def _raise_terminated(signum, frame):
     raise Terminated()

@@ -25,7 +25,6 @@ import json
 import math
 import re
 import pickle
-import signal
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -34,8 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from . import kernels
-from .files import (KeptInterrupt, Terminated, check_output_folder, check_outputs, distinct_names, write_bytes,
-                    write_json)
+from .files import KeptInterrupt, check_output_folder, check_outputs, distinct_names, write_bytes, write_json
 from .layout import MAX_CYCLES, UsageError, check_budget, format_layers, is_digits, parse_count, parse_layers
 from .learner import ADAPT_OPTIONAL, Rule
 from .runs import train_seeds
@@ -521,7 +519,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
     best = min(history, key=lambda h: h["best"]) if history else None
     best_z = np.array(best["z"]) if best else np.zeros(space.dim)
     held_seeds = [HELDOUT_SEED0 + k for k in range(2)]
-    interrupted = False
+    interrupted = None   # the interrupt that stopped the search, if one did
     try:
         while len(history) < generations:
             g = len(history)
@@ -554,7 +552,7 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
             write_bytes(ckpt, pickle.dumps({"es": es, "space": space, "history": history, "baselines": baselines,
                                             "held_base": held_base, "pool_base": pool_base, "setup": setup}))
     except KeyboardInterrupt as e:
-        interrupted = signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT
+        interrupted = e
         say("interrupted: keeping the best rule so far")
     # the refined rule: CMA's mean (its best estimate, less noisy than the best single draw)
     final_z = es.mean if history else best_z
@@ -568,14 +566,14 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         "objective_variant": space.objective,
         # recorded when not the default, so that older recipes still write the same bytes
         **({"seeds_per_task": seeds_per_task} if seeds_per_task != SEEDS_PER_TASK else {}),
-        "interrupted": bool(interrupted)}}
+        "interrupted": interrupted is not None}}
     refined.save(out / "rule.npz")
     write_json(out / "history.json", {"history": history, "rate": rate,
                                       "baselines": {s.text: b.__dict__ for s, b in zip(train_specs + pool,
                                                                                       baselines + pool_base)}})
     say(f"wrote {out / 'rule.npz'} (train it at γ {rate:.4g}) and {out / 'history.json'}")
     summary = {"rate": rate, "generations": len(history)}
-    if not interrupted and heldout_specs and final_seeds:
+    if interrupted is None and heldout_specs and final_seeds:
         rows = judge([("refined rule", refined, rate)], heldout_specs, final_seeds,
                      figures_dir=out if figures else None, say=say)[0]
         summary["heldout"] = rows
@@ -595,9 +593,9 @@ def refine(rule: Rule, train_specs, heldout_specs, out, generations=DEFAULT_GENE
         update_figures(refined, rate, out)
     if client is not None and isinstance(scheduler, str):
         client.close()
-    if interrupted:
-        raise KeptInterrupt(f"the best rule so far is in {out / 'rule.npz'}"
-                            + (f"; --resume continues from {ckpt}" if ckpt.is_file() else ""), interrupted)
+    if interrupted is not None:
+        raise KeptInterrupt.after(interrupted, f"the best rule so far is in {out / 'rule.npz'}"
+                                  + (f"; --resume continues from {ckpt}" if ckpt.is_file() else ""))
     return summary
 
 
@@ -883,7 +881,7 @@ def judge_table(rows) -> str:
                      f"{m['diverged']:>2}/{r['seeds']} {_acc(m['accuracy']) + '/' + _acc(b['accuracy']):>11}"
                      + (f" {_g(f['median']) + ' @' + format(f['rate'], 'g'):>16}" if f else ""))
     def named(keep):
-        return ", ".join(f"{r['label']} {r['cycles']}" for r in rows if "plateau" in r and keep(r))
+        return ", ".join(f"{r['label']} {r['cycles']}" for r in rows if keep(r))
     if stuck := named(nothing_learns):
         lines.append(f"nothing learns on {stuck}: bp@best γ and the rule both end on the constant output's J "
                      "(each output its mean target), so no verdict there tells rules apart")

@@ -276,7 +276,7 @@ def misses(name, files):
     for rnd, _, t in sorted(judged_rows(name, files), key=lambda x: x[0]):
         if t["ratio_vs_best"] <= 1 and t["speedup"] >= 2:
             continue
-        t = {"plateau": plateau_of(t["task"]), **t}
+        t = with_plateau(t)
         note = (" (nothing learns)" if nothing_learns(t) else
                 " (bp@best γ on the plateau)" if on_plateau(t["bp_best"]["median"], t["plateau"]) else "")
         print(f"| {rnd if rnd > 4 else '1-4'} | {t['label']} ({t['cycles']}, {t['order']}) | {g(t['ratio_vs_best'])} "
@@ -284,9 +284,14 @@ def misses(name, files):
               f"| {g(t['bp_best']['median'])}, {g(t['rule']['median'])}, {g(t['plateau'])}{note} |")
 
 
+def with_plateau(row):
+    """A judge row with its task's constant-output J: recorded in rows since round 28, computed
+    from the task text for older ones."""
+    return row if "plateau" in row else {**row, "plateau": plateau_of(row["task"])}
+
+
 @functools.cache
 def plateau_of(task):
-    """The constant output's J of a judged task (recorded in judge rows since round 28)."""
     from localrule.refine import parse_spec
     return parse_spec(task).task.plateau
 
@@ -320,7 +325,7 @@ def goals(last=12, skip=(), override=None, plateaus=False):
         n = len(ts)
         more = ""
         if plateaus:
-            ps = [{"plateau": plateau_of(t["task"]), **t} for t in ts]
+            ps = [with_plateau(t) for t in ts]
             left = sum(on_plateau(t["bp_best"]["median"], t["plateau"]) and not nothing_learns(t) for t in ps)
             more = f" {sum(map(nothing_learns, ps))} | {left} |"
         print(f"| {name} | {sum(t['ratio_vs_best'] <= 1 for t in ts)}/{n} "
