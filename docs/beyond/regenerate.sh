@@ -557,3 +557,8 @@ python docs/beyond/scan_trust_hidden_after.py | tee $OUT/scan_trust_hidden_after
 variant $OUT/rule_link_trust_output.npz $OUT/rule_link_trust_late.npz - trust_layers=0 trust_hidden_after=0.3
 python -m localrule judge --seeds 100 --heldout $CONFIRM29 --json $OUT/confirm29_100.json \
   --rule $OUT/rule_link_trust_output.npz $OUT/rule_link_trust_late.npz | tee $OUT/confirm29_100.txt
+# round 30 (fresh for output-only trust, judged alone, ~5 min)
+judge_alone $OUT/rule_link_trust_output.npz trust_output 30
+# a look at the clock on the slow misses (~12 min, 48 seeds), made after round 30 was fixed: a
+# slower clock or none trades one slow teacher for another
+python docs/beyond/look_slow_clock.py | tee $OUT/look_slow_clock.txt

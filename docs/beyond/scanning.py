@@ -109,3 +109,38 @@ def stall_table(specs, settings, base, seeds=range(5000, 5048)):
             J = np.array([r.J[-1] for r in rs])
             cells.append(f"{np.median(J):.3g} ({np.mean(J > 1e-3):.2f})")
         print(f"| {text} | " + " | ".join(cells) + " |", flush=True)
+
+
+#: Output-only trust's slow misses (judged tasks of rounds 15-27 where it ends lower than bp@best γ
+#: yet under 2x) and four where it is fast (round 27), each with backprop's judged best γ.
+SLOW_TASKS = [("teacher@15001:2,2,7,7,1:100", 4), ("teacher@15002:2,3,3:100:shuffle", 8),
+              ("teacher@15008:9,5,3:40", 2), ("teacher@20007:3,9,8,3:100", 2),
+              ("teacher@22008:8,7,6,8,2:100:shuffle", 2), ("teacher@24008:9,5,2:60:shuffle", 4),
+              ("teacher@27001:9,2,6,4:40:shuffle", 1), ("teacher@27004:5,12,3:40", 2),
+              ("wine:13,5,8,3:200:shuffle", 4), ("iris:4,7,3:300", 4), ("moons:2,3,9,1:400", 8),
+              ("xor:2,7,1:2000:shuffle", 16)]
+
+
+def speed_table(tasks, settings, base, seeds=range(5000, 5048)):
+    """A look's table: per task ((spec text, backprop's judged best γ)) and setting (name, γ, adapt
+    keys of the rule file ``base``), the median final J ÷ backprop's at the budget and the speed-up
+    against backprop's median curve at its best γ for 4x the cycles on the same seeds (48 by
+    default); then how many tasks reach 2x per setting."""
+    from localrule.refine import parse_spec
+    seeds = list(seeds)
+    print("| task | " + " | ".join(n for n, _, _ in settings) + " |")
+    print("|---" * (len(settings) + 1) + "|")
+    counts = np.zeros(len(settings), int)
+    for text, best in tasks:
+        s = parse_spec(text)
+        bp = median_curve(train_seeds(s.task, s.layers, best, 4 * s.cycles, seeds, order=s.order))
+        cells = []
+        for k, (_, rate, ad) in enumerate(settings):
+            runs = train_seeds(s.task, s.layers, rate, s.cycles, seeds, with_adapt(base, **ad), order=s.order)
+            final = float(np.median([r.J[-1] if np.isfinite(r.J[-1]) else np.inf for r in runs]))
+            reach = cycles_to_reach(bp, final)
+            sp = 4.0 if reach is None else reach / s.cycles
+            counts[k] += sp >= 2
+            cells.append(f"{final / bp[s.cycles]:.3g} / {sp:.2f}")
+        print(f"| {text} | " + " | ".join(cells) + " |", flush=True)
+    print("| speed-up ≥ 2x | " + " | ".join(f"{c}/{len(tasks)}" for c in counts) + " |")

@@ -232,6 +232,8 @@ GOALS_28 = {**GOALS_27, "rule_link_span09": (*GOALS_27["rule_link_span09"], "con
 #: After round 29 (fresh for output-only trust and the late hidden growth; the β 0.9 rule not judged).
 GOALS_29 = {**GOALS_28, "rule_link_trust_output": (*GOALS_28["rule_link_trust_output"], "confirm29_100.json"),
             "rule_link_trust_late": ("confirm29_100.json",)}
+#: After round 30 (fresh for output-only trust, judged alone).
+GOALS_30 = {**GOALS_29, "rule_link_trust_output": (*GOALS_29["rule_link_trust_output"], "confirm30_trust_output100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -400,7 +402,8 @@ if __name__ == "__main__":
         "confirm16_100.json", "confirm17_100.json+confirm17_gain100.json", "confirm18_100.json",
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
-        "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json")]
+        "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
+        "confirm30_trust_output100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -483,3 +486,7 @@ if __name__ == "__main__":
         heading("the late hidden growth beside output-only trust on round 29:")
         paired("rule_link_trust_late", GOALS_29["rule_link_trust_late"], ("rule_link_trust_output",),
                GOALS_29["rule_link_trust_output"])
+        heading("goals, rounds 1-30 (as after round 29, output-only trust with round 30, judged alone):")
+        goals(30, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_30, plateaus=True)
+        heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-30:")
+        misses("rule_link_trust_output", GOALS_30["rule_link_trust_output"])
