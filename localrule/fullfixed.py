@@ -249,13 +249,13 @@ def _recorded_task(meta, sizes):
 
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
                 dagger=0, rollouts_per_round=8, epochs=None, rate=None, seed=0, features=None,
-                rows_per_run=ROWS_PER_RUN, say=None, progress=None):
+                rows_per_run=ROWS_PER_RUN, batch=256, say=None, progress=None):
     """A full-network rule from sample sets of one topology, with the ingredients switched on.
 
     ``runs`` > 1 adds backprop runs of the first set's set-up with seeds s+1…s+N-1 (s: its seed),
     ``rows_per_run`` rows each (also the states kept per DAgger rollout).  ``epochs``: Adam's
     epochs (default 30, and a quarter of that per DAgger round) or, with "sgd", the online cycles
-    (default 200); ``rate``: Adam's step (3e-3) or SGD's γ (0.198).
+    (default 200); ``rate``: Adam's step (3e-3) or SGD's γ (0.198); ``batch``: Adam's minibatch.
     """
     from .learner import FULL_FEATURES, FULL_FEATURES_HIDDEN, HOLDOUT, Rule, fit
     from .samples import sample_sets
@@ -295,7 +295,8 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     in_shift, in_scale, out_shift, out_scale = _scaling(X, T, target_scale)
     lmeta = {"task": meta0.get("task"), **recorded_recipe(meta0), "head": head, "optimizer": optimizer,
              "target_scale": target_scale, "runs": runs, "dagger": dagger,
-             "rollouts": rollouts_per_round if dagger else 0, "base_rate": base_rate, "base_cycles": cycles,
+             "rollouts": rollouts_per_round if dagger else 0, "batch": batch, "base_rate": base_rate,
+             "base_cycles": cycles,
              "order": order}
     if optimizer == "sgd":
         rate = 0.198 if rate is None else rate
@@ -319,7 +320,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
             J, Jt = r.history, r.history_test
         else:
             J, Jt = adam(lsizes, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], n_epochs, seed + round_,
-                         lr=rate, progress=progress)
+                         lr=rate, batch=batch, progress=progress)
         history.extend(J if not history else J[1:])
         history_test.extend(Jt if not history_test else Jt[1:])
 

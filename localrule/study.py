@@ -35,12 +35,15 @@ OWN_START = "@own"
 #: The full-fixed recipe (README, "Full-network mode that works"): ``fullfixed.learn_fixed``'s
 #: arguments per experiment; the ablation takes them away one at a time.
 FIXED_RECIPE = {"runs": 32, "hidden": (64, 64), "optimizer": "adam", "head": "delta", "dagger": 4,
-                "rollouts_per_round": 8, "epochs": 30, "rows_per_run": 1000}
+                "rollouts_per_round": 8, "epochs": 30, "rows_per_run": 1000, "batch": 256}
 #: Per experiment, kept cheap where that costs nothing measurable (exp. 1: one hidden layer of 32
-#: fits as well as 64-64; exp. 2's 2-1 net: g = γ x_j) and where the default job's 2 minutes demand
-#: it (exp. 4: 40 patterns, 27 parameters, 2 outputs; 64 units or 8 rollouts measured no better).
+#: fits as well as 64-64; exp. 2's 2-1 net: g = γ x_j).  Exp. 4 needs the opposite: its hidden
+#: layer's g (products f'(in_i) w_oi x_j) must be fit to ~10% relative error or the run stalls
+#: (exact hidden g with learned output g: 1.25x backprop; the learned error halved: 1.3x),
+#: which takes 128 runs (coverage: 32 runs fit to 17% but generalise at 39%) and 100 epochs
+#: (underfit at 40); DAgger is then not needed.
 FIXED_CHANGES = {1: {"hidden": (32,), "epochs": 60}, 2: {"hidden": (8,), "dagger": 1},
-                 4: {"hidden": (32,), "dagger": 2, "rollouts_per_round": 4}}
+                 4: {"runs": 128, "hidden": (64, 64), "epochs": 100, "batch": 512, "dagger": 0}}
 #: Beyond the paper: a deeper net the local rule never saw (γ 1.0, 3000 cycles: with γ 0.23 backprop
 #: itself sits on XOR's J = 0.125 plateau for most seeds, which would compare nothing).
 XOR_DEEP = Experiment(5, "xor", (2, 8, 8, 1), 1.0, 3000, (), 0.198, 200, (), 0, 0, "")
