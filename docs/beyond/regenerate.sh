@@ -165,6 +165,9 @@ CONFIRM29="teacher@29000:10,9,4:100 teacher@29001:4,4,4:60:shuffle teacher@29002
 # round 30 was fixed (2026-12-07, 19:12 UTC) after round 29 was judged, before any idea of the next pick:
 # `random_teacher_specs(10, 30000)` and new data set shapes (two hidden layers, orders flipped from round 29's)
 CONFIRM30="teacher@30000:7,5,9,8,1:100:shuffle teacher@30001:8,6,1:100 teacher@30002:7,7,3:60:shuffle teacher@30003:6,9,11,2:60 teacher@30004:3,12,1:60 teacher@30005:2,12,4:60:shuffle teacher@30006:7,7,3:40:shuffle teacher@30007:3,8,8,1:100 teacher@30008:8,3,10,5,4:40 teacher@30009:5,10,6,3:60:shuffle wine:13,6,4,3:200 iris:4,3,6,3:300:shuffle moons:2,9,3,1:400:shuffle xor:2,6,2,1:2000"
+# round 31 was fixed (2026-12-07, 21:15 UTC) after round 30 was judged, before any idea of the next pick:
+# `random_teacher_specs(10, 31000)` and new data set shapes (two hidden layers, orders flipped from round 30's)
+CONFIRM31="teacher@31000:3,5,12,3:100:shuffle teacher@31001:8,2,4,3:40 teacher@31002:8,4,8,12,4:100:shuffle teacher@31003:7,10,2:100 teacher@31004:6,2,3:40:shuffle teacher@31005:4,12,1:100 teacher@31006:4,4,12,2,3:40 teacher@31007:4,2,11,3:60 teacher@31008:5,7,4,1:100 teacher@31009:7,11,10,2:40:shuffle wine:13,4,7,3:200:shuffle iris:4,8,2,3:300 moons:2,5,7,1:400 xor:2,4,7,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
