@@ -692,6 +692,52 @@ def test_the_whole_commands_budget_is_checked_first(tmp_path, cli, assets, monke
     assert "limit" in se and not (tmp_path / "o").exists()
 
 
+OVERSIZED_LAYERS = ["2,50000,50000,1", "2,999999,999999,1", "2,7072,7072,1", "2,60,1000000,1",
+                    "2,1000000,60,1", "2,5000,5000,5000,1", "2,20000,20000,1"]
+OVERSIZED_RUNS = [
+    *(["backprop", "--task", "and", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS),
+    *(["backprop", "--task", "xor", "--layers", L, "--cycles", "2", "--sample", "s.npz"] for L in OVERSIZED_LAYERS[:3]),
+    *(["train", "--rule", "{local_rule}", "--task", "xor", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS),
+    *(["train", "--rule", "{full_rule}", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS[:3]),
+]
+
+
+@pytest.mark.parametrize("argv", OVERSIZED_RUNS, ids=" ".join)
+def test_oversized_layers_are_refused_before_the_weights_exist(tmp_path, cli, assets, monkeypatch, argv):
+    """backprop and train refuse a network beyond the weight limit (each layer within its own) before
+    ``init_params`` allocates it, as tune, judge and refine do: the same ``check_budget``.  A full-network
+    rule's own topology is named instead, also before allocating."""
+    def allocate(*a, **k):
+        raise AssertionError("the initial weights were allocated before the refusal")
+    monkeypatch.setattr(runs, "init_params", allocate)
+    rc, so, se = cli(*_expand(argv, assets, []))
+    assert_one_line_error(rc, se)
+    assert so == "" and not (tmp_path / "s.npz").exists()
+    if "{full_rule}" in argv:
+        assert "cannot train a" in se and "was learned for a 2-1-1 network" in se
+    else:
+        assert "weights, more than the limit of 50,000,000" in se
+
+
+@pytest.mark.parametrize("verb", ["backprop", "train"])
+def test_oversized_layers_are_refused_quickly_in_little_memory(tmp_path, assets, verb):
+    """A real process under a 2 GB address-space limit: a refusal, not a MemoryError (exit 1) after
+    allocating gigabytes."""
+    import resource
+    import time
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+    argv = ["backprop", "--task", "and"] if verb == "backprop" else ["train", "--rule", assets["local_rule"]]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    for layers in ("2,50000,50000,1", "2,999999,999999,1"):
+        t0 = time.perf_counter()
+        p = subprocess.run([sys.executable, "-m", "localrule", *map(str, argv), "--layers", layers, "--cycles", "2"],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env, preexec_fn=cap)
+        assert_one_line_error(p.returncode, p.stderr)
+        assert "more than the limit of 50,000,000" in p.stderr and time.perf_counter() - t0 < 30
+
+
 @pytest.mark.parametrize("argv", [
     ["compare", "--experiments", "1", "--seeds", "1", "--cycles", "1"],
     ["compare", "--experiments", "2,4", "--seeds", "1", "--cycles", "2"],
