@@ -34,7 +34,8 @@ from threadpoolctl import threadpool_limits
 from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
 from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights, short
-from .samples import covering_stride, load_recorded, recorded_recipe, recorded_task, row_width, split_rows
+from .samples import (covering_stride, load_recorded, recorded_recipe, recorded_run, recorded_task, row_width,
+                      split_rows)
 
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
@@ -100,10 +101,11 @@ def head_targets(head, fields, U):
     """What the learner predicts per row: Δ (direct), or g_o per output o (gated heads)."""
     if head == "direct":
         return np.hstack([fields["dw"], fields["dtheta"]])
+    width = U.shape[1] * U.shape[2]                                # not -1: no rows (a round with none) is fine too
     if head == "delta":
-        return U.reshape(U.shape[0], -1)
+        return U.reshape(U.shape[0], width)
     fp = fields["out"] * (1.0 - fields["out"])                    # error gate: g_o = f'(out_o) U_o
-    return (U * fp[:, :, None]).reshape(U.shape[0], -1)
+    return (U * fp[:, :, None]).reshape(U.shape[0], width)
 
 
 def sample_runs(task, sizes, rate, cycles, seeds, rows_per_run=ROWS_PER_RUN, order="fixed"):
@@ -266,7 +268,8 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     if dagger and optimizer == "sgd":
         raise UsageError("--dagger refits warm, which needs --optimizer adam")
     say = say or (lambda msg: None)
-    sets = sample_sets(sources if isinstance(sources, list) else [sources])
+    sources = sources if isinstance(sources, list) else [sources]
+    sets = sample_sets(sources)
     meta0 = sets[0][0]
     sizes = check_sizes(meta0["layers"])
     for meta, _ in sets:
@@ -276,7 +279,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     features = tuple(features or FULL_FEATURES)
     if features not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}")
-    base_rate, cycles = float(meta0["rate"]), int(meta0["cycles"])
+    base_rate, cycles = recorded_run(meta0, "the first sample set" if isinstance(sources[0], tuple) else sources[0])
     needs_task = runs > 1 or dagger > 0
     task = _recorded_task(meta0, sizes) if needs_task else None
     order = meta0.get("order", "fixed")   # files from before orders were recorded ran in fixed order
