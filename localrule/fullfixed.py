@@ -33,8 +33,10 @@ from threadpoolctl import threadpool_limits
 
 from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
 from .layout import offsets as layout_offsets
-from .layout import UsageError, check_sizes, format_layers, init_params, n_biases, n_weights, short
-from .samples import covering_stride, load_recorded, recorded_recipe, recorded_task, row_width, split_rows
+from .layout import (UsageError, check_learner_budget, check_sizes, format_layers, init_params, n_biases, n_weights,
+                     short)
+from .samples import (covering_stride, load_recorded, recorded_recipe, recorded_run, recorded_task, row_width,
+                      split_rows)
 
 HEADS = ("delta", "error", "direct")
 OPTIMIZERS = ("adam", "sgd")
@@ -100,16 +102,22 @@ def head_targets(head, fields, U):
     """What the learner predicts per row: Δ (direct), or g_o per output o (gated heads)."""
     if head == "direct":
         return np.hstack([fields["dw"], fields["dtheta"]])
+    width = U.shape[1] * U.shape[2]                                # not -1: no rows (a round with none) is fine too
     if head == "delta":
-        return U.reshape(U.shape[0], -1)
+        return U.reshape(U.shape[0], width)
     fp = fields["out"] * (1.0 - fields["out"])                    # error gate: g_o = f'(out_o) U_o
-    return (U * fp[:, :, None]).reshape(U.shape[0], -1)
+    return (U * fp[:, :, None]).reshape(U.shape[0], width)
+
+
+def run_stride(cycles, patterns, rows_per_run=ROWS_PER_RUN) -> int:
+    """The recording stride of a sampled run or a rollout: about ``rows_per_run`` rows of its steps."""
+    return covering_stride(max(1, cycles * patterns // rows_per_run), patterns)
 
 
 def sample_runs(task, sizes, rate, cycles, seeds, rows_per_run=ROWS_PER_RUN, order="fixed"):
     """Sampled backprop runs (seeds in parallel threads; the kernel releases the GIL)."""
     from .runs import train
-    every = covering_stride(max(1, cycles * task.X.shape[0] // rows_per_run), task.X.shape[0])
+    every = run_stride(cycles, task.X.shape[0], rows_per_run)
 
     def one(s):
         return train(task, sizes, rate, cycles, s, sample_every=every, order=order).samples
@@ -247,6 +255,25 @@ def _recorded_task(meta, sizes):
                          f"samples again with this version, which records the task as typed)") from None
 
 
+def _check_learner(sizes, features, head, hidden, optimizer, epochs, sets, task, cycles, runs, dagger, rollouts,
+                   rows_per_run):
+    """Refuse, before any run is sampled or any state labelled, a learner whose fit would exceed the
+    limits (``check_learner_budget``): its widths are the features' and the head's, its rows at most
+    the files' rows, the extra runs' and every DAgger round's rollouts'."""
+    from .learner import full_dataset
+    from .samples import field_widths
+    empty = {k: np.empty((0, w)) for k, w in field_widths(sizes).items()}
+    width_in = full_dataset(sizes, empty, features)[0].shape[1]
+    width_out = head_targets(head, empty, np.empty((0, sizes[-1], n_weights(sizes) + n_biases(sizes)))).shape[1]
+    rows = sum(int(f["w"].shape[0]) for _, f in sets)
+    if task is not None:
+        steps = cycles * task.X.shape[0]
+        per_run = -(-steps // run_stride(cycles, task.X.shape[0], rows_per_run))
+        rows += (runs - 1) * per_run + dagger * rollouts * min(per_run, rows_per_run)
+    check_learner_budget((width_in, *hidden, width_out), epochs + dagger * max(1, epochs // 4), rows,
+                         full_batch=optimizer == "adam", fewer="fewer --runs, --dagger, --rollouts or --rows-per-run")
+
+
 def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", target_scale="std",
                 dagger=0, rollouts_per_round=8, epochs=None, rate=None, seed=0, features=None,
                 rows_per_run=ROWS_PER_RUN, batch=256, say=None, progress=None):
@@ -266,7 +293,8 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     if dagger and optimizer == "sgd":
         raise UsageError("--dagger refits warm, which needs --optimizer adam")
     say = say or (lambda msg: None)
-    sets = sample_sets(sources if isinstance(sources, list) else [sources])
+    sources = sources if isinstance(sources, list) else [sources]
+    sets = sample_sets(sources)
     meta0 = sets[0][0]
     sizes = check_sizes(meta0["layers"])
     for meta, _ in sets:
@@ -276,10 +304,18 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     features = tuple(features or FULL_FEATURES)
     if features not in (FULL_FEATURES, FULL_FEATURES_HIDDEN):
         raise UsageError(f"full-mode features are {','.join(FULL_FEATURES)} or {','.join(FULL_FEATURES_HIDDEN)}")
-    base_rate, cycles = float(meta0["rate"]), int(meta0["cycles"])
+    base_rate, cycles = recorded_run(meta0, "the first sample set" if isinstance(sources[0], tuple) else sources[0])
     needs_task = runs > 1 or dagger > 0
     task = _recorded_task(meta0, sizes) if needs_task else None
     order = meta0.get("order", "fixed")   # files from before orders were recorded ran in fixed order
+    if optimizer == "sgd":
+        rate = 0.198 if rate is None else rate
+        epochs = 200 if epochs is None else epochs
+    else:
+        rate = 3e-3 if rate is None else rate
+        epochs = 30 if epochs is None else epochs
+    _check_learner(sizes, features, head, hidden, optimizer, epochs, sets, task, cycles, runs, dagger,
+                   rollouts_per_round, rows_per_run)
     data = _Data(sizes, base_rate, features, head)
     for meta, f in sets:
         data.add(f["w"], f["theta"], f["x"], f["ev"])
@@ -298,12 +334,6 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
              "rollouts": rollouts_per_round if dagger else 0, "batch": batch, "base_rate": base_rate,
              "base_cycles": cycles,
              "order": order}
-    if optimizer == "sgd":
-        rate = 0.198 if rate is None else rate
-        epochs = 200 if epochs is None else epochs
-    else:
-        rate = 3e-3 if rate is None else rate
-        epochs = 30 if epochs is None else epochs
     lsizes = check_sizes((X.shape[1], *hidden, T.shape[1]))
     lw, lb = init_params(lsizes, seed)
     history, history_test = [], []
@@ -332,7 +362,7 @@ def learn_fixed(sources, runs=1, hidden=(32,), optimizer="adam", head="delta", t
     t0 = time.perf_counter()
     refit(X, T, epochs, 0)
     say(f"fit {format_layers(lsizes)} on {X.shape[0]} rows in {time.perf_counter() - t0:.1f} s")
-    every = covering_stride(max(1, cycles * task.X.shape[0] // rows_per_run), task.X.shape[0]) if dagger else 0
+    every = run_stride(cycles, task.X.shape[0], rows_per_run) if dagger else 0
     diverged_per_round = []
     for r in range(dagger):
         t0 = time.perf_counter()

@@ -90,6 +90,35 @@ def check_budget(sizes, cycles: int = 0, runs: int = 1, sample_rows: int = 0, ro
                          f"the limit of {MAX_VALUES:,} (fewer cycles, seeds or sampled steps)")
 
 
+#: Copies of a learning network's parameters a minibatch Adam fit holds at once: the parameters,
+#: Adam's two moments, the gradient and the update's temporaries.
+ADAM_COPIES = 8
+
+
+def check_learner_budget(lsizes, cycles: int, rows: int, full_batch: bool, fewer: str = "fewer rows") -> None:
+    """Refuse a learning network whose fit would exceed the limits, before allocating it: its sizes
+    and weights (``check_budget``), and the values of its fit: the J curves, the parameters (with
+    ``full_batch``, Adam's copies of them too, ``ADAM_COPIES``), and per training row its scaled
+    inputs and targets and, with ``full_batch`` (the full-fixed learner's Adam, which evaluates every
+    row at once), every layer's activations and three of the widest layer's temporaries; online backprop
+    (``full_batch`` False) holds one row's activations at a time.  ``fewer``: how to ask for fewer rows."""
+    lsizes = check_sizes(lsizes)
+    try:
+        check_budget(lsizes, cycles)
+    except UsageError as e:
+        raise UsageError(f"the learning network: {e}") from None
+    params = n_weights(lsizes) + n_biases(lsizes)
+    per_row = lsizes[0] + lsizes[-1]
+    if full_batch:
+        per_row += sum(lsizes[1:]) + 3 * max(lsizes[1:])
+    values = 2 * (cycles + 1) + (ADAM_COPIES if full_batch else 1) * params + rows * per_row
+    if values > MAX_VALUES:
+        raise UsageError(f"a {format_layers(lsizes)} learning network fitted on {rows:,} rows needs about "
+                         f"{values:,} stored values (its weights{', Adam state' if full_batch else ''} and each "
+                         f"row's {'activations' if full_batch else 'inputs and targets'}), more than the limit "
+                         f"of {MAX_VALUES:,} (a smaller --hidden, or {fewer})")
+
+
 def comma_items(text, what: str) -> list[str]:
     """The stripped items of a comma list; an empty one (``1,,2``, a stray comma) is refused, not skipped."""
     items = [t.strip() for t in str(text).split(",")]

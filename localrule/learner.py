@@ -27,7 +27,7 @@ import numpy as np
 
 from . import kernels
 from .files import COUNT, COUNTS, NUMBER, REAL, TEXT, TEXTS, load_npz, save_npz
-from .layout import UsageError, check_budget, check_sizes, format_layers, init_params, n_biases, n_weights
+from .layout import UsageError, check_learner_budget, check_sizes, format_layers, init_params, n_biases, n_weights
 from .runs import run_in_chunks
 from .samples import RECIPE_META, TUPLE_FIELDS, activations, recorded_recipe, sample_sets, tuples_from_files
 
@@ -314,13 +314,14 @@ def fit(mode, features, inputs, targets, in_shift, in_scale, out_shift, out_scal
     _enough_rows(inputs.shape[0])
     if not (np.all(np.isfinite(inputs)) and np.all(np.isfinite(targets))):
         raise UsageError("the samples hold non-finite values (a diverged run, or a full-mode run's undefined δ)")
+    lsizes = check_sizes((inputs.shape[1], *hidden, targets.shape[1]))
+    check_learner_budget(lsizes, cycles, inputs.shape[0], full_batch=False,
+                         fewer="fewer rows" + (", a smaller --max-tuples" if mode == "local" else ""))
     order = np.random.default_rng(seed).permutation(inputs.shape[0])
     Z = np.ascontiguousarray((inputs[order] - in_shift) / in_scale)
     Z[:, list(frozen)] = 0.0
     Y = np.ascontiguousarray(np.clip(0.5 + (targets[order] - out_shift) / out_scale, 0.01, 0.99))
     n_fit = inputs.shape[0] - int(HOLDOUT * inputs.shape[0])
-    lsizes = check_sizes((Z.shape[1], *hidden, Y.shape[1]))
-    check_budget(lsizes, cycles)
     lw, lb = init_params(lsizes, seed)
     for k in frozen:
         lw[k:lsizes[1] * lsizes[0]:lsizes[0]] = 0.0

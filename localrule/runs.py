@@ -161,14 +161,14 @@ def train(task: Task, layers, rate: float, cycles: int, seed: int, rule=None, in
     """
     sizes = check_sizes(layers)
     check_fits(task, sizes)
-    w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
-    if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
-        raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
-    mode, largs = _rule_args(rule, sizes)
+    mode, largs = _rule_args(rule, sizes)   # a full-network rule refuses another topology: before allocating
     P = task.X.shape[0]
     steps = cycles * P
     n_rows = (steps + sample_every - 1) // sample_every if sample_every else 0
-    check_budget(sizes, cycles, sample_rows=n_rows, row_width=row_width(sizes))
+    check_budget(sizes, cycles, sample_rows=n_rows, row_width=row_width(sizes))   # before the weights exist
+    w, b = init_params(sizes, seed) if init is None else (np.array(init[0], float), np.array(init[1], float))
+    if w.shape != (n_weights(sizes),) or b.shape != (n_biases(sizes),):
+        raise UsageError(f"initial weights of shapes {w.shape}, {b.shape} do not fit a {format_layers(sizes)} net")
     S = np.empty((n_rows, row_width(sizes)))
     Xt, Yt = _test_arrays(task)
     J, Jt = np.empty(cycles + 1), np.empty(cycles + 1)

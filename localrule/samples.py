@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from .files import COUNT, NUMBER, TEXT, TEXTS, load_npz, peek_format, save_npz
-from .layout import UsageError, check_sizes, format_layers, n_biases, n_weights, offsets, short
+from .layout import MAX_CYCLES, UsageError, check_sizes, format_layers, n_biases, n_weights, offsets, short
 from .tasks import builtin_spec, hold_out, load_task
 
 SAMPLES_FORMAT, SAMPLES_VERSION = "localrule-samples", 1
@@ -112,6 +112,23 @@ def load_samples(path) -> tuple[dict, dict]:
     """(meta, fields) of a sample file; meta has at least layers, task, rate, seed, cycles."""
     return load_npz(path, SAMPLES_FORMAT, SAMPLES_VERSION, lambda m: field_widths(check_sizes(m["layers"])),
                     finite=tuple(field_widths((1, 1))), types=SAMPLE_META, bound=SAMPLE_BOUND)
+
+
+def recorded_run(meta: dict, source) -> tuple[float, int]:
+    """(rate, cycles) of the backprop run a sample file recorded, for the full-fixed learner, which
+    labels its states with backprop's update at that rate and reruns its set-up (``--runs``,
+    ``--dagger``) for that many cycles.  ``load_samples`` checks each field's type where present;
+    this refuses, in one line naming the file, one that is missing or cannot be rerun."""
+    rate, cycles = meta.get("rate"), meta.get("cycles")
+    if "rate" not in meta or not NUMBER[0](rate) or not rate > 0:
+        got = "it has none" if "rate" not in meta else f"got {short(repr(rate), 40)}"
+        raise UsageError(f"{short(source)}: metadata field 'rate' must be the recorded run's learning rate, "
+                         f"a finite number > 0 ({got})")
+    if "cycles" not in meta or type(cycles) is not int or not 1 <= cycles <= MAX_CYCLES:
+        got = "it has none" if "cycles" not in meta else f"got {short(repr(cycles), 40)}"
+        raise UsageError(f"{short(source)}: metadata field 'cycles' must be the recorded run's cycle count, "
+                         f"a whole number from 1 to {MAX_CYCLES:,} ({got})")
+    return float(rate), cycles
 
 
 def activations(sizes, fields) -> np.ndarray:

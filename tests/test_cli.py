@@ -692,6 +692,129 @@ def test_the_whole_commands_budget_is_checked_first(tmp_path, cli, assets, monke
     assert "limit" in se and not (tmp_path / "o").exists()
 
 
+OVERSIZED_LAYERS = ["2,50000,50000,1", "2,999999,999999,1", "2,7072,7072,1", "2,60,1000000,1",
+                    "2,1000000,60,1", "2,5000,5000,5000,1", "2,20000,20000,1"]
+OVERSIZED_RUNS = [
+    *(["backprop", "--task", "and", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS),
+    *(["backprop", "--task", "xor", "--layers", L, "--cycles", "2", "--sample", "s.npz"] for L in OVERSIZED_LAYERS[:3]),
+    *(["train", "--rule", "{local_rule}", "--task", "xor", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS),
+    *(["train", "--rule", "{full_rule}", "--layers", L, "--cycles", "2"] for L in OVERSIZED_LAYERS[:3]),
+]
+
+
+@pytest.mark.parametrize("argv", OVERSIZED_RUNS, ids=" ".join)
+def test_oversized_layers_are_refused_before_the_weights_exist(tmp_path, cli, assets, monkeypatch, argv):
+    """backprop and train refuse a network beyond the weight limit (each layer within its own) before
+    ``init_params`` allocates it, as tune, judge and refine do: the same ``check_budget``.  A full-network
+    rule's own topology is named instead, also before allocating."""
+    def allocate(*a, **k):
+        raise AssertionError("the initial weights were allocated before the refusal")
+    monkeypatch.setattr(runs, "init_params", allocate)
+    rc, so, se = cli(*_expand(argv, assets, []))
+    assert_one_line_error(rc, se)
+    assert so == "" and not (tmp_path / "s.npz").exists()
+    if "{full_rule}" in argv:
+        assert "cannot train a" in se and "was learned for a 2-1-1 network" in se
+    else:
+        assert "weights, more than the limit of 50,000,000" in se
+
+
+@pytest.mark.parametrize("verb", ["backprop", "train"])
+def test_oversized_layers_are_refused_quickly_in_little_memory(tmp_path, assets, verb):
+    """A real process under a 2 GB address-space limit: a refusal, not a MemoryError (exit 1) after
+    allocating gigabytes."""
+    import resource
+    import time
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+    argv = ["backprop", "--task", "and"] if verb == "backprop" else ["train", "--rule", assets["local_rule"]]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    for layers in ("2,50000,50000,1", "2,999999,999999,1"):
+        t0 = time.perf_counter()
+        p = subprocess.run([sys.executable, "-m", "localrule", *map(str, argv), "--layers", layers, "--cycles", "2"],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env, preexec_fn=cap)
+        assert_one_line_error(p.returncode, p.stderr)
+        assert "more than the limit of 50,000,000" in p.stderr and time.perf_counter() - t0 < 30
+
+
+LEARN_FULL = ["learn", "--mode", "full", "--samples", "{s211}", "--out", "r.npz"]
+OVERSIZED_LEARNERS = [
+    [*LEARN_FULL, "--fixed", "--hidden", "100000"],                        # the audit's: 23.7 GB, then the OOM killer
+    [*LEARN_FULL, "--fixed", "--hidden", "100000,100000"],                 # the learner's weights alone
+    [*LEARN_FULL, "--runs", "1", "--hidden", "1000000"],                   # one file's rows, one layer at the limit
+    [*LEARN_FULL, "--runs", "2", "--hidden", "200000"],
+    [*LEARN_FULL, "--optimizer", "sgd", "--hidden", "1000000,1000"],
+    [*LEARN_FULL, "--dagger", "3", "--hidden", "5000,5000"],
+    ["learn", "--mode", "full", "--samples", "{long_run}", "--runs", "10000", "--rows-per-run", "10000000",
+     "--hidden", "8", "--out", "r.npz"],                                   # rows, not width
+    [*LEARN_FULL, "--dagger", "1000", "--rollouts", "10000", "--rows-per-run", "10000000", "--hidden", "8"],
+    [*LEARN_FULL, "--hidden", "1000000,1000"],                             # the paper's learner (online)
+    ["learn", "--mode", "local", "--samples", "{s231}", "--hidden", "1000000,1000", "--out", "r.npz"],
+]
+
+
+@pytest.mark.parametrize("argv", OVERSIZED_LEARNERS, ids=" ".join)
+def test_oversized_learners_are_refused_before_anything_is_allocated(tmp_path, cli, assets, monkeypatch, argv):
+    """A learner whose weights, or weights and per-row activations, exceed the limits is refused in
+    one line naming the limit, before its weights exist, before any run is sampled or labelled."""
+    from localrule import fullfixed
+    if "{long_run}" in argv and "long_run" not in assets:   # 20,000 recorded steps a run
+        assets["long_run"] = assets["dir"] / "long_run.npz"
+        assert cli("backprop", "--task", "xor", "--layers", "2,2,1", "--cycles", 5000, "--sample", assets["long_run"])[0] == 0
+
+    def work(*a, **k):
+        raise AssertionError("work started before the refusal")
+    for mod, name in ((learner, "init_params"), (fullfixed, "init_params"), (fullfixed, "sample_runs"),
+                      (fullfixed, "label"), (fullfixed, "rollouts"), (learner, "kernels")):
+        monkeypatch.setattr(mod, name, work)
+    rc, so, se = cli(*_expand(argv, assets, []))
+    assert_one_line_error(rc, se)
+    assert so == "" and not (tmp_path / "r.npz").exists()
+    assert "more than the limit of 200,000,000" in se or "more than the limit of 50,000,000" in se, se
+    assert "learning network" in se
+
+
+def test_an_oversized_learner_is_refused_quickly_in_little_memory(tmp_path, assets):
+    """The audit's case in a real process under a 2 GB address-space limit: refused in seconds."""
+    import resource
+    import time
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "localrule", "learn", "--mode", "full", "--samples", str(assets["s211"]),
+                        "--fixed", "--hidden", "100000", "--out", "r.npz"], capture_output=True, text=True,
+                       timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONWARNINGS": "ignore"}, preexec_fn=cap)
+    assert_one_line_error(p.returncode, p.stderr)
+    assert "more than the limit of 200,000,000" in p.stderr and time.perf_counter() - t0 < 30
+    assert not (tmp_path / "r.npz").exists()
+
+
+@pytest.mark.parametrize("lsizes, rows", [((20, 300, 10), 5000), ((16, 64, 64, 12), 20000), ((13, 2000, 9), 2000),
+                                          ((5, 50, 2000), 3000), ((3, 8, 1), 30000)])
+def test_the_learner_budget_covers_what_an_adam_fit_allocates(lsizes, rows):
+    """The estimate ``check_learner_budget`` refuses by is at least what an Adam epoch allocates
+    (numpy's own accounting, tracemalloc) plus its training rows and parameters."""
+    import tracemalloc
+    from localrule import fullfixed, layout
+    rng = np.random.default_rng(0)
+    Z, Y = rng.uniform(size=(rows, lsizes[0])), rng.uniform(size=(rows, lsizes[-1]))
+    n_fit = rows - rows // 10
+    lw, lb = layout.init_params(lsizes, 0)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        fullfixed.adam(lsizes, lw, lb, Z[:n_fit], Y[:n_fit], Z[n_fit:], Y[n_fit:], 1, 0)
+        peak = (tracemalloc.get_traced_memory()[1] - base) // 8
+    finally:
+        tracemalloc.stop()
+    used = peak + Z.size + Y.size + lw.size + lb.size
+    with pytest.raises(UsageError, match="limit of 200,000,000"):
+        layout.check_learner_budget(lsizes, 1, rows * layout.MAX_VALUES // used, full_batch=True)
+    layout.check_learner_budget(lsizes, 1, rows, full_batch=True)   # and these fit
+
+
 @pytest.mark.parametrize("argv", [
     ["compare", "--experiments", "1", "--seeds", "1", "--cycles", "1"],
     ["compare", "--experiments", "2,4", "--seeds", "1", "--cycles", "2"],

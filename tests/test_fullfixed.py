@@ -41,6 +41,15 @@ def test_gated_targets_recompose_the_update(head):
                                np.hstack([fields["dw"], fields["dtheta"]]), rtol=1e-10, atol=1e-18)
 
 
+@pytest.mark.parametrize("head", ["delta", "error", "direct"])
+def test_no_states_give_no_targets_of_the_right_width(head):
+    """A round that adds no states (every rollout's rows dropped) is an empty block, not a reshape error."""
+    W, B, X, Y = (a[:0] for a in _states())
+    fields, U = fullfixed.label(SIZES, RATE, W, B, X, Y)
+    full = fullfixed.head_targets(head, *fullfixed.label(SIZES, RATE, *_states()))
+    assert fullfixed.head_targets(head, fields, U).shape == (0, full.shape[1])
+
+
 def _rule(head, sizes=SIZES, seed=0):
     """A fixed rule with a random (untrained) learner: its outputs are arbitrary."""
     nout = (sum(a * b for a, b in zip(sizes, sizes[1:])) + sum(sizes[1:])) * (sizes[-1] if head != "direct" else 1)

@@ -704,6 +704,53 @@ def test_meta_values_of_the_wrong_kind_are_refused(A, use, data):
     assert key in err
 
 
+#: The full-fixed learner's ways of using a sample file's run: relabel its states at its rate
+#: (always), rerun its set-up for its cycles (--runs, --dagger, and --fixed's recipe holds both).
+RERUNS = {"fixed": ["--fixed"], "runs": ["--runs", "2", "--cycles", "1"], "dagger": ["--dagger", "1", "--cycles", "1"],
+          "adam": ["--optimizer", "adam", "--cycles", "1"], "sgd": ["--optimizer", "sgd", "--cycles", "1"]}
+RUN_FIELDS = {"rate": lambda v: type(v) in (int, float) and 0 < v < float("inf"),
+              "cycles": lambda v: type(v) is int and 1 <= v <= layout.MAX_CYCLES}
+
+
+def _rerun_refused(A, how, key, change):
+    f = bad_file(A, ".npz", with_meta(A["s211"], change))
+    err = refused(["learn", "--mode", "full", "--samples", f, *RERUNS[how], "--out", "r.npz"], A["dir"], ".")
+    assert f.name in err and (f"'{key}'" in err or f"{key} must be" in err), err
+
+
+@pytest.mark.parametrize("how", sorted(RERUNS))
+@pytest.mark.parametrize("key, value", [("rate", None), ("cycles", None),          # None: the field deleted
+                                        ("rate", 0), ("rate", -0.23), ("rate", 0.0), ("rate", -1e-300),
+                                        ("cycles", 0), ("cycles", -5), ("cycles", 10**9), ("cycles", 2.5),
+                                        ("cycles", 200.0), ("cycles", "200"), ("rate", "0.23"), ("rate", True),
+                                        ("cycles", True), ("rate", [0.23]), ("cycles", {"n": 1})])
+def test_full_fixed_learning_refuses_a_run_it_cannot_relabel_or_rerun(A, how, key, value):
+    """A sample file whose recorded rate or cycles are missing, zero, negative or not numbers: one
+    line naming the file and the field (plain ``learn --mode full`` needs neither, and takes it)."""
+    def change(m):
+        if value is None:
+            m.pop(key)
+        else:
+            m[key] = value
+    _rerun_refused(A, how, key, change)
+
+
+@pytest.mark.parametrize("how", ["fixed", "runs", "dagger"])
+@FUZZ
+@given(data=st.data())
+def test_full_fixed_learning_refuses_any_bad_run_record(A, how, data):
+    key = data.draw(st.sampled_from(sorted(RUN_FIELDS)))
+    value = data.draw(json_values | st.integers() | st.floats(allow_nan=False, allow_infinity=False))
+    assume(value is not None and not RUN_FIELDS[key](value))
+    _rerun_refused(A, how, key, lambda m: m.update({key: value}))
+
+
+def test_plain_full_learning_still_takes_a_file_without_its_run(A, tmp_path):
+    f = bad_file(A, ".npz", with_meta(A["s211"], lambda m: [m.pop("rate"), m.update(cycles=0)]))
+    rc, out, err = run_cli(["learn", "--mode", "full", "--samples", f, "--cycles", "2", "--out", tmp_path / "r.npz"])
+    assert rc == 0 and err == "" and (tmp_path / "r.npz").exists()
+
+
 def _zip_with_header_only(path, name, shape) -> bytes:
     """The file at ``path`` with array ``name`` replaced by a bare .npy header declaring ``shape``
     (a few bytes that would decompress, or allocate, to any size)."""
