@@ -206,6 +206,7 @@ def build_parser() -> Parser:
     g.add_argument("--rollouts", type=_count(MAX_SEEDS), help="fresh-seed runs per DAgger round (8)")
     g.add_argument("--rows-per-run", type=_count(MAX_TUPLES),
                    help="rows kept per added run and per rollout, a covering stride (1000)")
+    g.add_argument("--batch", type=_count(MAX_TUPLES), help="Adam's minibatch rows (256)")
     p.add_argument("--out", type=_text("--out"), required=True, help="rule file to write (.npz)")
     p.add_argument("--json", type=_text("--json"), help="write the learner's training error per cycle to this JSON file")
 
@@ -388,7 +389,8 @@ def cmd_learn(args):
     given = {k: getattr(args, k) for k in ("hidden", "rate", "cycles") if getattr(args, k) is not None}
     fixed = {k: v for k, v in (("runs", args.runs), ("optimizer", args.optimizer), ("head", args.head),
                                ("target_scale", args.target_scale), ("dagger", args.dagger),
-                               ("rollouts_per_round", args.rollouts), ("rows_per_run", args.rows_per_run))
+                               ("rollouts_per_round", args.rollouts), ("rows_per_run", args.rows_per_run),
+                               ("batch", args.batch))
              if v is not None}
     _only_in_its_mode(args)
     if args.mode == "full" and args.features is not None:
@@ -397,6 +399,8 @@ def cmd_learn(args):
         from .fullfixed import learn_fixed
         from .study import FIXED_RECIPE, progress
         recipe = {**(FIXED_RECIPE if args.fixed else {}), **fixed}
+        if "batch" in fixed and recipe.get("optimizer", "adam") != "adam":
+            raise UsageError("--batch is Adam's minibatch: no effect with --optimizer sgd")
         if "cycles" in given:
             recipe["epochs"] = given.pop("cycles")
         recipe.update(given)
@@ -426,7 +430,8 @@ def cmd_learn(args):
     return 0
 
 
-FULL_ONLY = ("features", "fixed", "runs", "optimizer", "head", "target_scale", "dagger", "rollouts", "rows_per_run")
+FULL_ONLY = ("features", "fixed", "runs", "optimizer", "head", "target_scale", "dagger", "rollouts", "rows_per_run",
+             "batch")
 LOCAL_ONLY = ("encoding", "form", "max_tuples")
 
 

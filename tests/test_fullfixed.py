@@ -227,10 +227,11 @@ def test_cli_learn_full_fixed_then_train(small_sample, tmp_path, cli):
     samples.save_samples(src, small_sample[1], small_sample[0])
     rc, out, err = cli("learn", "--mode", "full", "--samples", src, "--runs", "2", "--hidden", "6", "--optimizer",
                        "adam", "--dagger", "1", "--rollouts", "2", "--cycles", "3", "--rows-per-run", "200",
-                       "--out", tmp_path / "r.npz")
+                       "--batch", "64", "--out", tmp_path / "r.npz")
     assert rc == 0, err
     rule = learner.Rule.load(tmp_path / "r.npz")
     assert rule.meta["head"] == "delta" and rule.meta["runs"] == 2 and rule.meta["dagger"] == 1
+    assert rule.meta["batch"] == 64
     assert rule.lsizes == (9, 6, 5) and len(rule.history) == 1 + 3 + 1  # 3 epochs, then 3 // 4 -> 1 per round
     rc, out, err = cli("train", "--rule", tmp_path / "r.npz", "--cycles", "20", "--seed", "1000")
     assert rc == 0 and "full-fixed and 2-1-1 seed 1000" in out, err
@@ -242,6 +243,11 @@ def test_cli_refuses_full_fixed_options_in_local_mode(small_sample, tmp_path, cl
     samples.save_samples(src, small_sample[1], small_sample[0])
     rc, _, err = cli("learn", "--mode", "local", "--samples", src, "--dagger", "2", "--out", tmp_path / "r.npz")
     assert_one_line_error(rc, err)
+    for bad in (["--batch", "64"], ["--fixed", "--batch", "64"]):   # a minibatch size: Adam's only
+        rc, _, err = cli("learn", "--mode", "local" if len(bad) == 2 else "full", "--samples", src,
+                         *bad, *(["--optimizer", "sgd"] if len(bad) == 3 else []), "--out", tmp_path / "r.npz")
+        assert_one_line_error(rc, err)
+        assert "--batch" in err
     rc, _, err = cli("learn", "--mode", "full", "--samples", src, "--optimizer", "sgd", "--dagger", "1",
                      "--out", tmp_path / "r.npz")
     assert_one_line_error(rc, err)

@@ -1144,6 +1144,9 @@ def test_unwritable_folders_are_refused_before_any_work(A, tmp_path, monkeypatch
     ["learn", "--mode", "local", "--samples", "{s231}", "--fixed", "--out", "r.npz"],
     ["learn", "--mode", "full", "--samples", "{s211}", "--dagger", "9" * 40, "--out", "r.npz"],
     ["learn", "--mode", "full", "--samples", "{s211}", "--runs", "0", "--out", "r.npz"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--batch", "0", "--out", "r.npz"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--batch", "x", "--out", "r.npz"],
+    ["learn", "--mode", "full", "--samples", "{s211}", "--batch", "1e999", "--out", "r.npz"],
 ], ids=lambda a: " ".join(a)[:40])
 def test_new_verbs_refuse_bad_input(A, argv):
     def fill(a):
