@@ -38,10 +38,10 @@ FIXED_RECIPE = {"runs": 32, "hidden": (64, 64), "optimizer": "adam", "head": "de
                 "rollouts_per_round": 8, "epochs": 30, "rows_per_run": 1000, "batch": 256}
 #: Per experiment, kept cheap where that costs nothing measurable (exp. 1: one hidden layer of 32
 #: fits as well as 64-64; exp. 2's 2-1 net: g = γ x_j).  Exp. 4 needs the opposite: its hidden
-#: layer's g (products f'(in_i) w_oi x_j) must be fit to ~10% relative error or the run stalls
-#: (exact hidden g with learned output g: 1.25x backprop; the learned error halved: 1.3x),
-#: which takes 128 runs (coverage: 32 runs fit to 17% but generalise at 39%) and 100 epochs
-#: (underfit at 40); DAgger is then not needed.
+#: layer's g (products f'(in_i) w_oi x_j) must be fit about 4x closer than the old recipe (32 runs,
+#: 32 units, 2 DAgger rounds) did, or the run stalls (``docs/paper/exp4_oracle.py``: its exact
+#: hidden g alone 1.25x backprop, its error halved 2x, quartered 0.95x); that takes 128 runs
+#: (coverage) and 100 epochs (underfit at 40), and then DAgger is not needed.
 FIXED_CHANGES = {1: {"hidden": (32,), "epochs": 60}, 2: {"hidden": (8,), "dagger": 1},
                  4: {"runs": 128, "hidden": (64, 64), "epochs": 100, "batch": 512, "dagger": 0}}
 #: Beyond the paper: a deeper net the local rule never saw (γ 1.0, 3000 cycles: with γ 0.23 backprop
