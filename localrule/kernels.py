@@ -759,6 +759,55 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     return -1, rows
 
 
+@njit(cache=True, nogil=True)
+def train_rows(sizes, w, b, X, Y, rate, lo, hi):
+    """Plain online backprop (``train``'s BACKPROP step, fixed order) over rows [lo, hi) of (X, Y),
+    updating w, b in place: a cycle of ``train`` cut into blocks, so that a long one can be
+    interrupted between them.  Returns the row whose update diverged (``train`` stops there too)
+    or -1."""
+    aoff, boff, woff = offsets(sizes)
+    acts = np.empty(aoff[-1])
+    ins = np.empty(boff[-1])
+    deltas = np.empty(boff[-1])
+    dw = np.empty(w.shape[0])
+    db = np.empty(b.shape[0])
+    for p in range(lo, hi):
+        forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
+        output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
+        hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
+        delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)
+        bad = False
+        for q in range(w.shape[0]):
+            w[q] += dw[q]
+            if not (abs(w[q]) <= DIVERGENCE_BOUND):
+                bad = True
+        for q in range(b.shape[0]):
+            b[q] += db[q]
+            if not (abs(b[q]) <= DIVERGENCE_BOUND):
+                bad = True
+        if bad:
+            return p
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def error_rows(sizes, w, b, X, Y, lo, hi, total):
+    """``total`` plus the errors J_p of rows [lo, hi), added one by one as ``mean_error`` adds
+    them: blocks in order, divided by the row count at the end, give its mean bit for bit."""
+    aoff, boff, woff = offsets(sizes)
+    acts = np.empty(aoff[-1])
+    ins = np.empty(boff[-1])
+    top = aoff[sizes.shape[0] - 1]
+    for p in range(lo, hi):
+        forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
+        jp = 0.0
+        for i in range(Y.shape[1]):
+            e = Y[p, i] - acts[top + i]
+            jp += 0.5 * e * e
+        total += jp
+    return total
+
+
 @njit(cache=True, nogil=True, parallel=True)
 def train_batch(sizes, W, B, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift,
                 in_scale, out_shift, out_scale, feat_hidden, JJ, JJt, diverged):

@@ -114,3 +114,113 @@ def test_shuffled_two_rate_runs_in_chunks_equal_one_call_and_the_batch(monkeypat
     np.testing.assert_array_equal(batch[0].w, w)
     fixed = runs.train(task, sizes, 0.5, 30, 7, layer_rate=layer_rate)
     assert not np.array_equal(fixed.w, w), "the shuffled order must differ from the fixed one"
+
+
+@pytest.fixture(scope="module")
+def xor_samples(tmp_path_factory):
+    from localrule.cli import main
+    path = tmp_path_factory.mktemp("blocks") / "s.npz"
+    assert main(["backprop", "--task", "xor", "--layers", "2,3,1", "--cycles", "300", "--sample", str(path)]) == 0
+    return path
+
+
+def _learn(mode, path, **kw):
+    if mode == "local":
+        return learner.learn_local([str(path)], hidden=(5,), cycles=4, **kw)
+    return learner.learn_full([str(path)], hidden=(3,), cycles=4, **kw)
+
+
+@pytest.mark.parametrize("mode", ["local", "full"])
+def test_learner_cycles_in_blocks_equal_whole_cycles(monkeypatch, xor_samples, mode):
+    """A learner whose cycle is long goes to the kernels in blocks of rows (so that Ctrl-C acts
+    within a cycle): the same rule bit for bit, progress curves too, as whole-cycle calls."""
+    monkeypatch.setattr(runs, "CHUNK_SECONDS", 0.0)   # chunks of one cycle on either path
+    seen, real = {}, kernels.train_rows
+    for name, work in (("whole", learner.BLOCK_WORK), ("blocks", 1)):   # 1: a block of one row
+        calls = []
+        monkeypatch.setattr(kernels, "train_rows", lambda *a: calls.append(a[-2:]) or real(*a))
+        monkeypatch.setattr(learner, "BLOCK_WORK", work)
+        curves = []
+        seen[name] = _learn(mode, xor_samples, progress=lambda d, J, Jt: curves.append((d, J, Jt))), curves, calls
+    (whole, wcurves, wcalls), (blocks, bcurves, bcalls) = seen["whole"], seen["blocks"]
+    assert wcalls == [] and len(bcalls) == 4 * int(0.9 * blocks.meta["rows"] + 0.99) and bcalls[1] == (1, 2)
+    for k in ("lw", "lb", "history", "history_test"):
+        np.testing.assert_array_equal(getattr(blocks, k), getattr(whole, k))
+    assert len(wcurves) == len(bcurves) == 4
+    for (d1, J1, Jt1), (d2, J2, Jt2) in zip(wcurves, bcurves):
+        assert d1 == d2
+        np.testing.assert_array_equal(J1, J2)
+        np.testing.assert_array_equal(Jt1, Jt2)
+
+
+@pytest.mark.parametrize("mode", ["local", "full"])
+@pytest.mark.parametrize("work", [1, 700])
+def test_a_diverging_learner_in_blocks_stops_as_in_whole_cycles(monkeypatch, xor_samples, mode, work):
+    """Divergence (a weight beyond the bound mid-cycle) ends the fit with the same message."""
+    msgs = []
+    for w in (learner.BLOCK_WORK, work):
+        monkeypatch.setattr(learner, "BLOCK_WORK", w)
+        with pytest.raises(learner.UsageError, match="itself diverged at cycle") as e:
+            _learn(mode, xor_samples, rate=1e6)
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1]
+
+
+def test_block_errors_equal_mean_error():
+    rng = np.random.default_rng(3)
+    sizes = np.array([3, 7, 2], np.int64)
+    w, b = init_params(tuple(sizes), 3)
+    X, Y = rng.normal(size=(23, 3)), rng.uniform(size=(23, 2))
+    aoff, boff, woff = kernels.offsets(sizes)
+    want = kernels.mean_error(sizes, aoff, boff, woff, w, b, X, Y, np.empty(aoff[-1]), np.empty(boff[-1]))
+    for block in (1, 4, 23, 50):
+        assert learner._error_in_blocks(sizes, w, b, X, Y, block) == want
+
+
+@pytest.mark.parametrize("sig, code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_stops_a_large_learner_within_a_cycle(tmp_path, xor_samples, sig, code):
+    """A 3-1000-1000-1 learner on ~27,000 rows takes minutes a cycle; a signal must still stop
+    it within a second or two (between blocks of rows), one line, no traceback, no rule file."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    p = subprocess.Popen([sys.executable, "-m", "localrule", "learn", "--mode", "local", "--samples", str(xor_samples),
+                          "--hidden", "1000,1000", "--out", str(tmp_path / "r.npz")], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    stat, t0 = f"/proc/{p.pid}/stat", time.perf_counter()
+    while time.perf_counter() - t0 < 60 and p.poll() is None:   # until the fit is under way
+        fields = open(stat).read().rsplit(")", 1)[1].split()
+        if time.perf_counter() - t0 > 2.5 and (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") >= 2.0:
+            break
+        time.sleep(0.05)
+    assert p.poll() is None, p.communicate()
+    t0 = time.perf_counter()
+    p.send_signal(getattr(signal, sig))
+    out, err = p.communicate(timeout=60)
+    took = time.perf_counter() - t0
+    assert p.returncode == code and took < 3.0, (p.returncode, took, err)
+    assert len(err.splitlines()) == 1 and err.startswith("localrule: ") and "Traceback" not in err and out == ""
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("block", [1, 7, 60])
+def test_blocks_diverge_mid_run_as_whole_cycles(block):
+    """A weight 2e-7 below the divergence bound, fed by a tiny input (so its unit stays unsaturated),
+    crosses it in cycle 2, mid-cycle: blocks stop at the same step with the same weights and curves."""
+    sizes = np.array([2, 3, 1], np.int64)
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.uniform(0.5, 1.5, 60) * 1e-6, rng.normal(size=60)])
+    Y = np.full((60, 1), 0.99)
+    w, b = init_params((2, 3, 1), 0)
+    w[0], w[6] = kernels.DIVERGENCE_BOUND - 2e-7, 1.0
+    w2, b2 = w.copy(), b.copy()
+    J, Jt, J2, Jt2 = (np.empty(11) for _ in range(4))
+    div, _ = kernels.train(sizes, w, b, X, Y, X[:7], Y[:7], 0.5, 10, kernels.BACKPROP, *kernels.NO_LEARNER, 0,
+                           np.empty((0, 1)), J, Jt)
+    assert div == 2 and np.isfinite(J[:2]).all() and np.isnan(J[2:]).all()
+    assert learner._cycles_in_blocks(sizes, w2, b2, X, Y, X[:7], Y[:7], 0.5, 10, block, J2, Jt2, True) == div
+    for a, a2 in ((w, w2), (b, b2), (J, J2), (Jt, Jt2)):
+        np.testing.assert_array_equal(a, a2)
