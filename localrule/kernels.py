@@ -164,16 +164,22 @@ def delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db):
 @njit(cache=True, nogil=True, _nrt=False)
 def mean_error(sizes, aoff, boff, woff, w, b, X, Y, acts, ins):
     """Mean over patterns of J_p (eq. 2)."""
+    return error_sum(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, 0, X.shape[0], 0.0) / max(X.shape[0], 1)
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def error_sum(sizes, aoff, boff, woff, w, b, X, Y, acts, ins, lo, hi, total):
+    """``total`` plus J_p of patterns [lo, hi), added one by one: blocks in order, divided by the
+    pattern count at the end, give ``mean_error`` bit for bit."""
     top = aoff[sizes.shape[0] - 1]
-    total = 0.0
-    for p in range(X.shape[0]):
+    for p in range(lo, hi):
         forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
         jp = 0.0
         for i in range(Y.shape[1]):
             e = Y[p, i] - acts[top + i]
             jp += 0.5 * e * e
         total += jp
-    return total / max(X.shape[0], 1)
+    return total
 
 
 @njit(cache=True, nogil=True)
@@ -626,6 +632,22 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
             db[q] = m / corr
 
 
+@njit(cache=True, nogil=True, _nrt=False)
+def apply_updates(w, b, dw, db):
+    """w += Δw, θ += Δθ; True if a weight or bias left ±``DIVERGENCE_BOUND`` (or is not finite):
+    the run diverged at this step."""
+    bad = False
+    for q in range(w.shape[0]):
+        w[q] += dw[q]
+        if not (abs(w[q]) <= DIVERGENCE_BOUND):
+            bad = True
+    for q in range(b.shape[0]):
+        b[q] += db[q]
+        if not (abs(b[q]) <= DIVERGENCE_BOUND):
+            bad = True
+    return bad
+
+
 @njit(cache=True, nogil=True)
 def train(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb, in_shift, in_scale,
           out_shift, out_scale, feat_hidden, every, S, J, Jt):
@@ -734,16 +756,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
                 record(S, rows, w, b, acts, aoff, sizes, Y, p, ins, deltas, dw, db)
                 rows += 1
             step += 1
-            bad = False
-            for q in range(w.shape[0]):
-                w[q] += dw[q]
-                if not (abs(w[q]) <= DIVERGENCE_BOUND):
-                    bad = True
-            for q in range(b.shape[0]):
-                b[q] += db[q]
-                if not (abs(b[q]) <= DIVERGENCE_BOUND):
-                    bad = True
-            if bad:
+            if apply_updates(w, b, dw, db):
                 J[t:] = np.nan
                 if has_test:
                     Jt[t:] = np.nan
@@ -776,16 +789,7 @@ def train_rows(sizes, w, b, X, Y, rate, lo, hi):
         output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
         hidden_deltas(sizes, aoff, boff, woff, w, acts, deltas)
         delta_updates(sizes, aoff, boff, woff, acts, deltas, rate, dw, db)
-        bad = False
-        for q in range(w.shape[0]):
-            w[q] += dw[q]
-            if not (abs(w[q]) <= DIVERGENCE_BOUND):
-                bad = True
-        for q in range(b.shape[0]):
-            b[q] += db[q]
-            if not (abs(b[q]) <= DIVERGENCE_BOUND):
-                bad = True
-        if bad:
+        if apply_updates(w, b, dw, db):
             return p
     return -1
 
@@ -795,17 +799,7 @@ def error_rows(sizes, w, b, X, Y, lo, hi, total):
     """``total`` plus the errors J_p of rows [lo, hi), added one by one as ``mean_error`` adds
     them: blocks in order, divided by the row count at the end, give its mean bit for bit."""
     aoff, boff, woff = offsets(sizes)
-    acts = np.empty(aoff[-1])
-    ins = np.empty(boff[-1])
-    top = aoff[sizes.shape[0] - 1]
-    for p in range(lo, hi):
-        forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
-        jp = 0.0
-        for i in range(Y.shape[1]):
-            e = Y[p, i] - acts[top + i]
-            jp += 0.5 * e * e
-        total += jp
-    return total
+    return error_sum(sizes, aoff, boff, woff, w, b, X, Y, np.empty(aoff[-1]), np.empty(boff[-1]), lo, hi, total)
 
 
 @njit(cache=True, nogil=True, parallel=True)
