@@ -31,7 +31,7 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
-from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, offsets
+from .kernels import forward, hidden_deltas, output_deltas, delta_updates, record, scratch
 from .layout import offsets as layout_offsets
 from .layout import (UsageError, check_learner_budget, check_sizes, format_layers, init_params, n_biases, n_weights,
                      short)
@@ -58,12 +58,7 @@ def label_states(sizes, W, B, X, Y, rate, S, U):
     S[r] gets the sample row (``samples.field_widths``: the state and backprop's exact Δw, Δθ);
     U[r, o] gets what rules (3), (6) make of a unit output δ_o (so Δ = Σ_o δ_o U[r, o]).
     """
-    aoff, boff, woff = offsets(sizes)
-    acts = np.empty(aoff[-1])
-    ins = np.empty(boff[-1])
-    deltas = np.empty(boff[-1])
-    dw = np.empty(W.shape[1])
-    db = np.empty(B.shape[1])
+    aoff, boff, woff, acts, ins, deltas, dw, db = scratch(sizes)
     nl = sizes.shape[0]
     top = boff[nl - 2]
     nw = W.shape[1]

@@ -632,6 +632,14 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
             db[q] = m / corr
 
 
+@njit(cache=True, nogil=True)
+def scratch(sizes):
+    """A net's offsets and one step's working arrays: activations, inputs, δ, Δw, Δθ."""
+    aoff, boff, woff = offsets(sizes)
+    return (aoff, boff, woff, np.empty(aoff[-1]), np.empty(boff[-1]), np.empty(boff[-1]), np.empty(woff[-1]),
+            np.empty(boff[-1]))
+
+
 @njit(cache=True, nogil=True, _nrt=False)
 def apply_updates(w, b, dw, db):
     """w += Δw, θ += Δθ; True if a weight or bias left ±``DIVERGENCE_BOUND`` (or is not finite):
@@ -678,12 +686,7 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     if adapt.shape[0] > 0 and (adapt[ADAPT_DECAY] > 0.0 or adapt[ADAPT_TRUST_HIDDEN_AFTER] > 0.0) \
             and not adapt[ADAPT_STEPS] >= 1.0:
         raise ValueError("a decay or a late hidden growth needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
-    aoff, boff, woff = offsets(sizes)
-    acts = np.empty(aoff[-1])
-    ins = np.empty(boff[-1])
-    deltas = np.empty(boff[-1])
-    dw = np.empty(w.shape[0])
-    db = np.empty(b.shape[0])
+    aoff, boff, woff, acts, ins, deltas, dw, db = scratch(sizes)
     laoff, lboff, lwoff = offsets(lsizes)
     lacts = np.empty(laoff[-1])
     lins = np.empty(lboff[-1])
@@ -778,12 +781,7 @@ def train_rows(sizes, w, b, X, Y, rate, lo, hi):
     updating w, b in place: a cycle of ``train`` cut into blocks, so that a long one can be
     interrupted between them.  Returns the row whose update diverged (``train`` stops there too)
     or -1."""
-    aoff, boff, woff = offsets(sizes)
-    acts = np.empty(aoff[-1])
-    ins = np.empty(boff[-1])
-    deltas = np.empty(boff[-1])
-    dw = np.empty(w.shape[0])
-    db = np.empty(b.shape[0])
+    aoff, boff, woff, acts, ins, deltas, dw, db = scratch(sizes)
     for p in range(lo, hi):
         forward(sizes, aoff, boff, woff, w, b, X, p, acts, ins)
         output_deltas(sizes, aoff, boff, acts, Y, p, deltas)
