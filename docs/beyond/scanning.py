@@ -24,9 +24,9 @@ def judged(files, rule):
             for t in r["tasks"]]
 
 
-def bp_curve(spec, rate):
+def bp_curve(spec, rate, seeds=SEEDS):
     """Backprop's per-cycle median J on the scan seeds, for 4x the task's cycles."""
-    return median_curve(train_seeds(spec.task, spec.layers, rate, 4 * spec.cycles, SEEDS, order=spec.order))
+    return median_curve(train_seeds(spec.task, spec.layers, rate, 4 * spec.cycles, list(seeds), order=spec.order))
 
 
 def with_adapt(name, **adapt):
@@ -36,10 +36,10 @@ def with_adapt(name, **adapt):
     return rule
 
 
-def final_and_speedup(spec, bp, rule, rate):
+def final_and_speedup(spec, bp, rule, rate, seeds=SEEDS):
     """(median final J, speed-up) of ``rule`` at γ ``rate``: the cycles backprop's curve ``bp``
     needs to reach that J ÷ the task's cycles (4.0: not within 4x)."""
-    runs = train_seeds(spec.task, spec.layers, rate, spec.cycles, SEEDS, rule, order=spec.order)
+    runs = train_seeds(spec.task, spec.layers, rate, spec.cycles, list(seeds), rule, order=spec.order)
     final = float(np.median([r.J[-1] if np.isfinite(r.J[-1]) else np.inf for r in runs]))
     reach = cycles_to_reach(bp, final)
     return final, (4.0 if reach is None else reach / spec.cycles)
@@ -127,19 +127,15 @@ def speed_table(tasks, settings, base, seeds=range(5000, 5048)):
     against backprop's median curve at its best γ for 4x the cycles on the same seeds (48 by
     default); then how many tasks reach 2x per setting."""
     from localrule.refine import parse_spec
-    seeds = list(seeds)
     print("| task | " + " | ".join(n for n, _, _ in settings) + " |")
     print("|---" * (len(settings) + 1) + "|")
     counts = np.zeros(len(settings), int)
     for text, best in tasks:
         s = parse_spec(text)
-        bp = median_curve(train_seeds(s.task, s.layers, best, 4 * s.cycles, seeds, order=s.order))
+        bp = bp_curve(s, best, seeds)
         cells = []
         for k, (_, rate, ad) in enumerate(settings):
-            runs = train_seeds(s.task, s.layers, rate, s.cycles, seeds, with_adapt(base, **ad), order=s.order)
-            final = float(np.median([r.J[-1] if np.isfinite(r.J[-1]) else np.inf for r in runs]))
-            reach = cycles_to_reach(bp, final)
-            sp = 4.0 if reach is None else reach / s.cycles
+            final, sp = final_and_speedup(s, bp, with_adapt(base, **ad), rate, seeds)
             counts[k] += sp >= 2
             cells.append(f"{final / bp[s.cycles]:.3g} / {sp:.2f}")
         print(f"| {text} | " + " | ".join(cells) + " |", flush=True)
