@@ -859,3 +859,55 @@ def test_refine_keeps_a_previous_runs_results(tmp_path, cli, name):
     assert_one_line_error(rc, se)
     assert "--resume" in se and (out / name).read_text() == "a previous run's\n"
     assert [p.name for p in out.iterdir()] == [name]
+
+
+# ---------------------------------------------------------------------------------------------
+# numba's cache where nothing it knows is writable
+
+
+def test_numba_cache_moves_to_the_temp_dir_only_where_numba_has_none(tmp_path, monkeypatch):
+    """With the package's __pycache__ and the user's cache folder unwritable the cache goes to a
+    folder in the temporary directory (numba would otherwise refuse every kernel); with either
+    writable, or NUMBA_CACHE_DIR set, nothing changes."""
+    import numba
+    import localrule
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setattr(numba.config, "CACHE_DIR", "")
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    real = localrule._writable
+    blocked = []
+    monkeypatch.setattr(localrule, "_writable", lambda f: f"{tmp_path}" in f and real(f) or blocked.append(f))
+    localrule._numba_cache_fallback()
+    folder = os.environ["NUMBA_CACHE_DIR"]
+    assert os.path.dirname(folder) == str(tmp_path) and os.path.isdir(folder) and numba.config.CACHE_DIR == folder
+    assert blocked[0].endswith(os.path.join("localrule", "__pycache__")) and blocked[1].endswith("numba")
+
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    monkeypatch.setattr(localrule, "_writable", real)
+    localrule._numba_cache_fallback()                 # this checkout's __pycache__ is writable
+    assert "NUMBA_CACHE_DIR" not in os.environ
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/elsewhere")
+    monkeypatch.setattr(localrule, "_writable", lambda f: False)
+    localrule._numba_cache_fallback()
+    assert os.environ["NUMBA_CACHE_DIR"] == "/elsewhere"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not os.path.exists("/usr/bin/unshare"),
+                    reason="needs root and unshare to mount the package read-only")
+def test_a_read_only_install_without_a_home_still_runs(tmp_path):
+    """The package folder mounted read-only and HOME a read-only empty folder: the kernels still
+    load (every verb used to end in numba's "cannot cache function ... no locator available"
+    traceback as they were imported) and one compiles into the temporary folder's cache."""
+    import localrule
+    pkg = os.path.dirname(os.path.abspath(localrule.__file__))
+    home = tmp_path / "home"
+    home.mkdir()
+    script = (f"mount --bind {pkg} {pkg} && mount -o remount,ro,bind {pkg} && mount --bind {home} {home} && "
+              f"mount -o remount,ro,bind {home} && HOME={home} XDG_CACHE_HOME= NUMBA_CACHE_DIR= TMPDIR={tmp_path} "
+              f"{sys.executable} -c 'from localrule import kernels, fullfixed; print(kernels.adapt_state_size(3, 2))'")
+    p = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300)
+    if "mount" in p.stderr and p.returncode != 0 and "Traceback" not in p.stderr:
+        pytest.skip(f"cannot mount here: {p.stderr.strip()}")
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    cache = [f for f in tmp_path.glob("localrule-numba-*/*/*.nbi")]
+    assert p.stdout.strip() and [f.name.split(".")[0] for f in cache] == ["kernels"]
