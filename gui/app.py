@@ -55,13 +55,15 @@ def take_screenshot(win: MainWindow, app, path, cycles, learn=True) -> int:
         return fail("the worker did not get ready")
     if win.tuner.key is not None:          # --bp-rate best: race the γ it finds (also when the
         # tuning ended before this line: its result still waits in the event queue)
-        print(win.best_note.text(), file=sys.stderr)
+        said = win.best_note.text()
+        print(said, file=sys.stderr)
         if not _wait(app, lambda: not win.tuner.running, win, 3600):
             return fail("tuning backprop's γ did not finish")
         app.processEvents()
         if win.best is None:
             return fail("tuning backprop's γ found nothing")
-        print(win.best_note.text(), file=sys.stderr)
+        if win.best_note.text() != said:
+            print(win.best_note.text(), file=sys.stderr)
     if learn:
         win.sample_and_learn()
         if not _wait(app, lambda: any(n["mode"] != "backprop" for n in win.snap["nets"]) if win.snap else False,

@@ -789,6 +789,7 @@ def test_command_line_bp_rate_best(qapp, capsys, tmp_path):
     ref = tuning.best_backprop(tasks.load_task("and"), (2, 1, 1), 20)
     err = capsys.readouterr().err
     assert f"backprop's best γ on and 2-1-1 for 20 cycles: γ {ref.rate:g} (median final J {ref.median:.3g}" in err
+    assert err.count("backprop's best γ on") == 1       # said once, also when tuning ended before the wait
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for bad in ("bestest", "nan", "-1"):
         assert main(["--bp-rate", bad]) == 2
