@@ -168,6 +168,9 @@ CONFIRM30="teacher@30000:7,5,9,8,1:100:shuffle teacher@30001:8,6,1:100 teacher@3
 # round 31 was fixed (2026-12-07, 21:15 UTC) after round 30 was judged, before any idea of the next pick:
 # `random_teacher_specs(10, 31000)` and new data set shapes (two hidden layers, orders flipped from round 30's)
 CONFIRM31="teacher@31000:3,5,12,3:100:shuffle teacher@31001:8,2,4,3:40 teacher@31002:8,4,8,12,4:100:shuffle teacher@31003:7,10,2:100 teacher@31004:6,2,3:40:shuffle teacher@31005:4,12,1:100 teacher@31006:4,4,12,2,3:40 teacher@31007:4,2,11,3:60 teacher@31008:5,7,4,1:100 teacher@31009:7,11,10,2:40:shuffle wine:13,4,7,3:200:shuffle iris:4,8,2,3:300 moons:2,5,7,1:400 xor:2,4,7,1:2000:shuffle"
+# round 32 was fixed (2026-12-07, 22:12 UTC) after round 31 was judged, before any idea of the next pick had a
+# result: `random_teacher_specs(10, 32000)` and new data set shapes (two hidden layers, orders flipped from round 31's)
+CONFIRM32="teacher@32000:10,4,4,3:60 teacher@32001:9,5,10,2:100:shuffle teacher@32002:2,12,7,8,4:40:shuffle teacher@32003:3,12,12,6,3:40:shuffle teacher@32004:8,5,6,3:100 teacher@32005:4,6,4:100:shuffle teacher@32006:6,3,10,4:40:shuffle teacher@32007:3,10,8,9,2:60:shuffle teacher@32008:9,8,12,10,3:100:shuffle teacher@32009:7,12,3,9,3:60 wine:13,8,5,3:200 iris:4,5,8,3:300:shuffle moons:2,6,4,1:400:shuffle xor:2,8,3,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
@@ -565,3 +568,5 @@ judge_alone $OUT/rule_link_trust_output.npz trust_output 30
 # a look at the clock on the slow misses (~12 min, 48 seeds), made after round 30 was fixed: a
 # slower clock or none trades one slow teacher for another
 python docs/beyond/look_slow_clock.py | tee $OUT/look_slow_clock.txt
+# round 31 (fresh for output-only trust, judged alone, ~8 min)
+judge_alone $OUT/rule_link_trust_output.npz trust_output 31

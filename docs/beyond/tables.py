@@ -234,6 +234,8 @@ GOALS_29 = {**GOALS_28, "rule_link_trust_output": (*GOALS_28["rule_link_trust_ou
             "rule_link_trust_late": ("confirm29_100.json",)}
 #: After round 30 (fresh for output-only trust, judged alone).
 GOALS_30 = {**GOALS_29, "rule_link_trust_output": (*GOALS_29["rule_link_trust_output"], "confirm30_trust_output100.json")}
+#: After round 31 (fresh for output-only trust, judged alone).
+GOALS_31 = {**GOALS_30, "rule_link_trust_output": (*GOALS_30["rule_link_trust_output"], "confirm31_trust_output100.json")}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -403,7 +405,7 @@ if __name__ == "__main__":
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
-        "confirm30_trust_output100.json")]
+        "confirm30_trust_output100.json", "confirm31_trust_output100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -490,3 +492,7 @@ if __name__ == "__main__":
         goals(30, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_30, plateaus=True)
         heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-30:")
         misses("rule_link_trust_output", GOALS_30["rule_link_trust_output"])
+        heading("goals, rounds 1-31 (as after round 30, output-only trust with round 31, judged alone):")
+        goals(31, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_31, plateaus=True)
+        heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-31:")
+        misses("rule_link_trust_output", GOALS_31["rule_link_trust_output"])
