@@ -45,6 +45,13 @@ FIXED_DELTA, FIXED_ERROR = 7, 8
 #: sigmoid's slope at the pattern: a saturated neuron's step stops growing; with s > 0
 #: ("trust_hidden_after", o = 0) the hidden neurons' growth waits for the run's step s·N, the output
 #: neurons' does not.
+#: With σ > 0 ("noise") every final Δw and Δθ gets Gaussian noise of standard deviation σ times
+#: the step's nominal size, γ × h (hidden) × (fan-in + 1)^-a × the clock's × the decay's factors:
+#: the size a normalised update (|u| ~ 1) would have before its sign, so the noise anneals with the
+#: rule's own schedule and is gone at the budget's end; with u > 0 ("noise_until") only over the
+#: run's first u·N steps.  The draws are a hash of (the run's key, step, link): the key is a hash
+#: of the run's initial weights and biases (state's last slot), so a run is reproducible bit for
+#: bit, chunked or not, and touches no generator the pattern order uses.
 #: p = β = 0 is the identity; state is [t, v (per neuron), m_w (per link), m_θ (per neuron),
 #: v (per link)].  Before it, q < 1 flattens rule (5)'s f' (``flat_output_deltas``); q = 1 leaves
 #: rule (5) exact.
@@ -59,7 +66,9 @@ ADAPT_TRUST_LAYERS = 15                   # o (a rule's; 0: every neuron, 1: the
 ADAPT_TRUST_DELAY = 16                    # D (a rule's; 0: none): no trust before step D
 ADAPT_TRUST_GATE = 17                     # g (a rule's; 0: none): hidden growth × min(1, f'/g)
 ADAPT_TRUST_HIDDEN_AFTER = 18             # s (a rule's; 0: none): no hidden growth before step s·N
-ADAPT_SIZE = 19
+ADAPT_NOISE = 19                          # σ (a rule's; 0: none): Gaussian noise × the step's nominal size
+ADAPT_NOISE_UNTIL = 20                    # u (a rule's; 0: the whole run): noise only up to step u·N
+ADAPT_SIZE = 21
 #: A link's learned gain stays within e^±this (×1/16 to ×16): a gain that only grows cannot blow up.
 GAIN_LOG_MAX = np.log(16.0)
 #: The smallest ε a rule may have: ε² must not underflow to 0 (1e-300 is still a normal double),
@@ -70,8 +79,41 @@ ADAPT_EPS_MIN = 1e-150
 @njit(cache=True)
 def adapt_state_size(n_weights, n_biases):
     """The adaptive stage's state: the step count; v and m_θ per neuron, m_w and v per link; then a
-    log-gain and a running update per weight and bias (``gain_steps``)."""
-    return 1 + 4 * n_biases + 4 * n_weights
+    log-gain and a running update per weight and bias (``gain_steps``); last the noise's key."""
+    return 2 + 4 * n_biases + 4 * n_weights
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def mix64(z):
+    """SplitMix64's finaliser: a 64-bit hash with every input bit reaching every output bit."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def noise_key(w, b):
+    """A run's noise key: a hash of its initial weights' and biases' bits, 43 bits (exact as a
+    float64 in the adaptive state)."""
+    wb = np.empty(w.shape[0] + b.shape[0])
+    wb[:w.shape[0]] = w
+    wb[w.shape[0]:] = b
+    h = np.uint64(0x243F6A8885A308D3)
+    for x in wb.view(np.uint64):
+        h = mix64(h ^ x)
+    return float(h >> np.uint64(21))
+
+
+@njit(cache=True, nogil=True, _nrt=False)
+def noise_normal(key, t, q):
+    """A standard normal draw for link (or bias) q at step t of the run keyed ``key`` (Box-Muller
+    on two hashed uniforms)."""
+    gold = np.uint64(0x9E3779B97F4A7C15)
+    h1 = mix64(mix64(key + np.uint64(t) * gold) + np.uint64(2 * q + 1) * gold)
+    h2 = mix64(h1 + gold)
+    u1 = ((h1 >> np.uint64(11)) + np.uint64(1)) * (1.0 / 9007199254740992.0)   # (0, 1]
+    u2 = (h2 >> np.uint64(11)) * (1.0 / 9007199254740992.0)                    # [0, 1)
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
 
 
 #: A run has diverged once any weight or bias is non-finite or larger than this in magnitude.
@@ -630,6 +672,22 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
             m = bm * state[1 + nb + nw + q] + (1.0 - bm) * db[q]
             state[1 + nb + nw + q] = m
             db[q] = m / corr
+    sig = adapt[ADAPT_NOISE]
+    if sig > 0.0 and (adapt[ADAPT_NOISE_UNTIL] == 0.0 or t <= adapt[ADAPT_NOISE_UNTIL] * adapt[ADAPT_STEPS]):
+        s0 = sig * rate * f * ((1.0 + t / tau) ** -0.5 if tau > 0.0 else 1.0)   # f: the decay's factor
+        key = np.uint64(state[state.shape[0] - 1])
+        ti = np.uint64(t)
+        for l in range(sizes.shape[0] - 1):
+            nin = sizes[l]
+            s1 = s0 * (sizes[l] + 1.0) ** -fa
+            if h != 1.0 and l < sizes.shape[0] - 2:
+                s1 *= h
+            for i in range(sizes[l + 1]):
+                q = boff[l] + i
+                db[q] += s1 * noise_normal(key, ti, nw + q)
+                row = woff[l] + i * nin
+                for j in range(nin):
+                    dw[row + j] += s1 * noise_normal(key, ti, row + j)
 
 
 @njit(cache=True, nogil=True)
@@ -686,6 +744,10 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     if adapt.shape[0] > 0 and (adapt[ADAPT_DECAY] > 0.0 or adapt[ADAPT_TRUST_HIDDEN_AFTER] > 0.0) \
             and not adapt[ADAPT_STEPS] >= 1.0:
         raise ValueError("a decay or a late hidden growth needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
+    if adapt.shape[0] > 0 and adapt[ADAPT_NOISE_UNTIL] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
+        raise ValueError("noise_until needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
+    if adapt.shape[0] > 0 and adapt[ADAPT_NOISE] > 0.0 and state[0] == 0.0:   # a run's start: its key
+        state[state.shape[0] - 1] = noise_key(w, b)
     aoff, boff, woff, acts, ins, deltas, dw, db = scratch(sizes)
     laoff, lboff, lwoff = offsets(lsizes)
     lacts = np.empty(laoff[-1])

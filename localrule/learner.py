@@ -218,11 +218,11 @@ ADAPT_KEYS = ("p", "beta2", "eps", "momentum")
 ADAPT_OPTIONAL = {"flat": 1.0, "anneal": 0.0, "link": 0.0, "fixed_momentum": 0.0, "decay": 0.0, "span_momentum": 0.0,
                   "fan_in": 0.0, "gain": 0.0, "hidden": 1.0, "trust": 0.0, "trust_power": 0.5,
                   "trust_cap": 0.0, "trust_layers": 0.0, "trust_delay": 0.0, "trust_gate": 0.0,
-                  "trust_hidden_after": 0.0}
+                  "trust_hidden_after": 0.0, "noise": 0.0, "noise_until": 0.0}
 
 
 def adapt_params(a) -> np.ndarray:
-    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o, D, g, s] from a rule's ``meta["adapt"]``, refused
+    """[p, β2, ε, β, q, τ, k, d, N, a, μ, h, c, α, κ, o, D, g, s, σ, u] from a rule's ``meta["adapt"]``, refused
     unless each is a finite number in range: p in [0, 2], β2 and β in [0, 1), ε in [``kernels.ADAPT_EPS_MIN``, 10⁶)
     (a smaller ε² underflows to 0), q ("flat", optional: 1) in [0, 1], τ ("anneal", in steps,
     optional: 0, none) in [0, 10¹²), k ("link", optional: 0, the scale per neuron) 0 or 1 (per link),
@@ -234,7 +234,8 @@ def adapt_params(a) -> np.ndarray:
     0, 1 (the output neurons only) or 2 (the hidden ones only), D ("trust_delay", the steps before any step grows, optional:
     0, none) in [0, 10¹²), g ("trust_gate", the sigmoid slope below which a hidden neuron's growth
     fades, optional: 0, none) in [0, 0.25], s ("trust_hidden_after", the share of the run before the
-    hidden neurons' growth begins where o is 0, optional: 0, none) in [0, 1]; and "fixed_momentum" and
+    hidden neurons' growth begins where o is 0, optional: 0, none) in [0, 1], σ ("noise", optional: 0,
+    none) in [0, 100] and u ("noise_until", optional: 0, the whole run) in [0, 1]; and "fixed_momentum" and
     "span_momentum" (optional: 0) 0 or 1, read by ``Rule.adapt_for``, not part of the array.  N, the run's budget in steps, is 0 here:
     ``Rule.adapt_for`` sets it."""
     if not isinstance(a, dict) or set(a) - set(ADAPT_OPTIONAL) != set(ADAPT_KEYS):
@@ -269,13 +270,16 @@ def adapt_params(a) -> np.ndarray:
                               "neurons' only)"),
                              ("trust_delay", lambda x: 0 <= x < 1e12, "a number of steps in [0, 1e12) (0: none)"),
                              ("trust_gate", lambda x: 0 <= x <= 0.25, "a sigmoid slope in [0, 0.25] (0: none)"),
-                             ("trust_hidden_after", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: none)")):
+                             ("trust_hidden_after", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: none)"),
+                             ("noise", lambda x: 0 <= x <= 100, "a noise scale in [0, 100] (0: none)"),
+                             ("noise_until", lambda x: 0 <= x <= 1, "a share of the run in [0, 1] (0: all of it)")):
         x = opt[key] = a.get(key, ADAPT_OPTIONAL[key])
         if not (isinstance(x, (int, float)) and not isinstance(x, bool) and ok(x)):
             raise ValueError(f"adapt's {key} must be {meaning}")
     return np.array(v + [opt["flat"], opt["anneal"], opt["link"], opt["decay"], 0.0, opt["fan_in"], opt["gain"],
                      opt["hidden"], opt["trust"], opt["trust_power"], opt["trust_cap"], opt["trust_layers"],
-                     opt["trust_delay"], opt["trust_gate"], opt["trust_hidden_after"]], float)
+                     opt["trust_delay"], opt["trust_gate"], opt["trust_hidden_after"], opt["noise"],
+                     opt["noise_until"]], float)
 
 
 def _enough_rows(n: int, hint: str = "more samples") -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from localrule import kernels, learner, reference, runs, tasks
 from localrule.layout import init_params
+from localrule.learner import Rule
+from pathlib import Path
 
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
@@ -290,7 +292,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
     task, sizes = tasks.load_task("and"), (2, 2, 1)
     w, b = init_params(sizes, 0)
     J = np.empty(3)
-    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0, 3.0, 0.1, 0.0])
+    ok = np.array([1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1, 0.5, 0.2, 0.5, 2.0, 1.0, 3.0, 0.1, 0.0, 0.0, 0.0])
     assert ok.shape == (kernels.ADAPT_SIZE,)
     no_budget = ok.copy()
     no_budget[kernels.ADAPT_DECAY] = 0.5      # a decay with N = 0: nothing to count down to
@@ -302,7 +304,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
             kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                                   0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
                                   np.empty(0), adapt, state)
-    assert size == 37   # t, v and m_θ per neuron, m_w and v per link, then a log-gain and last update each
+    assert size == 38   # t, v and m_θ per neuron, m_w and v per link, then a log-gain and last update each, the noise key
     kernels.train_ordered(np.asarray(sizes, np.int64), w, b, task.X, task.Y, np.empty((0, 2)), np.empty((0, 1)),
                           0.5, 2, kernels.BACKPROP, *kernels.NO_LEARNER, 0, np.empty((0, 1)), J, J.copy(), -1, 0,
                           np.empty(0), ok, np.zeros(size))   # the right sizes run
@@ -311,7 +313,7 @@ def test_a_state_of_the_wrong_size_is_refused_not_overrun():
 def test_a_rule_file_made_before_flat_anneal_and_link_loads_with_rule_5_exact_no_clock_and_neuron_scales(tmp_path):
     zero_local_rule({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0}).save(tmp_path / "r.npz")
     np.testing.assert_array_equal(learner.Rule.load(tmp_path / "r.npz").adapt,
-                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
+                                  [1.0, 0.9, 1e-3, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_link_scales_equal_the_neuron_scale_where_every_input_is_one():
@@ -482,3 +484,20 @@ def test_hidden_scales_the_hidden_neurons_steps_as_two_rate_backprop_does(sizes)
         np.testing.assert_array_equal(r.J, two.J)
         assert np.array_equal(r.w, plain.w) == (len(sizes) == 2)
 
+
+
+def test_noise_is_reproducible_from_the_seed_and_off_at_zero():
+    from localrule.runs import train, train_seeds
+    task, layers = tasks.load_task("xor"), (2, 3, 1)
+    rule = Rule.load(Path(__file__).resolve().parent.parent / "docs/beyond/rule_link_trust_output.npz")
+    base = rule.meta["adapt"]
+    runs = {}
+    for sigma in (0.0, 1.0):
+        rule.meta["adapt"] = {**base, "noise": sigma}
+        runs[sigma] = train_seeds(task, layers, 0.4, 30, [1, 2], rule, order="shuffle")
+        one = train(task, layers, 0.4, 30, 2, rule, order="shuffle")   # alone and chunked as it comes
+        assert np.array_equal(one.J, runs[sigma][1].J)
+    rule.meta["adapt"] = base
+    plain = train_seeds(task, layers, 0.4, 30, [1, 2], rule, order="shuffle")
+    assert all(np.array_equal(a.J, b.J) for a, b in zip(plain, runs[0.0]))
+    assert not np.array_equal(runs[1.0][0].J, plain[0].J) and not np.array_equal(runs[1.0][0].J, runs[1.0][1].J)
