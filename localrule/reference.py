@@ -64,7 +64,8 @@ def gradient(sizes, w, b, x, y):
 
 def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, flat=1.0, anneal=0.0, link=False,
                    decay=0.0, fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5,
-                   trust_cap=0.0, trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0):
+                   trust_cap=0.0, trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0,
+                   noise=0.0, noise_until=0.0):
     """Online backprop with the adaptive update stage (``kernels.ADAPT_*``), written out per layer:
     each neuron's update divided by (v̂ + ε²)^(p/2), v̂ the bias-corrected running mean of δ² (with
     ``link``, each weight's by the running mean of its own (δ·x)²), then every update replaced by
@@ -78,7 +79,10 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     ``trust_cap`` where it is > 0; with ``trust_layers`` 1 the output layer's neurons only, with 2
     the hidden layers' only; from step ``trust_delay`` + 1 on; with ``trust_gate`` g > 0 a hidden
     neuron's factor f is 1 + (f - 1)·min(1, a(1 - a)/g), a its output at the pattern; with
-    ``trust_hidden_after`` s > 0 and every neuron's growth, the hidden neurons' only after step s·N)."""
+    ``trust_hidden_after`` s > 0 and every neuron's growth, the hidden neurons' only after step s·N;
+    with ``noise`` σ > 0, last, each update plus σ × γ × its hidden, fan-in, clock and decay factors ×
+    ``noise_normal`` of the run's key, the step and its index (weights first, then biases), up to
+    step u·N where ``noise_until`` u > 0)."""
     w, b = w.copy(), b.copy()
     Ws, bs = weight_matrices(sizes, w), bias_vectors(sizes, b)
     v = [np.zeros_like(bv) for bv in bs]
@@ -86,6 +90,9 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
     mw, mb = [np.zeros_like(W) for W in Ws], [np.zeros_like(bv) for bv in bs]
     sw, sb, pw, pb = ([np.zeros_like(a) for a in arrays] for arrays in (Ws, bs, Ws, bs))
     J, t, n = [error(Ws, bs, X, Y)], 0, cycles * len(X)
+    key, nw = noise_key(w, b), len(w)
+    woff = np.cumsum([0] + [W.size for W in Ws])
+    boff = np.cumsum([0] + [bv.size for bv in bs])
     for _ in range(cycles):
         for x, y in zip(X, Y):
             t += 1
@@ -131,7 +138,39 @@ def train_adaptive(sizes, w, b, X, Y, rate, cycles, p, beta2, eps, momentum, fla
                     mw[k] = momentum * mw[k] + (1 - momentum) * uw
                     mb[k] = momentum * mb[k] + (1 - momentum) * ub
                     uw, ub = mw[k] / (1 - momentum ** t), mb[k] / (1 - momentum ** t)
+                if noise and (not noise_until or t <= noise_until * n):
+                    s1 = noise * rate * (len(xin) + 1.0) ** -fan_in * (hidden if k < len(Ws) - 1 else 1.0)
+                    s1 *= ((1 + t / anneal) ** -0.5 if anneal else 1.0) * (min(1.0, (n - t + 1) / (decay * n)) if decay else 1.0)
+                    uw = uw + s1 * np.array([noise_normal(key, t, woff[k] + q) for q in range(W.size)]).reshape(W.shape)
+                    ub = ub + s1 * np.array([noise_normal(key, t, nw + boff[k] + q) for q in range(bv.size)])
                 W += uw
                 bv += ub
         J.append(error(Ws, bs, X, Y))
     return w, b, np.array(J)
+
+
+M64 = (1 << 64) - 1
+
+
+def _mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def noise_key(w, b):
+    """``kernels.noise_key`` in Python integers: SplitMix64's finaliser folded over the bits of the
+    initial weights, then the biases, kept to 43 bits."""
+    h = 0x243F6A8885A308D3
+    for x in np.concatenate([w, b]).view(np.uint64):
+        h = _mix64(h ^ int(x))
+    return h >> 21
+
+
+def noise_normal(key, t, q):
+    """``kernels.noise_normal``: Box-Muller on two uniforms hashed from (key, step t, index q)."""
+    gold, key, t, q = 0x9E3779B97F4A7C15, int(key), int(t), int(q)
+    h1 = _mix64((_mix64((key + t * gold) & M64) + (2 * q + 1) * gold) & M64)
+    h2 = _mix64((h1 + gold) & M64)
+    u1, u2 = ((h1 >> 11) + 1) / 2.0 ** 53, (h2 >> 11) / 2.0 ** 53
+    return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pathlib import Path
+
 from localrule import kernels, learner, reference, runs, tasks
 from localrule.layout import init_params
 from localrule.learner import Rule
-from pathlib import Path
 
 
 def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, link=0, decay=0.0,
                     fan_in=0.0, gain=0.0, hidden=1.0, trust=0.0, trust_power=0.5, trust_cap=0.0,
-                    trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0) -> learner.Rule:
+                    trust_layers=0, trust_delay=0.0, trust_gate=0.0, trust_hidden_after=0.0, noise=0.0,
+                    noise_until=0.0) -> learner.Rule:
     rule = learner.Rule.oracle("rule6")
     rule.meta["adapt"] = {"p": p, "beta2": beta2, "eps": eps, "momentum": momentum, "flat": flat, "anneal": anneal,
                           "link": link, "decay": decay, **({"fan_in": fan_in} if fan_in else {}),
@@ -24,7 +26,8 @@ def adaptive_oracle(p, beta2=0.9, eps=1e-3, momentum=0.0, flat=1.0, anneal=0.0, 
                           **({"trust_layers": trust_layers} if trust_layers else {}),
                           **({"trust_delay": trust_delay} if trust_delay else {}),
                           **({"trust_gate": trust_gate} if trust_gate else {}),
-                          **({"trust_hidden_after": trust_hidden_after} if trust_hidden_after else {})}
+                          **({"trust_hidden_after": trust_hidden_after} if trust_hidden_after else {}),
+                          **({"noise": noise, "noise_until": noise_until} if noise else {})}
     return rule
 
 
@@ -484,6 +487,26 @@ def test_hidden_scales_the_hidden_neurons_steps_as_two_rate_backprop_does(sizes)
         np.testing.assert_array_equal(r.J, two.J)
         assert np.array_equal(r.w, plain.w) == (len(sizes) == 2)
 
+
+@pytest.mark.parametrize("noise,until,momentum,hidden", [(0.5, 0.0, 0.6, 1.0), (2.0, 0.4, 0.0, 0.5), (0.1, 0.0, 0.6, 2.0)])
+def test_noise_matches_the_numpy_reference(noise, until, momentum, hidden):
+    """The noise's hash in Python integers and its scale written out per layer: the same run to
+    rounding (the draws themselves bit for bit: ``noise_normal`` of kernel and reference agree)."""
+    task, sizes = tasks.load_task("xor"), (2, 3, 2, 1)
+    w, b = init_params(sizes, 3)
+    assert kernels.noise_key(w, b) == reference.noise_key(w, b)
+    key = reference.noise_key(w, b)
+    for t, q in ((1, 0), (17, 5), (10 ** 6, 12)):
+        assert kernels.noise_normal(np.uint64(key), np.uint64(t), q) == reference.noise_normal(key, t, q)
+    rw, rb, rJ = reference.train_adaptive(sizes, w, b, task.X, task.Y, 0.05, 20, 1.0, 0.9, 1e-3, momentum, 0.0, 7.0,
+                                          True, 0.3, 0.5, 0.0, hidden, noise=noise, noise_until=until)
+    base = dict(momentum=momentum, flat=0.0, anneal=7.0, link=1, decay=0.3, fan_in=0.5, hidden=hidden)
+    r = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base, noise=noise, noise_until=until))
+    np.testing.assert_allclose(r.w, rw, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.b, rb, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(r.J, rJ, rtol=1e-10)
+    quiet = runs.train(task, sizes, 0.05, 20, 3, rule=adaptive_oracle(1.0, **base))
+    assert not np.allclose(quiet.w, r.w), "the noise must change the trajectory"
 
 
 def test_noise_is_reproducible_from_the_seed_and_off_at_zero():
