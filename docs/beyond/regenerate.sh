@@ -570,3 +570,16 @@ judge_alone $OUT/rule_link_trust_output.npz trust_output 30
 python docs/beyond/look_slow_clock.py | tee $OUT/look_slow_clock.txt
 # round 31 (fresh for output-only trust, judged alone, ~8 min)
 judge_alone $OUT/rule_link_trust_output.npz trust_output 31
+# round 32 (fresh for output-only trust, judged alone, ~8 min)
+judge_alone $OUT/rule_link_trust_output.npz trust_output 32
+# local noise (adapt key noise σ), made after round 31 was fixed: a look at the tiny nets' stalls
+# and the slow misses (48 seeds, ~10 min in all), then σ on rounds 1-9 (~25 min) after round 32 was
+# fixed; the pick (σ 0.2) judged alone on rounds 31 and 32, fresh for it
+python docs/beyond/look_noise.py | tee $OUT/look_noise.txt
+python docs/beyond/look_noise.py more | tee $OUT/look_noise_more.txt
+python docs/beyond/look_noise.py fine | tee $OUT/look_noise_fine.txt
+python docs/beyond/look_noise.py speed "σ 0.7" "σ 1, first quarter" | tee $OUT/look_noise_speed.txt
+python docs/beyond/look_noise.py speed "σ 0.3" "σ 0.5" "σ 1" | tee $OUT/look_noise_speed2.txt
+python docs/beyond/scan_noise.py | tee $OUT/scan_noise.txt
+variant $OUT/rule_link_trust_output.npz $OUT/rule_link_noise.npz - noise=0.2
+judge_alone $OUT/rule_link_noise.npz noise 31 32
