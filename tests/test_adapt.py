@@ -277,6 +277,10 @@ def test_state_carries_across_chunks_and_the_batch_equals_single_runs(monkeypatc
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": float("nan")},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": True},
                                  {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": "late"},
+                                 *({"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, key: v}
+                                   for key, values in (("noise", (-0.1, 101.0, float("nan"), float("inf"), True, "loud")),
+                                                       ("noise_until", (-0.1, 1.5, float("nan"), False, "half")))
+                                   for v in values),
                                  {"p": 1.0, "beta2": 0.9}, "fast", None])
 def test_a_rule_file_with_bad_adapt_parameters_is_refused(tmp_path, bad):
     rule = zero_local_rule(bad)

@@ -236,6 +236,11 @@ GOALS_29 = {**GOALS_28, "rule_link_trust_output": (*GOALS_28["rule_link_trust_ou
 GOALS_30 = {**GOALS_29, "rule_link_trust_output": (*GOALS_29["rule_link_trust_output"], "confirm30_trust_output100.json")}
 #: After round 31 (fresh for output-only trust, judged alone).
 GOALS_31 = {**GOALS_30, "rule_link_trust_output": (*GOALS_30["rule_link_trust_output"], "confirm31_trust_output100.json")}
+#: After round 32 (fresh for output-only trust, judged alone; local noise judged alone on rounds 31
+#: and 32, fresh for it, then on the earlier rounds where output-only trust misses).
+NOISE_ROUNDS = (31, 32)
+GOALS_32 = {**GOALS_31, "rule_link_trust_output": (*GOALS_31["rule_link_trust_output"], "confirm32_trust_output100.json"),
+            "rule_link_noise": tuple(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS)}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -315,7 +320,7 @@ def goals(last=12, skip=(), override=None, plateaus=False):
                   "rule_link_noclock": 13, "rule_link_span09": 20,
                   "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
                   "rule_link_trust_delay": 26, "rule_link_trust_output": 27,
-                  "rule_link_trust_late": 29}
+                  "rule_link_trust_late": 29, "rule_link_noise": 31}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |"
           + (" nothing learns | only the rule leaves the plateau |" if plateaus else ""))
@@ -405,7 +410,8 @@ if __name__ == "__main__":
         "confirm19_100.json", "confirm20_100.json", "xor_span09_100.json", "confirm21_100.json",
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
-        "confirm30_trust_output100.json", "confirm31_trust_output100.json")]
+        "confirm30_trust_output100.json", "confirm31_trust_output100.json", "confirm32_trust_output100.json",
+        *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS))]
     tuned()
     print()
     heldout(paths[0])
@@ -496,3 +502,13 @@ if __name__ == "__main__":
         goals(31, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_31, plateaus=True)
         heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-31:")
         misses("rule_link_trust_output", GOALS_31["rule_link_trust_output"])
+        heading("goals, rounds 1-32 (as after round 31, output-only trust with round 32, judged alone; local noise "
+                f"on rounds {', '.join(map(str, sorted(NOISE_ROUNDS)))}):")
+        goals(32, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_32, plateaus=True)
+        heading("local noise beside output-only trust on the rounds it was judged on:")
+        paired("rule_link_noise", GOALS_32["rule_link_noise"], ("rule_link_trust_output",),
+               GOALS_32["rule_link_trust_output"])
+        heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-32:")
+        misses("rule_link_trust_output", GOALS_32["rule_link_trust_output"])
+        heading("local noise's misses on the rounds it was judged on:")
+        misses("rule_link_noise", GOALS_32["rule_link_noise"])
