@@ -100,10 +100,12 @@ class FileActions:
         if self.apply_config():
             rate = rule.own_rate
             decay = rule.decay
+            noise = float((rule.meta.get("adapt") or {}).get("noise", 0.0))
             self.show_message(f"loaded a {rule_label(rule)} from {path}; it trains the second network" +
                               ("" if rate is None else f" at its own γ {rate:.3g}") +
                               ("" if not decay else f", its step falling to 0 over the last {decay:.0%} "
                                "of the cycles set above") +
+                              ("" if not noise else f", with local noise σ {noise:g} on every step") +
                               ("" if rate is None else "; to race it against tuned backprop, press “best γ”"))
         return True
 

@@ -685,6 +685,28 @@ def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
     assert win.apply_config() and not line.isVisible()       # no rule racing: no line
 
 
+def test_a_noisy_rule_in_the_app_is_the_run_it_is_elsewhere(win, qtbot, tmp_path):
+    """Local noise is drawn from a key the run takes from its initial weights at its first frame:
+    stepped one cycle at a time in the app, bit for bit ``runs.train``'s run."""
+    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
+    rule.meta["adapt"] = {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.5, "decay": 0.3, "noise": 0.5}
+    rule.meta["own_rate"] = 0.1
+    rule.save(tmp_path / "noise.npz")
+    assert win.load_rule(tmp_path / "noise.npz")
+    assert "with local noise σ 0.5 on every step" in win.panel.message.text()
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    win.panel.cycles.setValue(3)
+    for t in (1, 2, 3):
+        win.panel.step.click()
+        wait_t(qtbot, win, lambda now, t=t: now == t)
+    task, sizes = tasks.load_task("square"), (2, 5, 2)
+    ref = runs.train(task, sizes, 0.1, 3, 3, rule=win.rules["local"], init=init_params(sizes, 3))
+    np.testing.assert_array_equal(win.snap["nets"][1]["w"], ref.w)
+    rule.meta["adapt"] = {**rule.meta["adapt"], "noise": 0.0}
+    quiet = runs.train(task, sizes, 0.1, 3, 3, rule=rule, init=init_params(sizes, 3))
+    assert not np.array_equal(quiet.w, ref.w)               # the noise was there
+
+
 def test_command_line_extra_backprop_rate(capsys):
     from gui.app import main
     assert main(["--bp-rate", "-2"]) == 2 and "--bp-rate" in capsys.readouterr().err
