@@ -698,15 +698,24 @@ def cmd_reproduce(args):
                      own_start=args.own_start)
 
 
+def _run(argv) -> int:
+    args = build_parser().parse_args(argv or ["reproduce"])
+    if args.verb is None:
+        raise UsageError("choose a verb (see --help)")
+    return globals()[f"cmd_{args.verb}"](args)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    from .files import KeptInterrupt, LateInterrupt, Terminated, install_terminate_handler
+    from .files import KeptInterrupt, LateInterrupt, Terminated, dropped, install_terminate_handler
     install_terminate_handler()
     try:
-        args = build_parser().parse_args(argv or ["reproduce"])
-        if args.verb is None:
-            raise UsageError("choose a verb (see --help)")
-        return globals()[f"cmd_{args.verb}"](args)
+        try:
+            return _run(argv)
+        except Exception:
+            if dropped:        # an interrupt dropped mid-compilation can leave numba half-built
+                raise dropped[-1] from None
+            raise
     except UsageError as e:
         print(f"localrule: error: {e}", file=sys.stderr)
         return 2

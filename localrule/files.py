@@ -12,6 +12,7 @@ import math
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import zipfile
@@ -108,10 +109,30 @@ def _raise_terminated(signum, frame):
     raise Terminated()
 
 
+#: Ctrl-C and SIGTERM that Python dropped: raised while it ran inside a C callback (numba compiling
+#: a kernel calls back into Python), where an exception is printed and lost and the run goes on.
+dropped: list[KeyboardInterrupt] = []
+
+
+def _keep_dropped(info, default=sys.unraisablehook):
+    if isinstance(info.exc_value, KeyboardInterrupt):
+        dropped.append(info.exc_value)
+    else:
+        default(info)
+
+
+def raise_dropped() -> None:
+    """Raise again an interrupt Python dropped (``dropped``), where the run can stop."""
+    if dropped:
+        raise dropped[-1]
+
+
 def install_terminate_handler() -> None:
-    """Turn SIGTERM into an exception (the default would kill the process mid-write)."""
+    """Turn SIGTERM into an exception (the default would kill the process mid-write), and keep
+    the interrupts Python drops (``raise_dropped``)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+        sys.unraisablehook = _keep_dropped
 
 
 @contextlib.contextmanager

@@ -78,11 +78,13 @@ def run_in_chunks(cycles: int, run, multiple: int = 1, largest: int | None = Non
     Chunks start at ``multiple`` cycles and grow (at most 4x a time) to about CHUNK_SECONDS, or
     to ``largest`` cycles.
     """
+    from .files import raise_dropped
     done, n, spent = 0, multiple, 0.0
     while done < cycles:
         n = min(n, cycles - done)
         t0 = time.perf_counter()
         stop = run(done, n)
+        raise_dropped()        # Ctrl-C while numba compiled a kernel: dropped in its callback
         dt = time.perf_counter() - t0
         spent += dt
         done += n

@@ -911,3 +911,35 @@ def test_a_read_only_install_without_a_home_still_runs(tmp_path):
     assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
     cache = [f for f in tmp_path.glob("localrule-numba-*/*/*.nbi")]
     assert p.stdout.strip() and [f.name.split(".")[0] for f in cache] == ["kernels"]
+
+
+def test_an_interrupt_dropped_in_a_c_callback_still_stops_the_run(monkeypatch, capsys):
+    """Ctrl-C or SIGTERM that lands while numba compiles (Python runs inside its C callbacks there)
+    is printed and dropped by Python, and the run used to go on to its end: it stops at the next
+    chunk, or, where the interrupted compilation breaks a later call, as an interrupt, not a traceback."""
+    import ctypes
+    from localrule import files
+    monkeypatch.setattr(files, "dropped", [])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    monkeypatch.setattr("signal.signal", lambda *a: None)    # leave pytest's own signal handlers alone
+    files.install_terminate_handler()
+
+    def drop(exc):
+        def boom():
+            raise exc()
+        ctypes.CFUNCTYPE(None)(boom)()                        # ctypes hands it to sys.unraisablehook
+
+    calls = []
+    drop(KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
+        runs.run_in_chunks(10, lambda done, n: calls.append(n))
+    assert len(calls) == 1                                    # one chunk, not ten cycles' worth
+    files.dropped.clear()
+    drop(files.Terminated)
+
+    def broken(args):
+        raise RuntimeError("no compiled object yet")          # what a half-built kernel says
+    monkeypatch.setattr("localrule.cli.cmd_backprop", broken, raising=False)
+    assert main(["backprop", "--task", "and"]) == 143
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "localrule: terminated; nothing was written" and "Traceback" not in "\n".join(err)
