@@ -658,27 +658,41 @@ def test_the_error_plot_marks_the_constant_outputs_error(win, qtbot):
     assert win.curves.plateau == pytest.approx(0.125) and line.value() == pytest.approx(np.log10(0.125))
 
 
-def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
-    """A rule whose step decays over its run's last share needs the run's budget: the app's is the
-    panel's cycles, also when they change after the networks were built.  Bit for bit ``runs.train``
-    with that many cycles."""
+def _load_rule_with(win, tmp_path, adapt):
+    """A small local rule with this update stage, at its own γ 0.1, loaded into the app."""
     rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
-    rule.meta["adapt"] = {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 0.5}
+    rule.meta["adapt"] = adapt
     rule.meta["own_rate"] = 0.1
-    rule.save(tmp_path / "decay.npz")
-    assert win.load_rule(tmp_path / "decay.npz")
-    assert "falling to 0 over the last 50% of the cycles" in win.panel.message.text()
-    line = win.curves.decay_line                             # J(t) marks where the step starts to fall
-    assert line.isVisible() and line.value() == 0.5 * win.panel.cycles.value()
-    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
-    win.panel.cycles.setValue(3)                             # the budget changes after the build
-    assert line.isVisible() and line.value() == 1.5
+    rule.save(tmp_path / "stage.npz")
+    assert win.load_rule(tmp_path / "stage.npz")
+    return rule
+
+
+def _three_steps_are_runs_train(win, qtbot):
+    """Step the app's square 2-5-2 networks (seed 3) one cycle at a time to 3: the rule's network
+    is ``runs.train``'s for 3 cycles bit for bit; returns that run."""
     for t in (1, 2, 3):
         win.panel.step.click()
         wait_t(qtbot, win, lambda now, t=t: now == t)
     task, sizes = tasks.load_task("square"), (2, 5, 2)
     ref = runs.train(task, sizes, 0.1, 3, 3, rule=win.rules["local"], init=init_params(sizes, 3))
     np.testing.assert_array_equal(win.snap["nets"][1]["w"], ref.w)
+    return ref
+
+
+def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
+    """A rule whose step decays over its run's last share needs the run's budget: the app's is the
+    panel's cycles, also when they change after the networks were built.  Bit for bit ``runs.train``
+    with that many cycles."""
+    _load_rule_with(win, tmp_path, {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.0, "decay": 0.5})
+    assert "falling to 0 over the last 50% of the cycles" in win.panel.message.text()
+    line = win.curves.decay_line                             # J(t) marks where the step starts to fall
+    assert line.isVisible() and line.value() == 0.5 * win.panel.cycles.value()
+    qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
+    win.panel.cycles.setValue(3)                             # the budget changes after the build
+    assert line.isVisible() and line.value() == 1.5
+    ref = _three_steps_are_runs_train(win, qtbot)
+    task, sizes = tasks.load_task("square"), (2, 5, 2)
     longer = runs.train(task, sizes, 0.1, 4, 3, rule=win.rules["local"], init=init_params(sizes, 3))
     assert not np.array_equal(longer.J[:4], ref.J)           # another budget, another run
     win.panel.mode.setCurrentIndex(win.panel.mode.findData("backprop"))
@@ -688,22 +702,15 @@ def test_a_decaying_rule_counts_down_to_the_panels_budget(win, qtbot, tmp_path):
 def test_a_noisy_rule_in_the_app_is_the_run_it_is_elsewhere(win, qtbot, tmp_path):
     """Local noise is drawn from a key the run takes from its initial weights at its first frame:
     stepped one cycle at a time in the app, bit for bit ``runs.train``'s run."""
-    rule = learner.learn_local([small_samples()], hidden=(3,), cycles=2, max_tuples=500)
-    rule.meta["adapt"] = {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.5, "decay": 0.3, "noise": 0.5}
-    rule.meta["own_rate"] = 0.1
-    rule.save(tmp_path / "noise.npz")
-    assert win.load_rule(tmp_path / "noise.npz")
+    rule = _load_rule_with(win, tmp_path, {"p": 1.0, "beta2": 0.9, "eps": 1e-3, "momentum": 0.5, "decay": 0.3,
+                                           "noise": 0.5})
     assert "with local noise σ 0.5 on every step" in win.panel.message.text()
     qtbot.waitUntil(lambda: win.snap is not None and len(win.snap["nets"]) == 2, timeout=TIMEOUT)
     win.panel.cycles.setValue(3)
-    for t in (1, 2, 3):
-        win.panel.step.click()
-        wait_t(qtbot, win, lambda now, t=t: now == t)
-    task, sizes = tasks.load_task("square"), (2, 5, 2)
-    ref = runs.train(task, sizes, 0.1, 3, 3, rule=win.rules["local"], init=init_params(sizes, 3))
-    np.testing.assert_array_equal(win.snap["nets"][1]["w"], ref.w)
+    ref = _three_steps_are_runs_train(win, qtbot)
     rule.meta["adapt"] = {**rule.meta["adapt"], "noise": 0.0}
-    quiet = runs.train(task, sizes, 0.1, 3, 3, rule=rule, init=init_params(sizes, 3))
+    sizes = (2, 5, 2)
+    quiet = runs.train(tasks.load_task("square"), sizes, 0.1, 3, 3, rule=rule, init=init_params(sizes, 3))
     assert not np.array_equal(quiet.w, ref.w)               # the noise was there
 
 
