@@ -584,4 +584,4 @@ python docs/beyond/scan_noise.py | tee $OUT/scan_noise.txt
 variant $OUT/rule_link_trust_output.npz $OUT/rule_link_noise.npz - noise=0.2
 judge_alone $OUT/rule_link_noise.npz noise 31 32
 # then on the earlier rounds where output-only trust misses (not fresh for it), ~12 min a round
-judge_alone $OUT/rule_link_noise.npz noise 15 22 12 27 17 20 21 24
+judge_alone $OUT/rule_link_noise.npz noise 15 22 12 27 17 20 21 24 9 26

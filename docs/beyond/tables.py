@@ -238,7 +238,7 @@ GOALS_30 = {**GOALS_29, "rule_link_trust_output": (*GOALS_29["rule_link_trust_ou
 GOALS_31 = {**GOALS_30, "rule_link_trust_output": (*GOALS_30["rule_link_trust_output"], "confirm31_trust_output100.json")}
 #: After round 32 (fresh for output-only trust, judged alone; local noise judged alone on rounds 31
 #: and 32, fresh for it, then on the earlier rounds where output-only trust misses).
-NOISE_ROUNDS = (31, 32, 15, 22, 12, 27, 17, 20, 21, 24)
+NOISE_ROUNDS = (31, 32, 15, 22, 12, 27, 17, 20, 21, 24, 9, 26)
 GOALS_32 = {**GOALS_31, "rule_link_trust_output": (*GOALS_31["rule_link_trust_output"], "confirm32_trust_output100.json"),
             "rule_link_noise": tuple(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS)}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
