@@ -122,9 +122,12 @@ def _keep_dropped(info, default=sys.unraisablehook):
 
 
 def raise_dropped() -> None:
-    """Raise again an interrupt Python dropped (``dropped``), where the run can stop."""
+    """Raise again, once, an interrupt Python dropped (``dropped``), where the run can stop (code
+    that catches it to keep what it has, as ``refine`` does, must not see it again)."""
     if dropped:
-        raise dropped[-1]
+        e = dropped[-1]
+        dropped.clear()
+        raise e
 
 
 def install_terminate_handler() -> None:
