@@ -646,12 +646,12 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
     if fa != 0.0:  # the link's step shrinks with the neuron's inputs: its input moves ~ γ·fan-in^(1-a)
         for l in range(sizes.shape[0] - 1):
             scale_layer(sizes, boff, woff, l, (sizes[l] + 1.0) ** -fa, dw, db)
+    clock = (1.0 + t / tau) ** -0.5 if tau > 0.0 else 1.0
     if tau > 0.0:
-        f = (1.0 + t / tau) ** -0.5
         for q in range(nw):
-            dw[q] *= f
+            dw[q] *= clock
         for q in range(nb):
-            db[q] *= f
+            db[q] *= clock
     d = adapt[ADAPT_DECAY]
     f = 1.0
     if d > 0.0:  # 1 until the last d·N steps, then down to 1/(d·N) at step N (0 past it)
@@ -674,7 +674,7 @@ def adapt_updates(sizes, boff, woff, rate, adapt, state, aoff, acts, w, b, dw, d
             db[q] = m / corr
     sig = adapt[ADAPT_NOISE]
     if sig > 0.0 and (adapt[ADAPT_NOISE_UNTIL] == 0.0 or t <= adapt[ADAPT_NOISE_UNTIL] * adapt[ADAPT_STEPS]):
-        s0 = sig * rate * f * ((1.0 + t / tau) ** -0.5 if tau > 0.0 else 1.0)   # f: the decay's factor
+        s0 = sig * rate * f * clock   # f: the decay's factor
         key = np.uint64(state[state.shape[0] - 1])
         ti = np.uint64(t)
         for l in range(sizes.shape[0] - 1):
@@ -741,11 +741,10 @@ def train_ordered(sizes, w, b, X, Y, Xt, Yt, rate, cycles, mode, lsizes, lw, lb,
     carries over from one call to the next (zeros at a run's start)."""
     if adapt.shape[0] > 0 and (adapt.shape[0] != ADAPT_SIZE or state.shape[0] != adapt_state_size(w.shape[0], b.shape[0])):
         raise ValueError("adapt needs ADAPT_SIZE parameters and a state of adapt_state_size")  # no silent overrun
-    if adapt.shape[0] > 0 and (adapt[ADAPT_DECAY] > 0.0 or adapt[ADAPT_TRUST_HIDDEN_AFTER] > 0.0) \
-            and not adapt[ADAPT_STEPS] >= 1.0:
-        raise ValueError("a decay or a late hidden growth needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
-    if adapt.shape[0] > 0 and adapt[ADAPT_NOISE_UNTIL] > 0.0 and not adapt[ADAPT_STEPS] >= 1.0:
-        raise ValueError("noise_until needs the run's budget in steps (adapt[ADAPT_STEPS] >= 1)")
+    if adapt.shape[0] > 0 and (adapt[ADAPT_DECAY] > 0.0 or adapt[ADAPT_TRUST_HIDDEN_AFTER] > 0.0
+                               or adapt[ADAPT_NOISE_UNTIL] > 0.0) and not adapt[ADAPT_STEPS] >= 1.0:
+        raise ValueError("a decay, a late hidden growth or noise_until needs the run's budget in steps "
+                         "(adapt[ADAPT_STEPS] >= 1)")
     if adapt.shape[0] > 0 and adapt[ADAPT_NOISE] > 0.0 and state[0] == 0.0:   # a run's start: its key
         state[state.shape[0] - 1] = noise_key(w, b)
     aoff, boff, woff, acts, ins, deltas, dw, db = scratch(sizes)
