@@ -588,3 +588,6 @@ variant $OUT/rule_link_trust_output.npz $OUT/rule_link_noise.npz - noise=0.2
 judge_alone $OUT/rule_link_noise.npz noise 31 32
 # then on the earlier rounds where output-only trust misses (not fresh for it), ~12 min a round
 judge_alone $OUT/rule_link_noise.npz noise 15 22 12 27 17 20 21 24 9 26
+# round 33 (fresh for both, each judged alone, ~12 min)
+judge_alone $OUT/rule_link_trust_output.npz trust_output 33
+judge_alone $OUT/rule_link_noise.npz noise 33
