@@ -707,14 +707,13 @@ def _run(argv) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    from .files import KeptInterrupt, LateInterrupt, Terminated, dropped, install_terminate_handler
+    from .files import KeptInterrupt, LateInterrupt, Terminated, install_terminate_handler, raise_dropped
     install_terminate_handler()
     try:
         try:
             return _run(argv)
         except Exception:
-            if dropped:        # an interrupt dropped mid-compilation can leave numba half-built
-                raise dropped[-1] from None
+            raise_dropped()    # an interrupt dropped mid-compilation can leave numba half-built
             raise
     except UsageError as e:
         print(f"localrule: error: {e}", file=sys.stderr)

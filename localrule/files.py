@@ -112,22 +112,43 @@ def _raise_terminated(signum, frame):
 #: Ctrl-C and SIGTERM that Python dropped: raised while it ran inside a C callback (numba compiling
 #: a kernel calls back into Python), where an exception is printed and lost and the run goes on.
 dropped: list[KeyboardInterrupt] = []
+_dropped_lock = threading.Lock()
+#: How soon a dropped interrupt is sent again (numba's callbacks are short; its compiler goes on in Python).
+RESEND_SECONDS = 0.1
 
 
 def _keep_dropped(info, default=sys.unraisablehook):
     if isinstance(info.exc_value, KeyboardInterrupt):
-        dropped.append(info.exc_value)
+        with _dropped_lock:
+            dropped.append(info.exc_value)
+        timer = threading.Timer(RESEND_SECONDS, _resend_dropped)
+        timer.daemon = True
+        timer.start()
     else:
         default(info)
+
+
+def _resend_dropped() -> None:
+    """Send a dropped interrupt's signal again, so that it lands where it stops the run (mid-
+    compilation: a cold compile goes on for seconds); dropped again, it comes back here."""
+    with _dropped_lock:
+        if not dropped:
+            return     # raise_dropped got there first
+        e = dropped[-1]
+        dropped.clear()
+    import _thread
+    _thread.interrupt_main(signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)
 
 
 def raise_dropped() -> None:
     """Raise again, once, an interrupt Python dropped (``dropped``), where the run can stop (code
     that catches it to keep what it has, as ``refine`` does, must not see it again)."""
-    if dropped:
+    with _dropped_lock:
+        if not dropped:
+            return
         e = dropped[-1]
         dropped.clear()
-        raise e
+    raise e
 
 
 def install_terminate_handler() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -920,6 +921,7 @@ def test_an_interrupt_dropped_in_a_c_callback_still_stops_the_run(monkeypatch, c
     import ctypes
     from localrule import files
     monkeypatch.setattr(files, "dropped", [])
+    monkeypatch.setattr(files, "RESEND_SECONDS", 60)          # not sent again here (the next test)
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     monkeypatch.setattr("signal.signal", lambda *a: None)    # leave pytest's own signal handlers alone
     files.install_terminate_handler()
@@ -943,3 +945,30 @@ def test_an_interrupt_dropped_in_a_c_callback_still_stops_the_run(monkeypatch, c
     assert main(["backprop", "--task", "and"]) == 143
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "localrule: terminated; nothing was written" and "Traceback" not in "\n".join(err)
+
+
+@pytest.mark.parametrize("exc", ["KeyboardInterrupt", "Terminated"])
+def test_a_dropped_interrupt_is_sent_again_so_a_long_compilation_stops_too(exc, monkeypatch):
+    """Dropped in a C callback mid-compilation, the interrupt comes back within a fraction of a
+    second (a cold compile goes on for seconds, in Python between its callbacks), and only once."""
+    import ctypes
+    import time
+    from localrule import files
+    monkeypatch.setattr(files, "dropped", [])
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    old = signal.getsignal(signal.SIGTERM)
+    try:
+        files.install_terminate_handler()
+        kind = getattr(files, exc) if exc == "Terminated" else KeyboardInterrupt
+
+        def boom():
+            raise kind()
+        t0 = time.perf_counter()
+        with pytest.raises(kind):
+            ctypes.CFUNCTYPE(None)(boom)()                    # dropped: the "compilation" goes on
+            while time.perf_counter() - t0 < 20:
+                sum(range(1000))
+        assert time.perf_counter() - t0 < 5 and files.dropped == []
+        files.raise_dropped()                                 # nothing left to raise
+    finally:
+        signal.signal(signal.SIGTERM, old)
