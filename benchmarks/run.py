@@ -271,6 +271,39 @@ def bench_rules(R, full, local, out):
     out["rules"] = res
 
 
+#: The hand-set local rules of docs/beyond (the best judged ones), raced against backprop.
+HANDSET = ("rule_link_trust_output", "rule_link_noise")
+HANDSET_TASKS = (("square", (2, 5, 2), 200), ("moons", (2, 8, 8, 1), 80), ("wine", (13, 10, 3), 80))
+
+
+def bench_handset(R, quick, out):
+    """The cost of the adaptive stage (running scales, clock, trust, noise) per trained cycle."""
+    from localrule.learner import Rule
+    head("Hand-set rules vs backprop, same engine, seed 0 (ratio per trained cycle)")
+    say(f"  {'task':<22}{'backprop':>11}" + "".join(f"{n[10:]:>16}{'ratio':>8}" for n in HANDSET))
+    rules = {n: Rule.load(ROOT / "docs/beyond" / f"{n}.npz") for n in HANDSET}
+    res = {}
+    for name, layers, cycles in HANDSET_TASKS:
+        task = tasks.load_task(name)
+        cycles = max(1, cycles // 4) if quick else cycles
+        rec = {}
+        for mode, rule in (("backprop", None), *rules.items()):
+            rate = 0.23 if rule is None else rule.own_rate
+            r = runs.train(task, layers, rate, cycles, 0, rule=rule)
+            t, _ = timed(lambda: runs.train(task, layers, rate, cycles, 0, rule=rule), max(3, R // 4), warmup=0)
+            rec[mode] = {"s": t, "per_cycle_s": t / cycles_done(r), "diverged_at": r.diverged_at}
+        for n in HANDSET:
+            rec[n]["ratio"] = rec[n]["per_cycle_s"] / rec["backprop"]["per_cycle_s"]
+        rec["noise_vs_trust_output"] = rec[HANDSET[1]]["per_cycle_s"] / rec[HANDSET[0]]["per_cycle_s"]
+        label = f"{name} {'-'.join(map(str, layers))} ({cycles})"
+        say(f"  {label:<22}{fmt_t(rec['backprop']['s']):>11}"
+            + "".join(f"{fmt_t(rec[n]['s']):>16}{rec[n]['ratio']:>7.2f}x" for n in HANDSET))
+        res[label] = rec
+    worst = max(r["noise_vs_trust_output"] for r in res.values())
+    say(f"  the noise's own cost: at most {worst:.2f}x the same rule without it")
+    out["handset"] = res
+
+
 def bench_scaling(local, quick, out):
     head("Scaling: 2-N-2 on the square task's 40 training points, time per pattern step")
     X, Y = tasks.square_points(tasks.SQUARE_SIZES["train"], tasks.SQUARE_SEEDS["train"])
@@ -477,13 +510,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats, cycles and seeds (about 1 min)")
     ap.add_argument("--json", default=str(HERE / "results.json"), help="where to write the results")
-    ap.add_argument("--only", choices=("startup", "memory", "csv"),
+    ap.add_argument("--only", choices=("startup", "memory", "csv", "handset"),
                     help="measure only this (a few seconds) and print it; writes no file")
     args = ap.parse_args(argv)
     if args.only:
         part = {}
         {"startup": lambda: bench_startup(True, part), "memory": lambda: bench_memory(part),
-         "csv": lambda: bench_csv(args.quick, part)}[args.only]()
+         "csv": lambda: bench_csv(args.quick, part),
+         "handset": lambda: bench_handset(7 if args.quick else 31, args.quick, part)}[args.only]()
         return
     R = 7 if args.quick else 31
     import numba
@@ -501,6 +535,7 @@ def main(argv=None):
     bench_sampling(R, out)
     full, local = learn_rules(args.quick)
     bench_rules(R, full, local, out)
+    bench_handset(R, args.quick, out)
     bench_scaling(local, args.quick, out)
     bench_throughput(full, local, args.quick, out)
     bench_cold_start(args.quick, out)

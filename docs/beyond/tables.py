@@ -241,6 +241,10 @@ GOALS_31 = {**GOALS_30, "rule_link_trust_output": (*GOALS_30["rule_link_trust_ou
 NOISE_ROUNDS = (31, 32, 15, 22, 12, 27, 17, 20, 21, 24, 9, 26)
 GOALS_32 = {**GOALS_31, "rule_link_trust_output": (*GOALS_31["rule_link_trust_output"], "confirm32_trust_output100.json"),
             "rule_link_noise": tuple(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS)}
+#: After round 33 (fresh for both rules, each judged alone): local noise on every round too, judged
+#: after round 33 was fixed (rounds 1-4 in noise100.json, as output-only trust's in trust_output100.json).
+GOALS_33 = {**GOALS_32, "rule_link_trust_output": (*GOALS_32["rule_link_trust_output"], "confirm33_trust_output100.json"),
+            "rule_link_noise": ("noise100.json", *(f"confirm{r}_noise100.json" for r in range(5, 34)))}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -411,7 +415,7 @@ if __name__ == "__main__":
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
         "confirm30_trust_output100.json", "confirm31_trust_output100.json", "confirm32_trust_output100.json",
-        *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS))]
+        *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS), "confirm33_trust_output100.json+confirm33_noise100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -512,3 +516,13 @@ if __name__ == "__main__":
         misses("rule_link_trust_output", GOALS_32["rule_link_trust_output"])
         heading("local noise's misses on the rounds it was judged on:")
         misses("rule_link_noise", GOALS_32["rule_link_noise"])
+        heading("goals, rounds 1-33 (as after round 32, output-only trust with round 33, local noise on every round; "
+                "both judged alone on round 33, fresh for both):")
+        goals(33, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_33, plateaus=True)
+        heading("local noise beside output-only trust on rounds 1-33:")
+        paired("rule_link_noise", GOALS_33["rule_link_noise"], ("rule_link_trust_output",),
+               GOALS_33["rule_link_trust_output"])
+        heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-33:")
+        misses("rule_link_trust_output", GOALS_33["rule_link_trust_output"])
+        heading("local noise's misses, rounds 1-33:")
+        misses("rule_link_noise", GOALS_33["rule_link_noise"])
