@@ -174,7 +174,7 @@ CONFIRM32="teacher@32000:10,4,4,3:60 teacher@32001:9,5,10,2:100:shuffle teacher@
 # round 33 was fixed (2026-12-08, 00:47 UTC) before the noise rule was judged on it, before any idea of the next
 # pick: `random_teacher_specs(10, 33000)` and new data set shapes (two hidden layers, orders flipped from round 32's)
 CONFIRM33="teacher@33000:6,9,2,1:100 teacher@33001:4,9,4,3:100:shuffle teacher@33002:5,6,8,3,2:60 teacher@33003:5,9,1:60 teacher@33004:3,11,5,5,2:100:shuffle teacher@33005:2,2,3:100:shuffle teacher@33006:8,9,2,11,1:60 teacher@33007:6,6,3:40:shuffle teacher@33008:7,8,3,12,1:60:shuffle teacher@33009:5,6,1:40 wine:13,7,5,3:200:shuffle iris:4,7,4,3:300 moons:2,7,5,1:400 xor:2,5,3,1:2000:shuffle"
-# round 34 was fixed (2026-12-08, 02:10 UTC) after local noise was shipped, before any idea of the next pick:
+# round 34 was fixed (2026-12-08, 02:07 UTC) after local noise was shipped, before any idea of the next pick:
 # `random_teacher_specs(10, 34000)` and new data set shapes (two hidden layers, orders flipped from round 33's)
 CONFIRM34="teacher@34000:10,3,5,3:40:shuffle teacher@34001:6,4,4:60:shuffle teacher@34002:5,10,9,1:100 teacher@34003:8,12,8,9,4:40 teacher@34004:9,7,7,1:100 teacher@34005:10,10,2,3:60 teacher@34006:4,8,4:60:shuffle teacher@34007:8,11,10,9,1:60 teacher@34008:6,7,5,4:40:shuffle teacher@34009:3,11,4:100:shuffle wine:13,5,7,3:200 iris:4,8,5,3:300:shuffle moons:2,8,5,1:400:shuffle xor:2,7,3,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
