@@ -921,7 +921,7 @@ def test_an_interrupt_dropped_in_a_c_callback_still_stops_the_run(monkeypatch, c
     import ctypes
     from localrule import files
     monkeypatch.setattr(files, "dropped", [])
-    monkeypatch.setattr(files, "RESEND_SECONDS", 60)          # not sent again here (the next test)
+    monkeypatch.setattr(files, "_resend_dropped", lambda: None)   # not sent again here (the next test)
     monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
     monkeypatch.setattr("signal.signal", lambda *a: None)    # leave pytest's own signal handlers alone
     files.install_terminate_handler()
