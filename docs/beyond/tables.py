@@ -398,8 +398,8 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-29; then the goals tables after rounds 11, 12, 16, 19, 20, 21 and 23-29, the
-    # rules paired on their common tasks, and output-only trust's misses
+    # 0.9 rule, rounds 24-33 (both last rules on round 33); then the goals tables after rounds 11, 12,
+    # 16, 19, 20, 21 and 23-33, the rules paired on their common tasks, and the last rules' misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
