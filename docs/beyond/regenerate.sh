@@ -597,3 +597,6 @@ judge_alone $OUT/rule_link_noise.npz noise 33
 # local noise on the other rounds (not fresh for it; ~100 min), judged after round 33: then every
 # round holds it (rounds 1-4 and the held-out set in noise100.json)
 judge_rounds $OUT/rule_link_noise.npz noise 5 6 7 8 10 11 13 14 16 18 19 23 25 28 29 30
+# round 34 (fixed after local noise was shipped; fresh for both, each judged alone, ~10 min)
+judge_alone $OUT/rule_link_trust_output.npz trust_output 34
+judge_alone $OUT/rule_link_noise.npz noise 34

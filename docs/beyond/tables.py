@@ -245,6 +245,9 @@ GOALS_32 = {**GOALS_31, "rule_link_trust_output": (*GOALS_31["rule_link_trust_ou
 #: after round 33 was fixed (rounds 1-4 in noise100.json, as output-only trust's in trust_output100.json).
 GOALS_33 = {**GOALS_32, "rule_link_trust_output": (*GOALS_32["rule_link_trust_output"], "confirm33_trust_output100.json"),
             "rule_link_noise": ("noise100.json", *(f"confirm{r}_noise100.json" for r in range(5, 34)))}
+#: After round 34 (fixed after local noise was shipped; fresh for both, each judged alone).
+GOALS_34 = {**GOALS_33, **{k: (*v, f"confirm34_{k[10:]}100.json") for k, v in GOALS_33.items()
+                           if k in ("rule_link_trust_output", "rule_link_noise")}}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -398,8 +401,8 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-33 (both last rules on round 33); then the goals tables after rounds 11, 12,
-    # 16, 19, 20, 21 and 23-33, the rules paired on their common tasks, and the last rules' misses
+    # 0.9 rule, rounds 24-34 (both last rules on rounds 33-34); then the goals tables after rounds 11,
+    # 12, 16, 19, 20, 21 and 23-34, the rules paired on their common tasks, and the last rules' misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -415,7 +418,8 @@ if __name__ == "__main__":
         "confirm22_100.json+confirm22_trust100.json", "confirm23_100.json", "confirm24_100.json",
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
         "confirm30_trust_output100.json", "confirm31_trust_output100.json", "confirm32_trust_output100.json",
-        *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS), "confirm33_trust_output100.json+confirm33_noise100.json")]
+        *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS), "confirm33_trust_output100.json+confirm33_noise100.json",
+        "confirm34_trust_output100.json+confirm34_noise100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -526,3 +530,8 @@ if __name__ == "__main__":
         misses("rule_link_trust_output", GOALS_33["rule_link_trust_output"])
         heading("local noise's misses, rounds 1-33:")
         misses("rule_link_noise", GOALS_33["rule_link_noise"])
+        heading("goals, rounds 1-34 (as after round 33, both rules with round 34, fresh for both, each judged alone):")
+        goals(34, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_34, plateaus=True)
+        heading("local noise beside output-only trust on rounds 1-34:")
+        paired("rule_link_noise", GOALS_34["rule_link_noise"], ("rule_link_trust_output",),
+               GOALS_34["rule_link_trust_output"])
