@@ -603,3 +603,11 @@ judge_rounds $OUT/rule_link_noise.npz noise 5 6 7 8 10 11 13 14 16 18 19 23 25 2
 # round 34 (fixed after local noise was shipped; fresh for both, each judged alone, ~10 min)
 judge_alone $OUT/rule_link_trust_output.npz trust_output 34
 judge_alone $OUT/rule_link_noise.npz noise 34
+# the noise ended early (adapt key noise_until), made after round 34 was judged: a look at judged tasks
+# (48 seeds, ~4 min), then u 0.5 and 0.7 on rounds 1-9 (~9 min, round 35 fixed meanwhile); the pick
+# (u 0.7) judged on round 35 beside the shipped rule, fresh for both, each alone
+python docs/beyond/look_noise.py until | tee $OUT/look_noise_until.txt
+python docs/beyond/scan_noise_until.py | tee $OUT/scan_noise_until.txt
+variant $OUT/rule_link_noise.npz $OUT/rule_link_noise_until.npz - noise_until=0.7
+judge_alone $OUT/rule_link_noise.npz noise 35
+judge_alone $OUT/rule_link_noise_until.npz noise_until 35

@@ -248,6 +248,10 @@ GOALS_33 = {**GOALS_32, "rule_link_trust_output": (*GOALS_32["rule_link_trust_ou
 #: After round 34 (fixed after local noise was shipped; fresh for both, each judged alone).
 GOALS_34 = {**GOALS_33, **{k: (*v, f"confirm34_{k[10:]}100.json") for k, v in GOALS_33.items()
                            if k in ("rule_link_trust_output", "rule_link_noise")}}
+#: After round 35 (fresh for the shipped rule and the noise ended at 0.7 of the run, each judged alone;
+#: output-only trust not judged there).
+GOALS_35 = {**GOALS_34, "rule_link_noise": (*GOALS_34["rule_link_noise"], "confirm35_noise100.json"),
+            "rule_link_noise_until": ("confirm35_noise_until100.json",)}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -327,7 +331,7 @@ def goals(last=12, skip=(), override=None, plateaus=False):
                   "rule_link_noclock": 13, "rule_link_span09": 20,
                   "rule_link_hidden": 21, "rule_link_trust": 22, "rule_link_trust_cap": 25,
                   "rule_link_trust_delay": 26, "rule_link_trust_output": 27,
-                  "rule_link_trust_late": 29, "rule_link_noise": 31}
+                  "rule_link_trust_late": 29, "rule_link_noise": 31, "rule_link_noise_until": 35}
     print("| rule | no worse (median) | worse beyond the spread | better beyond the spread | speed-up ≥ 2x | "
           "of those, ending ≥ 1% lower | diverged | speed-up ≥ 2x on fresh rounds |"
           + (" nothing learns | only the rule leaves the plateau |" if plateaus else ""))
@@ -401,8 +405,8 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-34 (both last rules on rounds 33-34); then the goals tables after rounds 11,
-    # 12, 16, 19, 20, 21 and 23-34, the rules paired on their common tasks, and the last rules' misses
+    # 0.9 rule, rounds 24-35 (the last rules on rounds 33-35); then the goals tables after rounds 11,
+    # 12, 16, 19, 20, 21 and 23-35, the rules paired on their common tasks, and the last rules' misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -419,7 +423,7 @@ if __name__ == "__main__":
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
         "confirm30_trust_output100.json", "confirm31_trust_output100.json", "confirm32_trust_output100.json",
         *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS), "confirm33_trust_output100.json+confirm33_noise100.json",
-        "confirm34_trust_output100.json+confirm34_noise100.json")]
+        "confirm34_trust_output100.json+confirm34_noise100.json", "confirm35_noise100.json+confirm35_noise_until100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -535,3 +539,6 @@ if __name__ == "__main__":
         heading("local noise beside output-only trust on rounds 1-34:")
         paired("rule_link_noise", GOALS_34["rule_link_noise"], ("rule_link_trust_output",),
                GOALS_34["rule_link_trust_output"])
+        heading("goals, rounds 1-35 (as after round 34, local noise with round 35; the noise ended at 0.7 of the run "
+                "on round 35, fresh for both, each judged alone):")
+        goals(35, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_35, plateaus=True)
