@@ -611,3 +611,5 @@ python docs/beyond/scan_noise_until.py | tee $OUT/scan_noise_until.txt
 variant $OUT/rule_link_noise.npz $OUT/rule_link_noise_until.npz - noise_until=0.7
 judge_alone $OUT/rule_link_noise.npz noise 35
 judge_alone $OUT/rule_link_noise_until.npz noise_until 35
+# then (not fresh) on rounds where the shipped rule misses, ~7 min a pair
+judge_alone $OUT/rule_link_noise_until.npz noise_until 12 27 22 31
