@@ -128,27 +128,29 @@ def _keep_dropped(info, default=sys.unraisablehook):
         default(info)
 
 
+def _take_dropped() -> KeyboardInterrupt | None:
+    """The last dropped interrupt, once: whichever of the resend and ``raise_dropped`` comes first."""
+    with _dropped_lock:
+        e = dropped[-1] if dropped else None
+        dropped.clear()
+    return e
+
+
 def _resend_dropped() -> None:
     """Send a dropped interrupt's signal again, so that it lands where it stops the run (mid-
     compilation: a cold compile goes on for seconds); dropped again, it comes back here."""
-    with _dropped_lock:
-        if not dropped:
-            return     # raise_dropped got there first
-        e = dropped[-1]
-        dropped.clear()
-    import _thread
-    _thread.interrupt_main(signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)
+    e = _take_dropped()
+    if e is not None:
+        import _thread
+        _thread.interrupt_main(signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT)
 
 
 def raise_dropped() -> None:
     """Raise again, once, an interrupt Python dropped (``dropped``), where the run can stop (code
     that catches it to keep what it has, as ``refine`` does, must not see it again)."""
-    with _dropped_lock:
-        if not dropped:
-            return
-        e = dropped[-1]
-        dropped.clear()
-    raise e
+    e = _take_dropped()
+    if e is not None:
+        raise e
 
 
 def install_terminate_handler() -> None:

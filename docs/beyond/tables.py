@@ -364,6 +364,12 @@ SPAN09_ON_TRUST_ROUNDS = (("rule_link_fanin", "rule_link_span09"),
                            "confirm23_100.json", "xor_span09_100.json"))
 
 
+def noise_beside_trust(goals_after):
+    """Local noise beside output-only trust on the tasks the noise was judged on by then."""
+    paired("rule_link_noise", goals_after["rule_link_noise"], ("rule_link_trust_output",),
+           goals_after["rule_link_trust_output"])
+
+
 def heading(text):
     print()
     print(text)
@@ -518,8 +524,7 @@ if __name__ == "__main__":
                 f"on rounds {', '.join(map(str, sorted(NOISE_ROUNDS)))}):")
         goals(32, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_32, plateaus=True)
         heading("local noise beside output-only trust on the rounds it was judged on:")
-        paired("rule_link_noise", GOALS_32["rule_link_noise"], ("rule_link_trust_output",),
-               GOALS_32["rule_link_trust_output"])
+        noise_beside_trust(GOALS_32)
         heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-32:")
         misses("rule_link_trust_output", GOALS_32["rule_link_trust_output"])
         heading("local noise's misses on the rounds it was judged on:")
@@ -528,8 +533,7 @@ if __name__ == "__main__":
                 "both judged alone on round 33, fresh for both):")
         goals(33, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_33, plateaus=True)
         heading("local noise beside output-only trust on rounds 1-33:")
-        paired("rule_link_noise", GOALS_33["rule_link_noise"], ("rule_link_trust_output",),
-               GOALS_33["rule_link_trust_output"])
+        noise_beside_trust(GOALS_33)
         heading("output-only trust's misses (worse than bp@best γ by the median, or under 2x), rounds 1-33:")
         misses("rule_link_trust_output", GOALS_33["rule_link_trust_output"])
         heading("local noise's misses, rounds 1-33:")
@@ -537,8 +541,7 @@ if __name__ == "__main__":
         heading("goals, rounds 1-34 (as after round 33, both rules with round 34, fresh for both, each judged alone):")
         goals(34, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_34, plateaus=True)
         heading("local noise beside output-only trust on rounds 1-34:")
-        paired("rule_link_noise", GOALS_34["rule_link_noise"], ("rule_link_trust_output",),
-               GOALS_34["rule_link_trust_output"])
+        noise_beside_trust(GOALS_34)
         heading("goals, rounds 1-35 (as after round 34, local noise with round 35; the noise ended at 0.7 of the run "
                 "on round 35, fresh for both, each judged alone):")
         goals(35, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_35, plateaus=True)
