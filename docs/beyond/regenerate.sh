@@ -180,6 +180,9 @@ CONFIRM34="teacher@34000:10,3,5,3:40:shuffle teacher@34001:6,4,4:60:shuffle teac
 # round 35 was fixed (2026-12-08, 02:31 UTC) after round 34 was judged and the look at noise_until (judged tasks),
 # while its scan of rounds 1-9 ran: `random_teacher_specs(10, 35000)` and new data set shapes (orders flipped from round 34's)
 CONFIRM35="teacher@35000:10,10,1:100 teacher@35001:3,12,4,4:60:shuffle teacher@35002:3,4,5,1:40 teacher@35003:9,7,5,5,1:100:shuffle teacher@35004:7,4,3,5,1:60:shuffle teacher@35005:4,12,11,12,4:40:shuffle teacher@35006:5,6,3:40:shuffle teacher@35007:2,4,3:60:shuffle teacher@35008:5,8,3:40:shuffle teacher@35009:8,4,11,3:40:shuffle wine:13,9,5,3:200:shuffle iris:4,9,6,3:300 moons:2,9,5,1:400 xor:2,8,5,1:2000:shuffle"
+# round 36 was fixed (2026-12-08, 03:35 UTC) at the session's start, before anything was judged on it:
+# `random_teacher_specs(10, 36000)` and new data set shapes (orders flipped from round 35's)
+CONFIRM36="teacher@36000:4,7,3:60 teacher@36001:7,10,2,6,4:100:shuffle teacher@36002:9,9,5,1:60 teacher@36003:4,6,5,9,3:100:shuffle teacher@36004:6,3,6,3,2:60 teacher@36005:9,8,12,10,2:60 teacher@36006:2,7,6,4:100:shuffle teacher@36007:8,7,12,2,2:40:shuffle teacher@36008:2,4,4:60 teacher@36009:3,5,1:40:shuffle wine:13,6,5,3:200 iris:4,6,5,3:300:shuffle moons:2,6,5,1:400:shuffle xor:2,4,5,1:2000"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
 MIX="and:2,1,1:300 or:2,4,1:300 square:2,5,2:300:shuffle teacher@1:5,8,3:60 teacher@2:4,6,6,2:60:shuffle teacher@3:8,12,3:60:shuffle teacher@4:10,6,2:80"
 HELDOUT="xor:2,8,8,1:3000 wine:13,10,3:300 wine:13,10,3:300:shuffle teacher@7:6,10,4:100 iris:4,8,3:300 iris:4,8,3:300:shuffle"
