@@ -616,3 +616,6 @@ judge_alone $OUT/rule_link_noise.npz noise 35
 judge_alone $OUT/rule_link_noise_until.npz noise_until 35
 # then (not fresh) on rounds where the shipped rule misses, ~7 min a pair
 judge_alone $OUT/rule_link_noise_until.npz noise_until 12 27 22 31
+# round 36 (fixed at a session's start; fresh for both, each judged alone, ~6 min the pair)
+judge_alone $OUT/rule_link_noise.npz noise 36
+judge_alone $OUT/rule_link_noise_until.npz noise_until 36
