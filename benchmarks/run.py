@@ -272,7 +272,7 @@ def bench_rules(R, full, local, out):
 
 
 #: The hand-set local rules of docs/beyond (the best judged ones), raced against backprop.
-HANDSET = ("rule_link_trust_output", "rule_link_noise")
+HANDSET = ("rule_link_trust_output", "rule_link_noise", "rule_link_noise_until")
 HANDSET_TASKS = (("square", (2, 5, 2), 200), ("moons", (2, 8, 8, 1), 80), ("wine", (13, 10, 3), 80))
 
 
@@ -301,6 +301,8 @@ def bench_handset(R, quick, out):
         res[label] = rec
     worst = max(r["noise_vs_trust_output"] for r in res.values())
     say(f"  the noise's own cost: at most {worst:.2f}x the same rule without it")
+    ended = [r[HANDSET[2]]["per_cycle_s"] / r[HANDSET[1]]["per_cycle_s"] for r in res.values()]
+    say(f"  the noise ended at 0.7 of the run: {min(ended):.2f}-{max(ended):.2f}x the noise to the end")
     out["handset"] = res
 
 
