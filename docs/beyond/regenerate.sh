@@ -619,3 +619,6 @@ judge_alone $OUT/rule_link_noise_until.npz noise_until 12 27 22 31
 # round 36 (fixed at a session's start; fresh for both, each judged alone, ~6 min the pair)
 judge_alone $OUT/rule_link_noise.npz noise 36
 judge_alone $OUT/rule_link_noise_until.npz noise_until 36
+# the candidate on every other round (not fresh; ~110 min two at a time), judged after round 36:
+# then every round holds it (rounds 1-4 and the held-out set in noise_until100.json)
+judge_rounds $OUT/rule_link_noise_until.npz noise_until 5 6 7 8 9 10 11 13 14 15 16 17 18 19 20 21 23 24 25 26 28 29 30 32 33 34

@@ -252,6 +252,11 @@ GOALS_34 = {**GOALS_33, **{k: (*v, f"confirm34_{k[10:]}100.json") for k, v in GO
 #: output-only trust not judged there).
 GOALS_35 = {**GOALS_34, "rule_link_noise": (*GOALS_34["rule_link_noise"], "confirm35_noise100.json"),
             "rule_link_noise_until": ("confirm35_noise_until100.json",)}
+#: After round 36 (fixed at a session's start; fresh for both, each judged alone): the noise ended at
+#: 0.7 on every round too, judged after round 36 was fixed (rounds 1-4 in noise_until100.json).
+GOALS_36 = {**GOALS_35, "rule_link_noise": (*GOALS_35["rule_link_noise"], "confirm36_noise100.json"),
+            "rule_link_noise_until": ("noise_until100.json",
+                                      *(f"confirm{r}_noise_until100.json" for r in range(5, 37)))}
 #: The fan-in rule's files when the goals after round 16 were written: its fresh rounds only.
 FANIN_FRESH_16 = {"rule_link_fanin": (*(f"confirm{r}_fanin100.json" for r in range(13, 16)), "confirm16_100.json")}
 
@@ -411,8 +416,8 @@ if __name__ == "__main__":
     # table, round 4's two, the arms after round 4 beside the shipped rule, every task on 100 seeds,
     # round 5, the clock beside them, rounds 6 and 7, round 8 (link scales), rounds 9-12 (the
     # decaying rule beside round 12's), rounds 13-23 and the XOR set-ups with the span rule and the β
-    # 0.9 rule, rounds 24-35 (the last rules on rounds 33-35); then the goals tables after rounds 11,
-    # 12, 16, 19, 20, 21 and 23-35, the rules paired on their common tasks, and the last rules' misses
+    # 0.9 rule, rounds 24-36 (the last rules on rounds 33-36); then the goals tables after rounds 11,
+    # 12, 16, 19, 20, 21 and 23-36, the rules paired on their common tasks, and the last rules' misses
     paths = [Path(p) for p in sys.argv[1:]] or [HERE / n for n in (
         "heldout.json", "confirm.json", "confirm_mix.json",
         "confirm_flat0.json+confirm_flat0_search.json+confirm_handset.json+confirm_teachers.json",
@@ -429,7 +434,8 @@ if __name__ == "__main__":
         "confirm25_100.json", "confirm26_100.json", "confirm27_100.json", "confirm28_100.json", "confirm29_100.json",
         "confirm30_trust_output100.json", "confirm31_trust_output100.json", "confirm32_trust_output100.json",
         *(f"confirm{r}_noise100.json" for r in NOISE_ROUNDS), "confirm33_trust_output100.json+confirm33_noise100.json",
-        "confirm34_trust_output100.json+confirm34_noise100.json", "confirm35_noise100.json+confirm35_noise_until100.json")]
+        "confirm34_trust_output100.json+confirm34_noise100.json", "confirm35_noise100.json+confirm35_noise_until100.json",
+        "confirm36_noise100.json+confirm36_noise_until100.json")]
     tuned()
     print()
     heldout(paths[0])
@@ -545,3 +551,13 @@ if __name__ == "__main__":
         heading("goals, rounds 1-35 (as after round 34, local noise with round 35; the noise ended at 0.7 of the run "
                 "on round 35, fresh for both, each judged alone):")
         goals(35, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_35, plateaus=True)
+        heading("goals, rounds 1-36 (as after round 35, both rules with round 36, fresh for both, each judged alone; "
+                "the noise ended at 0.7 on every round):")
+        goals(36, skip=(*ROUND_12_RULES, "rule_link_fanin"), override=GOALS_36, plateaus=True)
+        heading("the noise ended at 0.7 beside local noise on rounds 1-36:")
+        paired("rule_link_noise_until", GOALS_36["rule_link_noise_until"], ("rule_link_noise",),
+               GOALS_36["rule_link_noise"])
+        heading("the noise ended at 0.7: its misses, rounds 1-36:")
+        misses("rule_link_noise_until", GOALS_36["rule_link_noise_until"])
+        heading("local noise's misses, rounds 1-36:")
+        misses("rule_link_noise", GOALS_36["rule_link_noise"])
