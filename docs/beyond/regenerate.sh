@@ -183,7 +183,7 @@ CONFIRM35="teacher@35000:10,10,1:100 teacher@35001:3,12,4,4:60:shuffle teacher@3
 # round 36 was fixed (2026-12-08, 03:35 UTC) at the session's start, before anything was judged on it:
 # `random_teacher_specs(10, 36000)` and new data set shapes (orders flipped from round 35's)
 CONFIRM36="teacher@36000:4,7,3:60 teacher@36001:7,10,2,6,4:100:shuffle teacher@36002:9,9,5,1:60 teacher@36003:4,6,5,9,3:100:shuffle teacher@36004:6,3,6,3,2:60 teacher@36005:9,8,12,10,2:60 teacher@36006:2,7,6,4:100:shuffle teacher@36007:8,7,12,2,2:40:shuffle teacher@36008:2,4,4:60 teacher@36009:3,5,1:40:shuffle wine:13,6,5,3:200 iris:4,6,5,3:300:shuffle moons:2,6,5,1:400:shuffle xor:2,4,5,1:2000"
-# round 37 was fixed (2026-12-08, 05:41 UTC) after the noise ended at 0.7 was shipped, before any idea of the next
+# round 37 was fixed (2026-12-08, 05:40 UTC) after the noise ended at 0.7 was shipped, before any idea of the next
 # pick: `random_teacher_specs(10, 37000)` and new data set shapes (orders flipped from round 36's)
 CONFIRM37="teacher@37000:6,4,5,2:40:shuffle teacher@37001:7,2,10,6,1:100:shuffle teacher@37002:6,12,4:60 teacher@37003:10,4,10,3:100:shuffle teacher@37004:4,9,2,4,4:60 teacher@37005:6,9,7,3:100 teacher@37006:2,7,3,10,2:100 teacher@37007:4,12,7,1:60 teacher@37008:4,10,7,3:100 teacher@37009:8,10,12,6,2:40:shuffle wine:13,7,6,3:200:shuffle iris:4,5,6,3:300 moons:2,7,6,1:400 xor:2,5,6,1:2000:shuffle"
 CONFIRM4="teacher@41:5,10,2:100:shuffle teacher@43:8,6,3:120 teacher@45:3,8,8,2:100:shuffle teacher@47:11,9,4:80:shuffle teacher@49:6,12,1:200 wine:13,6,6,3:300:shuffle iris:4,5,5,3:300:shuffle"
