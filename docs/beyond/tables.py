@@ -405,7 +405,30 @@ def paired(name, files, other, other_files):
               f"| {sum(t['speedup'] >= 2 for t in ts)}/{len(ts)} "
               f"| {sum(t['flat_bp']['median'] < t['rule']['median'] for t in ts)} "
               f"| {sum(t['rule']['diverged'] for t in ts)}/{sum(t['seeds'] for t in ts)} | {sum(v < 1 for v in q)} "
-              f"| {math.exp(sum(map(math.log, q)) / len(q)):.3g} |")
+              f"| {gmean(q):.3g} |")
+    q = {k: mine[k]["rule"]["median"] / theirs[k]["rule"]["median"] for k in mine}
+    lower, higher = [v for v in q.values() if v < 1], [v for v in q.values() if v > 1]
+    top = max(q, key=q.get)
+    print(f"\n{name} ends lower on {len(lower)} (×{gmean(lower):.3g} there), higher on {len(higher)} "
+          f"(×{gmean(higher):.3g} there; at most {q[top]:.3g}x, {mine[top]['label']})")
+    for what, keep in (("below J 1e-4", lambda j: j < 1e-4), ("at 1e-3 or above", lambda j: j >= 1e-3)):
+        ks = [k for k in mine if keep(mine[k]["bp_best"]["median"])]
+        print(f"where bp@best γ ends {what}: lower on {sum(q[k] < 1 for k in ks)} of {len(ks)} "
+              f"(×{gmean([q[k] for k in ks]):.3g})")
+
+
+def gmean(values):
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else float("nan")
+
+
+def flat_below(name, files):
+    """The tasks where backprop with the rule's flat δ and decay, tuned, ends below ``name`` (median)."""
+    print("| round | task (cycles, order) | rule ÷ flat+decay bp |")
+    print("|---|---|---|")
+    rows = [(t["rule"]["median"] / t["flat_bp"]["median"], rnd, t) for rnd, _, t in judged_rows(name, files)
+            if t["flat_bp"]["median"] < t["rule"]["median"]]
+    for q, rnd, t in sorted(rows, key=lambda x: x[0]):
+        print(f"| {rnd if rnd > 4 else '1-4'} | {t['label']} ({t['cycles']}, {t['order']}) | {g(q)} |")
 
 
 if __name__ == "__main__":
@@ -561,3 +584,5 @@ if __name__ == "__main__":
         misses("rule_link_noise_until", GOALS_36["rule_link_noise_until"])
         heading("local noise's misses, rounds 1-36:")
         misses("rule_link_noise", GOALS_36["rule_link_noise"])
+        heading("where backprop with the flat δ and decay ends below the noise ended at 0.7, rounds 1-36:")
+        flat_below("rule_link_noise_until", GOALS_36["rule_link_noise_until"])
